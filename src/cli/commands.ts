@@ -1,0 +1,37 @@
+import type { CommandDef } from "citty";
+
+/** A node of the command tree: a leaf loads its module lazily, a group lists children. */
+export interface CommandNode {
+  description: string;
+  load?: () => Promise<CommandDef<any>>;
+  sub?: Record<string, CommandNode>;
+  /** The child a group runs when no child is named (`openclaw gateway` = `gateway run`). */
+  default?: string;
+}
+
+// Every command is a dynamic import so `openclaw --version` and `--help` load none of them.
+const leaf = (description: string, load: () => Promise<{ default: CommandDef<any> }>): CommandNode => ({
+  description,
+  load: () => load().then((m) => m.default),
+});
+
+/** The whole `openclaw` command tree; descriptions live here so help needs no imports. */
+export const COMMANDS: Record<string, CommandNode> = {
+  gateway: {
+    description: "Run the gateway, or query and manage a running one",
+    default: "run",
+    sub: {
+      run: leaf("Run the gateway in the foreground", () => import("./gateway/run.ts")),
+    },
+  },
+  config: {
+    description: "Read and edit openclaw.json (validated, atomic, with a .bak)",
+    sub: {
+      get: leaf("Print the value at a config path (secrets redacted)", () => import("./config/get.ts")),
+      set: leaf("Set a config path to a JSON5 value after validating the result", () => import("./config/set.ts")),
+      unset: leaf("Remove a config path after validating the result", () => import("./config/unset.ts")),
+      validate: leaf("Validate the config file and list every problem", () => import("./config/validate.ts")),
+      file: leaf("Print the path of the active config file", () => import("./config/file.ts")),
+    },
+  },
+};

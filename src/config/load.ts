@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import JSON5 from "json5";
+import { ConfigError, type ConfigIssue } from "./errors.ts";
+import type { ProfilePaths } from "./paths.ts";
+import { validateConfig, type OpenClawConfig } from "./schema.ts";
+import { envLookup, substituteEnv } from "./substitute.ts";
+
+/** One immutable view of the config file: what was authored, what it resolves to, and its hash. */
+export interface ConfigSnapshot {
+  readonly paths: ProfilePaths;
+  readonly exists: boolean;
+  /** File text exactly as read (`""` when the file does not exist). */
+  readonly raw: string;
+  /** Parsed JSON5 before `${VAR}` substitution: what `config set/unset` edit and write back. */
+  readonly authored: Readonly<Record<string, unknown>>;
+  /** Validated config after substitution: what the gateway and commands act on. */
+  readonly config: Readonly<OpenClawConfig>;
+  /** sha256 of `raw`; `config.patch` compares it as `baseHash` for optimistic concurrency. */
+  readonly hash: string;
+}
+
+/** Every finding of a load without throwing, for `config validate` and the `config.get` RPC. */
+export interface ConfigInspection {
+  paths: ProfilePaths;
+  exists: boolean;
+  raw: string;
+  hash: string;
+  authored: Record<string, unknown> | null;
+  snapshot: ConfigSnapshot | null;
+  issues: ConfigIssue[];
+  error: ConfigError | null;
+}
+
+/** sha256 hex of a text, the hash every snapshot carries. */
+export function hashText(text: string): string {
+  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
+}
+
+/** Reads, parses, substitutes and validates the active config; throws one ConfigError naming file, line and key. */
+export function loadConfig(paths: ProfilePaths, env: Record<string, string | undefined>): ConfigSnapshot {
+  const raw = readConfigText(paths.configPath);
+  return snapshotFromText(paths, raw, env);
+}
+
+/** Like {@link loadConfig} but never throws: problems come back as issues. */
+export function inspectConfig(paths: ProfilePaths, env: Record<string, string | undefined>): ConfigInspection {
+  let raw: string | null = null;
+  let authored: Record<string, unknown> | null = null;
+  try {
+    raw = readConfigText(paths.configPath);
+    authored = raw === null ? {} : parseConfigText(raw, paths.configPath);
+    const snapshot = snapshotFromText(paths, raw, env);
+    return { paths, exists: raw !== null, raw: raw ?? "", hash: snapshot.hash, authored, snapshot, issues: [], error: null };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const issues = error.issues.length > 0 ? error.issues : [{ path: error.keyPath ?? "(file)", message: error.message }];
+    return { paths, exists: raw !== null, raw: raw ?? "", hash: hashText(raw ?? ""), authored, snapshot: null, issues, error };
+  }
+}
+
+/** Builds a snapshot from text that is about to be written (or was just read); throws on any problem. */
+export function snapshotFromText(
+  paths: ProfilePaths,
+  raw: string | null,
+  env: Record<string, string | undefined>,
+): ConfigSnapshot {
+  const authored = raw === null ? {} : parseConfigText(raw, paths.configPath);
+  const substituted = substituteEnv(authored, envLookup(env, authored), paths.configPath);
+  const result = validateConfig(substituted);
+  if (!result.ok) {
+    const list = result.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join("\n");
+    throw new ConfigError("ESCHEMA", `${paths.configPath}: invalid config\n${list}`, {
+      file: paths.configPath,
+      keyPath: result.issues[0]?.path,
+      issues: result.issues,
+    });
+  }
+  return deepFreeze({
+    paths,
+    exists: raw !== null,
+    raw: raw ?? "",
+    authored,
+    config: result.config,
+    hash: hashText(raw ?? ""),
+  });
+}
+
+/** Parses JSON5 text into an object; a syntax error names `file:line:col`. */
+export function parseConfigText(text: string, file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = text.trim() === "" ? {} : JSON5.parse(text);
+  } catch (error) {
+    const e = error as { lineNumber?: number; columnNumber?: number; message?: string };
+    const reason = String(e.message ?? error)
+      .replace(/^JSON5: /, "")
+      .replace(/ at \d+:\d+$/, "");
+    throw new ConfigError("EPARSE", `${file}:${e.lineNumber ?? 1}:${e.columnNumber ?? 1}: ${reason}`, {
+      file,
+      line: e.lineNumber,
+      column: e.columnNumber,
+      cause: error,
+    });
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ConfigError("ESCHEMA", `${file}: the config must be a JSON5 object at the top level`, {
+      file,
+      issues: [{ path: "(root)", message: "expected an object" }],
+    });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Reads the config text, `null` when the file does not exist; any other failure is EREAD. */
+export function readConfigText(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new ConfigError("EREAD", `${file}: cannot read config: ${(error as Error).message}`, { file, cause: error });
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
