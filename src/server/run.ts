@@ -1,14 +1,58 @@
 import type { GatewayRunOptions } from "./options.ts";
+import { VERSION, COMMIT } from "../version.ts";
 
-/** Starts the gateway and resolves with the exit code once it has stopped. */
+/** Starts the gateway, wires OS signals, and resolves with the exit code once it has stopped. */
 export async function runGatewayUntilStopped(options: GatewayRunOptions): Promise<number> {
-  const { loadConfig } = await import("../config/load.ts");
-  const snapshot = loadConfig(options.paths, options.env);
-  if (snapshot.config.gateway?.mode !== "local" && !options.allowUnconfigured) {
-    options.err("Gateway start blocked: set gateway.mode=local (current: " + (snapshot.config.gateway?.mode ?? "unset") + ")");
-    options.err(`Hint: openclaw config set gateway.mode local, or pass --allow-unconfigured. Config: ${options.paths.configPath}`);
-    return 1;
+  const { startGateway } = await import("./gateway.ts");
+  const { GatewayStartError } = await import("./start-errors.ts");
+  let handle;
+  try {
+    handle = await startGateway({
+      paths: options.paths,
+      env: options.env,
+      overrides: options.overrides,
+      allowUnconfigured: options.allowUnconfigured,
+      force: options.force,
+      verbose: options.verbose,
+      wsLog: options.wsLog,
+      color: options.color,
+      consoleSubsystemFilter: options.consoleSubsystemFilter,
+      version: VERSION,
+      buildId: `${VERSION}-${COMMIT}`,
+    });
+  } catch (error) {
+    if (error instanceof GatewayStartError) {
+      options.err(`Error: ${error.message}`);
+      if (error.hint) options.err(error.hint);
+      return error.exitCode(options.env);
+    }
+    throw error;
   }
-  options.err("gateway server: not built yet");
-  return 1;
+  for (const url of handle.urls) options.out(`Gateway listening on ${url}`);
+  if (handle.generatedToken) {
+    options.out(`No gateway token configured: this run uses the token ${handle.generatedToken}`);
+    options.out("Set gateway.auth.token (or OPENCLAW_GATEWAY_TOKEN) to keep one across restarts.");
+  } else if (options.dev) {
+    const token = handle.core.auth.token;
+    if (token) options.out(`Dev token: ${token}`);
+  }
+
+  const stop = (signal: string) => void handle.stop(`gateway stopping (${signal})`);
+  const restartEnabled = () => handle.core.config().config.commands?.restart !== false;
+  const restart = (signal: string) => {
+    if (restartEnabled()) void handle.restart(signal);
+    else handle.logger.warn(`${signal} ignored: commands.restart is false`);
+  };
+  const handlers: [NodeJS.Signals, () => void][] = [
+    ["SIGINT", () => stop("SIGINT")],
+    ["SIGTERM", () => stop("SIGTERM")],
+  ];
+  // SIGUSR1 is what this gateway documents; SIGUSR2 is what the reference moved to. Windows has neither.
+  if (process.platform !== "win32") handlers.push(["SIGUSR1", () => restart("SIGUSR1")], ["SIGUSR2", () => restart("SIGUSR2")]);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  try {
+    return await handle.stopped;
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  }
 }

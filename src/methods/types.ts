@@ -1,0 +1,74 @@
+import type { ConfigSnapshot } from "../config/load.ts";
+import type { EventLoopStats } from "../server/event-loop.ts";
+
+/** One entry of `system-presence` (spec §3.3); the gateway's own entry has `reason: "self"`. */
+export interface PresenceEntry {
+  host: string;
+  ip?: string;
+  version: string;
+  platform: string;
+  deviceFamily?: string;
+  mode: string;
+  reason: string;
+  instanceId?: string;
+  clientId?: string;
+  roles?: string[];
+  onlineSince?: number;
+  text: string;
+  ts: number;
+}
+
+/** Outcome of asking for an in-process restart. */
+export interface RestartTicket {
+  ok: true;
+  scheduled: boolean;
+  reason: string;
+  delayMs: number;
+  coalesced: boolean;
+}
+
+/** What RPC methods may see and do on the running gateway; the server implements it. */
+export interface GatewayRuntime {
+  readonly version: string;
+  readonly bootId: string;
+  readonly startedAt: number;
+  config(): ConfigSnapshot;
+  env: Record<string, string | undefined>;
+  presence(): PresenceEntry[];
+  eventLoop(): EventLoopStats;
+  /** The cached health payload; `refresh` recomputes and broadcasts it first. */
+  health(refresh: boolean): Promise<Record<string, unknown>>;
+  /** The log file being written now (for `logs.tail`). */
+  logFile(): string;
+  /** Applies a freshly written config snapshot (hot-apply or restart per the reload plan). */
+  adoptConfig(snapshot: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[] };
+  requestRestart(reason: string, delayMs?: number): RestartTicket;
+  /** Counts of what exists now, for `health`/`status` (sessions and channels arrive with later features). */
+  summary(): { sessions: { path: string; count: number }; channels: Record<string, unknown> };
+}
+
+/** The caller of one request, after the handshake. */
+export interface CallerInfo {
+  connId: string;
+  clientId: string;
+  mode: string;
+  role: string;
+  scopes: readonly string[];
+}
+
+/** Everything a method handler gets besides its params. */
+export interface MethodContext {
+  gateway: GatewayRuntime;
+  caller: CallerInfo;
+}
+
+/** A method implementation: validate params, act, return the payload (or throw GatewayError). */
+export type MethodHandler = (params: unknown, ctx: MethodContext) => unknown | Promise<unknown>;
+
+/** A family of methods exported by one file under `src/methods/`. */
+export type MethodFamily = Record<string, MethodHandler>;
+
+/** True when the caller holds `operator.admin` (it satisfies every scope). */
+export function isAdmin(caller: CallerInfo): boolean {
+  return caller.scopes.includes("operator.admin");
+}

@@ -1,0 +1,340 @@
+import { authenticateConnect, type AuthFailure } from "./auth.ts";
+import { authorize } from "./authorize.ts";
+import { isLoopbackAddress } from "./bind.ts";
+import type { IdempotencyCache } from "./dedupe.ts";
+import { buildHello } from "./hello.ts";
+import type { ConnectionHandler, UpgradeInfo, WireSocket } from "./listen.ts";
+import type { ServerLogger } from "./logger-port.ts";
+import { isOriginAllowed } from "./origin.ts";
+import type { ClientLink, GatewayCore } from "./runtime.ts";
+import { SIDE_EFFECT_METHODS } from "../methods/index.ts";
+import type { CallerInfo, MethodHandler, PresenceEntry } from "../methods/types.ts";
+import { parseConnectParams, type ConnectParams } from "../protocol/connect.ts";
+import { CLOSE, MAX_BUFFERED_BYTES, MAX_PREAUTH_PAYLOAD_BYTES, PROTOCOL_VERSION } from "../protocol/constants.ts";
+import { GatewayError, type ErrorShape } from "../protocol/errors.ts";
+import { checkRequestFrame, eventFrame, responseFrame, type RequestFrame } from "../protocol/frames.ts";
+
+/** What every connection shares: the gateway state, the method table and the logger. */
+export interface ConnectionDeps {
+  core: GatewayCore;
+  methods: Readonly<Record<string, MethodHandler>>;
+  dedupe: IdempotencyCache;
+  log: ServerLogger;
+  /** `full` logs every frame, `compact` one line per request, `auto` compact at debug level. */
+  wsLog: "auto" | "full" | "compact";
+  handshakeTimeoutMs: number;
+}
+
+type State = "handshake" | "authenticating" | "open" | "closed";
+
+// Proxy headers make a loopback peer non-local: the real client is somewhere else (spec §2.3 "direct_local").
+const PROXY_HEADERS = ["x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host"];
+const PRESENCE_MODES = new Set(["ui", "webchat", "node"]);
+
+/**
+ * One WebSocket client through its life: challenge → connect (validate, negotiate, check origin and auth)
+ * → hello-ok → requests and events. Transport-agnostic: it sees only a WireSocket (style habit 8).
+ */
+export class GatewayConnection implements ConnectionHandler {
+  readonly connId = crypto.randomUUID();
+  #state: State = "handshake";
+  #socket: WireSocket;
+  #upgrade: UpgradeInfo;
+  #deps: ConnectionDeps;
+  #seq = 0;
+  #caller: CallerInfo | undefined;
+  /** Frames pipelined behind `connect` while it is being decided; run after hello (spec §3.1). */
+  #pipelined: string[] = [];
+  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(socket: WireSocket, upgrade: UpgradeInfo, deps: ConnectionDeps) {
+    this.#socket = socket;
+    this.#upgrade = upgrade;
+    this.#deps = deps;
+    socket.send(eventFrame("connect.challenge", { nonce: crypto.randomUUID(), ts: Date.now() }));
+    this.#handshakeTimer = setTimeout(() => {
+      deps.log.debug("handshake timeout", { connId: this.connId, remote: upgrade.remoteAddress });
+      this.#close(CLOSE.normal, "");
+    }, deps.handshakeTimeoutMs);
+  }
+
+  onMessage(data: string | Uint8Array): void {
+    if (this.#state === "closed") return;
+    // A binary frame carrying JSON is accepted exactly like text (spec §1).
+    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+    if (this.#state !== "open") {
+      const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+      if (bytes > MAX_PREAUTH_PAYLOAD_BYTES) return this.#close(CLOSE.tooBig, "");
+      if (this.#state === "authenticating") {
+        this.#pipelined.push(text);
+        return;
+      }
+      void this.#handshake(text);
+      return;
+    }
+    void this.#request(text);
+  }
+
+  onClose(): void {
+    if (this.#state === "closed") return;
+    const wasOpen = this.#state === "open";
+    this.#state = "closed";
+    clearTimeout(this.#handshakeTimer);
+    if (wasOpen) this.#deps.core.removeClient(this.connId);
+  }
+
+  // ---- handshake -------------------------------------------------------------------------------------
+
+  async #handshake(text: string): Promise<void> {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.#deps.log.debug("malformed pre-connect frame", { connId: this.connId });
+      return this.#close(CLOSE.normal, "");
+    }
+    const check = checkRequestFrame(value);
+    if (!check.ok) return this.#close(CLOSE.policy, "invalid request frame");
+    const frame = check.frame;
+    if (frame.method !== "connect") {
+      return this.#refuse(frame.id, { code: "INVALID_REQUEST", message: "invalid handshake: first request must be connect" });
+    }
+    const { core } = this.#deps;
+    if (core.phase !== "ready") {
+      const starting = core.phase === "starting";
+      return this.#refuse(
+        frame.id,
+        {
+          code: "UNAVAILABLE",
+          message: starting ? "gateway starting; retry shortly" : "gateway stopping",
+          retryable: true,
+          retryAfterMs: 500,
+          details: { reason: starting ? "startup-sidecars" : "draining" },
+        },
+        starting ? CLOSE.tryAgainLater : CLOSE.serviceRestart,
+        starting ? "gateway starting" : "service restart",
+      );
+    }
+    const parsed = parseConnectParams(frame.params);
+    if (!parsed.ok) return this.#refuse(frame.id, { code: "INVALID_REQUEST", message: parsed.message });
+    const params = parsed.value;
+    if (params.minProtocol > PROTOCOL_VERSION || params.maxProtocol < PROTOCOL_VERSION) {
+      return this.#refuse(
+        frame.id,
+        {
+          code: "INVALID_REQUEST",
+          message: "protocol mismatch",
+          details: {
+            code: "PROTOCOL_MISMATCH",
+            clientMinProtocol: params.minProtocol,
+            clientMaxProtocol: params.maxProtocol,
+            expectedProtocol: PROTOCOL_VERSION,
+            minimumProbeProtocol: 3,
+          },
+        },
+        CLOSE.protocolError,
+        "protocol mismatch",
+      );
+    }
+    const allowedOrigins = core.config().config.gateway?.controlUi?.allowedOrigins ?? [];
+    if (!isOriginAllowed(this.#upgrade.origin, this.#upgrade.host, allowedOrigins)) {
+      this.#deps.log.warn("origin not allowed", { origin: this.#upgrade.origin, remote: this.#upgrade.remoteAddress });
+      const message = "origin not allowed (open the Control UI from the gateway host or allow it in gateway.controlUi.allowedOrigins)";
+      return this.#refuse(frame.id, { code: "INVALID_REQUEST", message, details: { code: "CONTROL_UI_ORIGIN_NOT_ALLOWED", reason: "origin not allowed" } });
+    }
+    const role = params.role ?? "operator";
+    if (role !== "operator" && role !== "node") {
+      return this.#refuse(frame.id, { code: "INVALID_REQUEST", message: `invalid connect params: at /role: unknown role '${role}'` });
+    }
+    if (role === "node" && !params.device) {
+      return this.#refuse(frame.id, { code: "NOT_PAIRED", message: "device identity required", details: { code: "DEVICE_IDENTITY_REQUIRED" } });
+    }
+    this.#state = "authenticating";
+    const outcome = authenticateConnect(
+      core.auth,
+      {
+        presented: params.auth,
+        hasDevice: params.device !== undefined,
+        clientMode: params.client.mode,
+        remoteAddress: this.#upgrade.remoteAddress,
+        headers: this.#upgrade.headers,
+      },
+      core.throttle,
+    );
+    if (!outcome.ok) {
+      this.#deps.log.warn(`connect refused: ${outcome.error.message}`, { remote: this.#upgrade.remoteAddress, client: params.client.id });
+      // Failed shared-secret attempts are answered late, growing per client IP (spec §2.7).
+      if (outcome.delayMs > 0) await Bun.sleep(outcome.delayMs);
+      return this.#refuse(frame.id, outcome.error);
+    }
+    await this.#welcome(frame, params, role, outcome.method);
+  }
+
+  async #welcome(frame: RequestFrame, params: ConnectParams, role: string, authMethod: string): Promise<void> {
+    if ((this.#state as State) === "closed") return;
+    const scopes = this.#grantedScopes(params, authMethod);
+    const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes };
+    const hello = await buildHello(this.#deps.core, Object.keys(this.#deps.methods), { connId: this.connId, role, scopes, authMethod });
+    if ((this.#state as State) === "closed") return;
+    clearTimeout(this.#handshakeTimer);
+    this.#caller = caller;
+    this.#state = "open";
+    this.#send(responseFrame(frame.id, { ok: true, payload: hello }));
+    this.#deps.core.addClient(this.#link(caller, params));
+    this.#deps.log.debug("client connected", { connId: this.connId, client: params.client.id, mode: params.client.mode, scopes });
+    const queued = this.#pipelined;
+    this.#pipelined = [];
+    for (const text of queued) void this.#request(text);
+  }
+
+  /**
+   * Device-less operators keep their requested scopes only as the local CLI or local backend over a shared
+   * secret with no Origin; everyone else gets `[]` until pairing grants more (spec §2.3).
+   */
+  #grantedScopes(params: ConnectParams, authMethod: string): string[] {
+    const requested = params.scopes ?? [];
+    if (authMethod === "trusted-proxy") return requested;
+    const { id, mode } = params.client;
+    const localClient = (id === "cli" && mode === "cli") || (id === "gateway-client" && mode === "backend");
+    const headers = this.#upgrade.headers;
+    const direct = isLoopbackAddress(this.#upgrade.remoteAddress) && !PROXY_HEADERS.some((h) => h in headers);
+    const sharedSecret = authMethod === "token" || authMethod === "password" || authMethod === "none";
+    return localClient && direct && !this.#upgrade.origin && sharedSecret ? [...requested] : [];
+  }
+
+  #link(caller: CallerInfo, params: ConnectParams): ClientLink {
+    let presence: PresenceEntry | undefined;
+    if (PRESENCE_MODES.has(params.client.mode)) {
+      const now = Date.now();
+      presence = {
+        host: params.client.displayName ?? params.client.id,
+        version: params.client.version,
+        platform: params.client.platform,
+        deviceFamily: params.client.deviceFamily,
+        mode: params.client.mode,
+        reason: "connect",
+        instanceId: params.client.instanceId,
+        clientId: params.client.id,
+        roles: [caller.role],
+        onlineSince: now,
+        text: `Node: ${params.client.displayName ?? "unknown"} · mode ${params.client.mode}`,
+        ts: now,
+      };
+    }
+    return {
+      connId: this.connId,
+      clientId: caller.clientId,
+      mode: caller.mode,
+      scopes: caller.scopes,
+      presence,
+      sendEvent: (event, payloadJson, stateVersion) => {
+        if (this.#state !== "open") return;
+        this.#seq++;
+        const sv = stateVersion ? `,"stateVersion":${JSON.stringify(stateVersion)}` : "";
+        this.#send(`{"type":"event","event":${JSON.stringify(event)},"payload":${payloadJson},"seq":${this.#seq}${sv}}`);
+      },
+      ping: () => {
+        if (this.#state === "open") this.#socket.ping();
+      },
+      close: (code, reason) => this.#close(code, reason),
+    };
+  }
+
+  /** Sends an error response, then closes (the reference's gap is 1–55 ms; the close reason is the message). */
+  #refuse(id: string, error: AuthFailure | ErrorShape, code: number = CLOSE.policy, reason: string = error.message): void {
+    if (this.#state === "closed") return;
+    this.#send(responseFrame(id, { ok: false, error }));
+    this.#close(code, reason);
+  }
+
+  // ---- requests after hello --------------------------------------------------------------------------
+
+  async #request(text: string): Promise<void> {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // After hello a malformed frame is ignored, the connection stays (spec §3.1).
+      this.#deps.log.debug("ignored malformed frame", { connId: this.connId, bytes: text.length });
+      return;
+    }
+    const check = checkRequestFrame(value);
+    if (!check.ok) {
+      const message = check.kind === "event" ? "invalid request frame: at /type: must be equal to constant" : check.message;
+      this.#send(responseFrame(check.id, { ok: false, error: { code: "INVALID_REQUEST", message } }));
+      return;
+    }
+    const { id, method, params } = check.frame;
+    const started = performance.now();
+    if (this.#deps.wsLog === "full") this.#deps.log.debug(`⇢ ${method}`, { connId: this.connId, id, params: method === "connect" ? "[omitted]" : params });
+    let response: string;
+    let ok = true;
+    try {
+      const payload = await this.#dispatch(method, params);
+      response = responseFrame(id, { ok: true, payload: payload ?? null });
+    } catch (error) {
+      ok = false;
+      response = responseFrame(id, { ok: false, error: this.#errorShape(error, method) });
+    }
+    this.#send(response);
+    this.#logRequest(method, id, ok, performance.now() - started);
+  }
+
+  async #dispatch(method: string, params: unknown): Promise<unknown> {
+    const caller = this.#caller!;
+    authorize(caller, method);
+    if (method === "connect") throw new GatewayError("INVALID_REQUEST", "connect is only valid as the first request");
+    const handler = this.#deps.methods[method];
+    if (!handler) throw new GatewayError("INVALID_REQUEST", `unknown method: ${method}`);
+    const ctx = { gateway: this.#deps.core, caller };
+    const key = (params as { idempotencyKey?: unknown } | null)?.idempotencyKey;
+    if (SIDE_EFFECT_METHODS.has(method) && typeof key === "string" && key !== "") {
+      return this.#deps.dedupe.run(`${method}\u0000${key}`, async () => handler(withoutKey(params), ctx));
+    }
+    return handler(params, ctx);
+  }
+
+  #errorShape(error: unknown, method: string): ErrorShape {
+    if (error instanceof GatewayError) return error.toShape();
+    this.#deps.log.error(`method ${method} failed: ${(error as Error)?.message ?? String(error)}`, { connId: this.connId });
+    return { code: "UNAVAILABLE", message: `${method} failed: internal error`, retryable: true };
+  }
+
+  #logRequest(method: string, id: string, ok: boolean, ms: number): void {
+    const { wsLog, log } = this.#deps;
+    const line = `${method} ${ok ? "ok" : "error"} ${ms.toFixed(1)}ms`;
+    if (wsLog === "auto") log.debug(line, { connId: this.connId, id });
+    else log.info(line, { connId: this.connId, id });
+  }
+
+  // ---- transport -------------------------------------------------------------------------------------
+
+  #send(text: string): void {
+    if (this.#state === "closed") return;
+    this.#socket.send(text);
+    if (this.#socket.bufferedAmount() > MAX_BUFFERED_BYTES) {
+      this.#deps.log.warn("closing slow consumer", { connId: this.connId, buffered: this.#socket.bufferedAmount() });
+      this.#close(CLOSE.policy, "slow consumer");
+    }
+  }
+
+  #close(code: number, reason: string): void {
+    if (this.#state === "closed") return;
+    // The close reason may carry at most 123 bytes (RFC 6455 §5.5).
+    this.#socket.close(code, truncateUtf8(reason, 123));
+    this.onClose();
+  }
+}
+
+/** Idempotency keys are the transport's business; handlers with closed params must not see them. */
+function withoutKey(params: unknown): unknown {
+  if (params === null || typeof params !== "object" || Array.isArray(params)) return params;
+  const { idempotencyKey: _key, ...rest } = params as Record<string, unknown>;
+  return rest;
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text);
+  if (bytes.length <= maxBytes) return text;
+  return bytes.subarray(0, maxBytes).toString("utf8").replace(/\uFFFD+$/, "");
+}

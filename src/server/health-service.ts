@@ -1,0 +1,72 @@
+import type { GatewayRuntime } from "../methods/types.ts";
+import { HEALTH_REFRESH_INTERVAL_MS } from "../protocol/constants.ts";
+
+type HealthInputs = Pick<GatewayRuntime, "eventLoop" | "summary" | "config">;
+
+/** Keeps the `health` payload cached; a refresh recomputes it and tells `onRefresh` (which broadcasts). */
+export class HealthService {
+  #cached: Record<string, unknown> | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #inputs: HealthInputs;
+  #onRefresh: (payload: Record<string, unknown>) => void;
+
+  constructor(inputs: HealthInputs, onRefresh: (payload: Record<string, unknown>) => void) {
+    this.#inputs = inputs;
+    this.#onRefresh = onRefresh;
+  }
+
+  start(): void {
+    this.refresh();
+    this.#timer = setInterval(() => this.refresh(), HEALTH_REFRESH_INTERVAL_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** The last snapshot (computed once if none yet). */
+  current(): Record<string, unknown> {
+    return this.#cached ?? this.refresh();
+  }
+
+  /** Recomputes, caches and announces the snapshot. */
+  refresh(): Record<string, unknown> {
+    const started = performance.now();
+    const { sessions, channels } = this.#inputs.summary();
+    const reloadMode = this.#inputs.config().config.gateway?.reload?.mode ?? "hybrid";
+    const sessionInfo = { path: sessions.path, count: sessions.count, recent: [] };
+    const payload: Record<string, unknown> = {
+      ok: true,
+      ts: Date.now(),
+      durationMs: 0,
+      plugins: { loaded: [], errors: [], unavailable: [] },
+      configReload: { hotReloadStatus: reloadMode === "off" ? "off" : "active" },
+      channels,
+      channelOrder: Object.keys(channels),
+      channelLabels: {},
+      heartbeatSeconds: 1800,
+      defaultAgentId: "main",
+      agents: [
+        {
+          agentId: "main",
+          isDefault: true,
+          heartbeat: { enabled: false, every: "30m", everyMs: 1_800_000, target: "owner" },
+          sessions: sessionInfo,
+        },
+      ],
+      sessions: sessionInfo,
+      modelRuntime: { degraded: false, pendingAgents: [] },
+      eventLoop: this.#inputs.eventLoop(),
+    };
+    payload.durationMs = Math.round(performance.now() - started);
+    this.#cached = payload;
+    this.#onRefresh(payload);
+    return payload;
+  }
+}
+
+/** The health payload as events and hello-ok carry it: without `modelRuntime` (spec §2.5, §4). */
+export function healthForBroadcast(payload: Record<string, unknown>): Record<string, unknown> {
+  const { modelRuntime: _omit, ...rest } = payload;
+  return rest;
+}

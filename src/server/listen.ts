@@ -1,0 +1,143 @@
+import type { Server, ServerWebSocket } from "bun";
+import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../protocol/constants.ts";
+import { GatewayStartError } from "./start-errors.ts";
+
+/** What the upgrade request told us about a WebSocket client (kept in `ws.data`, style habit 8). */
+export interface UpgradeInfo {
+  remoteAddress: string;
+  origin?: string;
+  host?: string;
+  headers: Record<string, string>;
+}
+
+/** The transport side of one connection, as the transport-agnostic connection core sees it. */
+export interface WireSocket {
+  send(text: string): number;
+  close(code: number, reason: string): void;
+  bufferedAmount(): number;
+  ping(): void;
+  readonly remoteAddress: string;
+}
+
+/** The protocol side of one connection. */
+export interface ConnectionHandler {
+  onMessage(data: string | Uint8Array): void;
+  onClose(code: number, reason: string): void;
+}
+
+interface SocketData {
+  upgrade: UpgradeInfo;
+  handler?: ConnectionHandler;
+}
+
+/** What a listener needs from the gateway: HTTP answers and a connection per upgrade. */
+export interface ListenerApp {
+  http(request: Request, remoteAddress: string): Response | Promise<Response>;
+  connect(socket: WireSocket, upgrade: UpgradeInfo): ConnectionHandler;
+}
+
+/** The listeners of one bind plan: same port on every host. */
+export interface Listeners {
+  port: number;
+  hosts: string[];
+  stop(): void;
+}
+
+/** Opens one Bun.serve per host (HTTP and WebSocket on the same port, any path upgrades, spec §1). */
+export function openListeners(hosts: string[], port: number, app: ListenerApp, optionalHosts: string[] = []): Listeners {
+  const servers: Server<SocketData>[] = [];
+  let actualPort = port;
+  const opened: string[] = [];
+  for (const host of hosts) {
+    try {
+      const server = serveOne(host, actualPort, app);
+      servers.push(server);
+      opened.push(host);
+      actualPort = server.port ?? actualPort;
+    } catch (error) {
+      if (optionalHosts.includes(host)) continue;
+      for (const s of servers) s.stop(true);
+      throw toStartError(error, host, actualPort);
+    }
+  }
+  return {
+    port: actualPort,
+    hosts: opened,
+    stop() {
+      for (const server of servers) server.stop(true);
+    },
+  };
+}
+
+function serveOne(hostname: string, port: number, app: ListenerApp): Server<SocketData> {
+  return Bun.serve<SocketData>({
+    hostname,
+    port,
+    // Errors are ours to render; Bun's development page would leak internals.
+    development: false,
+    fetch(request, server) {
+      const remoteAddress = server.requestIP(request)?.address ?? "unknown";
+      if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+        const headers: Record<string, string> = Object.create(null);
+        request.headers.forEach((value, key) => {
+          headers[key] = value;
+        });
+        const upgrade: UpgradeInfo = {
+          remoteAddress,
+          origin: headers.origin,
+          host: headers.host,
+          headers,
+        };
+        if (server.upgrade(request, { data: { upgrade } })) return undefined;
+        return new Response("Upgrade failed", { status: 400 });
+      }
+      return app.http(request, remoteAddress);
+    },
+    websocket: {
+      // Bun enforces the post-hello cap (close 1009, spec §1); the 64 KiB pre-hello cap is the core's.
+      maxPayloadLength: MAX_PAYLOAD_BYTES,
+      perMessageDeflate: false,
+      // We send our own pings every 25 s and judge slow consumers by buffered bytes ourselves
+      // (close 1008 past MAX_BUFFERED_BYTES); the limit only has to sit above that so nothing is dropped first.
+      sendPings: false,
+      idleTimeout: 0,
+      backpressureLimit: MAX_BUFFERED_BYTES + 16 * 1024 * 1024,
+      closeOnBackpressureLimit: false,
+      open(ws) {
+        ws.data.handler = app.connect(wireSocket(ws), ws.data.upgrade);
+      },
+      message(ws, message) {
+        ws.data.handler?.onMessage(typeof message === "string" ? message : new Uint8Array(message));
+      },
+      close(ws, code, reason) {
+        ws.data.handler?.onClose(code, reason);
+      },
+    },
+  });
+}
+
+function wireSocket(ws: ServerWebSocket<SocketData>): WireSocket {
+  return {
+    send: (text) => ws.send(text),
+    close: (code, reason) => ws.close(code, reason),
+    bufferedAmount: () => ws.getBufferedAmount(),
+    ping: () => {
+      ws.ping();
+    },
+    remoteAddress: ws.data.upgrade.remoteAddress,
+  };
+}
+
+function toStartError(error: unknown, host: string, port: number): GatewayStartError {
+  const code = (error as { code?: string }).code;
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  if (code === "EADDRINUSE" || /address already in use|EADDRINUSE/i.test(String((error as Error).message))) {
+    return new GatewayStartError(
+      "port-in-use",
+      `another gateway instance is already listening on ${where}`,
+      "Stop it (`openclaw gateway stop`), pick another --port, or start with --force to take the port over.",
+      { cause: error },
+    );
+  }
+  return new GatewayStartError("bind-failed", `cannot listen on ${where}: ${(error as Error).message}`, undefined, { cause: error });
+}

@@ -1,0 +1,208 @@
+import { hostname, platform, release } from "node:os";
+import { join } from "node:path";
+import type { ConfigSnapshot } from "../config/load.ts";
+import { planReload } from "../config/reload-plan.ts";
+import { PING_INTERVAL_MS, TICK_INTERVAL_MS } from "../protocol/constants.ts";
+import type { GatewayRuntime, PresenceEntry, RestartTicket } from "../methods/types.ts";
+import { AuthThrottle } from "./auth-throttle.ts";
+import type { AuthSettings } from "./auth.ts";
+import { EventLoopMonitor, type EventLoopStats } from "./event-loop.ts";
+import { HealthService, healthForBroadcast } from "./health-service.ts";
+import type { GatewayPhase } from "./http-routes.ts";
+import type { ServerLogger } from "./logger-port.ts";
+
+/** What the runtime needs to reach one connected client. */
+export interface ClientLink {
+  connId: string;
+  clientId: string;
+  mode: string;
+  scopes: readonly string[];
+  /** Sends one event; the payload arrives already serialized so a broadcast stringifies it once. */
+  sendEvent(event: string, payloadJson: string, stateVersion?: { presence: number; health: number }): void;
+  ping(): void;
+  close(code: number, reason: string): void;
+  presence?: PresenceEntry;
+}
+
+/** Hooks the starter gives the runtime for actions that reach beyond state (rebinding, exiting). */
+export interface RuntimeHooks {
+  restart(reason: string): void;
+  /** A new snapshot was adopted: re-derive what depends on it (auth secrets, log levels). */
+  applied(snapshot: ConfigSnapshot): void;
+  logFile(): string;
+}
+
+/** The gateway's shared state: config snapshot, clients, presence, health and reload decisions. */
+export class GatewayCore implements GatewayRuntime {
+  readonly version: string;
+  readonly buildId: string;
+  readonly bootId = crypto.randomUUID();
+  readonly startedAt = Date.now();
+  readonly env: Record<string, string | undefined>;
+  readonly throttle: AuthThrottle;
+  readonly eventLoopMonitor = new EventLoopMonitor();
+  readonly healthService: HealthService;
+  readonly clients = new Map<string, ClientLink>();
+  readonly stateVersion = { presence: 1, health: 1 };
+  phase: GatewayPhase = "starting";
+  auth: AuthSettings;
+  #snapshot: ConfigSnapshot;
+  #selfPresence: PresenceEntry;
+  #hooks: RuntimeHooks;
+  #log: ServerLogger;
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  #pendingRestart: string | undefined;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #tickTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: {
+    version: string;
+    buildId?: string;
+    snapshot: ConfigSnapshot;
+    auth: AuthSettings;
+    env: Record<string, string | undefined>;
+    hooks: RuntimeHooks;
+    logger: ServerLogger;
+  }) {
+    this.version = options.version;
+    this.buildId = options.buildId ?? options.version;
+    this.#snapshot = options.snapshot;
+    this.auth = options.auth;
+    this.env = options.env;
+    this.#hooks = options.hooks;
+    this.#log = options.logger;
+    this.throttle = new AuthThrottle(options.snapshot.config.gateway?.auth?.rateLimit);
+    const host = hostname();
+    this.#selfPresence = {
+      host,
+      version: this.version,
+      platform: `${platform()} ${release()}`,
+      deviceFamily: deviceFamily(),
+      mode: "gateway",
+      reason: "self",
+      instanceId: this.bootId,
+      text: `Gateway: ${host} · app ${this.version} · mode gateway · reason self`,
+      ts: Date.now(),
+    };
+    this.healthService = new HealthService(this, (payload) => {
+      this.stateVersion.health++;
+      this.broadcast("health", healthForBroadcast(payload), { stateVersion: true });
+    });
+  }
+
+  config(): ConfigSnapshot {
+    return this.#snapshot;
+  }
+
+  eventLoop(): EventLoopStats {
+    return this.eventLoopMonitor.stats();
+  }
+
+  async health(refresh: boolean): Promise<Record<string, unknown>> {
+    return refresh ? this.healthService.refresh() : this.healthService.current();
+  }
+
+  logFile(): string {
+    return this.#hooks.logFile();
+  }
+
+  presence(): PresenceEntry[] {
+    const others = [...this.clients.values()].flatMap((c) => (c.presence ? [c.presence] : []));
+    return [{ ...this.#selfPresence, ts: Date.now() }, ...others];
+  }
+
+  summary() {
+    return {
+      sessions: { path: join(this.#snapshot.paths.stateDir, "sessions", "sessions.sqlite"), count: 0 },
+      channels: {},
+    };
+  }
+
+  /** Sends an event to every client (optionally only those a filter admits); per-connection seq is the link's job. */
+  broadcast(event: string, payload: unknown, options: { stateVersion?: boolean; filter?: (c: ClientLink) => boolean } = {}): void {
+    if (this.clients.size === 0) return;
+    const json = JSON.stringify(payload ?? null);
+    const stateVersion = options.stateVersion ? { ...this.stateVersion } : undefined;
+    for (const client of this.clients.values()) {
+      if (options.filter && !options.filter(client)) continue;
+      client.sendEvent(event, json, stateVersion);
+    }
+  }
+
+  /** Starts the gateway's clocks: WS pings every 25 s, `tick` every 30 s, health refresh, event-loop sampling. */
+  startTimers(): void {
+    this.eventLoopMonitor.start();
+    this.healthService.start();
+    this.#pingTimer = setInterval(() => {
+      for (const client of this.clients.values()) client.ping();
+    }, PING_INTERVAL_MS);
+    this.#tickTimer = setInterval(() => this.broadcast("tick", { ts: Date.now() }), TICK_INTERVAL_MS);
+  }
+
+  /** Registers a client after hello; UI and node clients also enter presence (cli/probe/backend do not). */
+  addClient(link: ClientLink): void {
+    this.clients.set(link.connId, link);
+    if (link.presence) this.#presenceChanged();
+  }
+
+  removeClient(connId: string): void {
+    const link = this.clients.get(connId);
+    this.clients.delete(connId);
+    if (link?.presence) this.#presenceChanged();
+  }
+
+  #presenceChanged(): void {
+    this.stateVersion.presence++;
+    this.broadcast("presence", { presence: this.presence() }, { stateVersion: true });
+  }
+
+  /** Swaps in a new valid snapshot and decides, per the reload plan and mode, whether to restart. */
+  adoptConfig(next: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[] } {
+    const plan = planReload(this.#snapshot, next);
+    const changedPaths = plan.changes.map((c) => c.path);
+    if (changedPaths.length === 0) {
+      this.#snapshot = next;
+      return { restartRequired: false, changedPaths };
+    }
+    const mode = next.config.gateway?.reload?.mode ?? this.#snapshot.config.gateway?.reload?.mode ?? "hybrid";
+    this.#snapshot = next;
+    this.throttle.reconfigure(next.config.gateway?.auth?.rateLimit);
+    this.#hooks.applied(next);
+    this.#log.info(`config changed (${origin}): ${changedPaths.join(", ")}`, { mode, restartPaths: plan.restartPaths });
+    const restart = (plan.restartRequired && (mode === "hybrid" || mode === "restart")) || mode === "restart";
+    if (restart && origin !== "file:off") this.requestRestart(`config change: ${plan.restartPaths.join(", ") || changedPaths.join(", ")}`, 0);
+    else if (plan.restartRequired) this.#log.warn(`restart required to apply ${plan.restartPaths.join(", ")} (gateway.reload.mode=${mode})`);
+    return { restartRequired: plan.restartRequired, changedPaths };
+  }
+
+  /** Schedules one in-process restart; requests arriving while one is pending coalesce into it. */
+  requestRestart(reason: string, delayMs = 0): RestartTicket {
+    if (this.#pendingRestart !== undefined) return { ok: true, scheduled: true, reason: this.#pendingRestart, delayMs, coalesced: true };
+    this.#pendingRestart = reason;
+    this.#restartTimer = setTimeout(() => {
+      this.#pendingRestart = undefined;
+      this.#hooks.restart(reason);
+    }, delayMs);
+    return { ok: true, scheduled: true, reason, delayMs, coalesced: false };
+  }
+
+  /** Stops timers owned by the runtime (the starter closes sockets and listeners). */
+  dispose(): void {
+    clearTimeout(this.#restartTimer);
+    clearInterval(this.#pingTimer);
+    clearInterval(this.#tickTimer);
+    this.healthService.stop();
+    this.eventLoopMonitor.stop();
+  }
+}
+
+function deviceFamily(): string {
+  switch (process.platform) {
+    case "darwin":
+      return "Mac";
+    case "win32":
+      return "Windows";
+    default:
+      return "Linux";
+  }
+}
