@@ -16,6 +16,7 @@ import { findListeningPids, stopProcess } from "./port-owner.ts";
 import { GatewayCore } from "./runtime.ts";
 import { resolveStartSettings, type StartSettings } from "./settings.ts";
 import { GatewayStartError } from "./start-errors.ts";
+import { createSurfaces, type Surface } from "./surfaces.ts";
 
 /** What `startGateway` needs; the CLI converts flags into this (style habit 4), tests build it directly. */
 export interface StartGatewayOptions {
@@ -60,6 +61,7 @@ interface Generation {
   listeners: Listeners;
   settings: StartSettings;
   watch: ConfigWatch;
+  surfaces: Surface[];
 }
 
 /** Starts the gateway: guards, lock, listeners, timers, config watch. Throws GatewayStartError on refusal. */
@@ -79,7 +81,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     throw error;
   }
 
-  const methods = allMethods();
   const dedupe = new IdempotencyCache();
   let resolveStopped!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
@@ -102,7 +103,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
       },
     });
     const wsLogger = logger.child("ws");
-    const listeners = openListeners(
+    let listeners: Listeners | undefined;
+    const surfaces = createSurfaces({
+      core,
+      logger,
+      bind: start.bind,
+      auth: () => core.auth,
+      port: () => listeners?.port ?? start.port,
+      env: options.env,
+    });
+    const methods = Object.assign(allMethods(), ...surfaces.map((s) => s.methods ?? {}));
+    listeners = openListeners(
       start.bind.hosts,
       start.port,
       {
@@ -111,7 +122,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
           uptimeMs: () => Date.now() - core.startedAt,
           version: options.version,
           eventLoop: () => core.eventLoop(),
-        }),
+        }, surfaces.flatMap((s) => (s.http ? [s.http] : []))),
         connect: (socket, upgrade) =>
           new GatewayConnection(socket, upgrade, {
             core,
@@ -128,7 +139,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     core.startTimers();
     core.phase = "ready";
     const watch = watchConfigFile(config.paths.configPath, config.config.gateway?.reload?.debounceMs ?? 300, () => onFileChange(core));
-    return { core, listeners, settings: start, watch };
+    for (const surface of surfaces) void guard(logger, `${surface.name} start`, () => surface.start?.());
+    return { core, listeners, settings: start, watch, surfaces };
   };
 
   /** The config file changed on disk: adopt a valid one per the reload mode; an invalid one keeps the last good. */
@@ -149,9 +161,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
 
   current = open(snapshot, settings);
 
-  const close = (generation: Generation, reason: string, event: Record<string, unknown>) => {
+  const close = async (generation: Generation, reason: string, event: Record<string, unknown>) => {
     generation.core.phase = "draining";
     generation.watch.close();
+    await Promise.all(generation.surfaces.map((surface) => guard(logger, `${surface.name} stop`, () => surface.stop?.())));
     generation.core.broadcast("shutdown", event);
     for (const client of [...generation.core.clients.values()]) client.close(CLOSE.serviceRestart, "service restart");
     generation.listeners.stop();
@@ -199,8 +212,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
         }
         for (const secret of [nextSettings.auth.token, nextSettings.auth.password]) if (secret) logger.redact(secret);
         const previous = current;
-        close(previous, reason, { reason: "gateway restarting", restartExpectedMs: 1000 });
-        await Bun.sleep(0);
+        await close(previous, reason, { reason: "gateway restarting", restartExpectedMs: 1000 });
         try {
           current = open(next, nextSettings);
         } catch (error) {
@@ -218,7 +230,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
         current.core.broadcast("shutdown", { reason });
         // Give the shutdown event a moment on the wire before the close frame (reference: ~20 ms).
         await Bun.sleep(20);
-        close(current, reason, { reason });
+        await close(current, reason, { reason });
         lock.release();
         logger.close();
         resolveStopped(0);
@@ -229,6 +241,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   };
   logger.info(`listening on ${handle.urls.join(", ")}`);
   return handle;
+}
+
+/** Runs an optional feature's hook; its failure is logged and never takes the gateway down. */
+async function guard(logger: GatewayLogger, what: string, action: () => unknown): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    logger.error(`${what} failed: ${(error as Error)?.message ?? String(error)}`);
+  }
 }
 
 function loadOrRefuse(options: StartGatewayOptions): ConfigSnapshot {

@@ -1,0 +1,38 @@
+import type { GatewayLogger } from "../logging/index.ts";
+import type { MethodFamily } from "../methods/types.ts";
+import type { AuthSettings } from "./auth.ts";
+import type { BindPlan } from "./bind.ts";
+import type { HttpRoute } from "./http.ts";
+import type { GatewayCore } from "./runtime.ts";
+
+/**
+ * A feature mounted on the gateway beside the core protocol: agents and the OpenAI-compatible API, hooks,
+ * the Control UI, the discovery beacon, Tailscale exposure. Each brings what it adds; the server owns when.
+ */
+export interface Surface {
+  readonly name: string;
+  /** RPC methods this feature adds (merged into `hello-ok.features.methods`). */
+  methods?: MethodFamily;
+  /** HTTP handler on the gateway port; returns undefined for paths it does not own. */
+  http?: HttpRoute;
+  /** Runs once the port is open (it never delays listening). Errors are logged, never fatal. */
+  start?(): void | Promise<void>;
+  /** Runs on stop and before an in-process restart. */
+  stop?(): void | Promise<void>;
+}
+
+/** What a surface may know about the generation it is mounted on. */
+export interface SurfaceContext {
+  core: GatewayCore;
+  logger: GatewayLogger;
+  bind: BindPlan;
+  auth: () => AuthSettings;
+  /** The port actually listened on (known once start() runs). */
+  port: () => number;
+  env: Record<string, string | undefined>;
+}
+
+/** The features of this build, in HTTP precedence order. Each feature adds its factory here. */
+export function createSurfaces(_ctx: SurfaceContext): Surface[] {
+  return [];
+}
