@@ -30,6 +30,8 @@ export interface StartGatewayOptions {
   wsLog?: "auto" | "full" | "compact";
   color?: boolean;
   consoleSubsystemFilter?: string;
+  /** Where raw model stream events go (JSONL), when `--raw-stream` is on. */
+  rawStreamPath?: string;
   version: string;
   buildId?: string;
   /** Injected logger (tests); by default one is built from `logging.*`. */
@@ -111,6 +113,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
       auth: () => core.auth,
       port: () => listeners?.port ?? start.port,
       env: options.env,
+      rawStreamPath: options.rawStreamPath,
     });
     const methods = Object.assign(allMethods(), ...surfaces.map((s) => s.methods ?? {}));
     listeners = openListeners(

@@ -1,4 +1,5 @@
 import type { GatewayRunOptions } from "./options.ts";
+import { join } from "node:path";
 import { VERSION, COMMIT } from "../version.ts";
 
 /** Starts the gateway, wires OS signals, and resolves with the exit code once it has stopped. */
@@ -17,6 +18,7 @@ export async function runGatewayUntilStopped(options: GatewayRunOptions): Promis
       wsLog: options.wsLog,
       color: options.color,
       consoleSubsystemFilter: options.consoleSubsystemFilter,
+      rawStreamPath: options.rawStream ? (options.rawStreamPath ?? join(options.paths.stateDir, "logs", "raw-stream.jsonl")) : undefined,
       version: VERSION,
       buildId: `${VERSION}-${COMMIT}`,
     });

@@ -30,6 +30,8 @@ export interface SurfaceContext {
   /** The port actually listened on (known once start() runs). */
   port: () => number;
   env: Record<string, string | undefined>;
+  /** `--raw-stream` / `--raw-stream-path`: append raw model stream events to this JSONL file. */
+  rawStreamPath?: string;
 }
 
 /** The features of this build, in HTTP precedence order. Each feature adds its factory here. */
