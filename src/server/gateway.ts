@@ -169,6 +169,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     generation.watch.close();
     await Promise.all(generation.surfaces.map((surface) => guard(logger, `${surface.name} stop`, () => surface.stop?.())));
     generation.core.broadcast("shutdown", event);
+    // Give the shutdown event a moment on the wire before the close frame (reference: ~20 ms).
+    await Bun.sleep(20);
     for (const client of [...generation.core.clients.values()]) client.close(CLOSE.serviceRestart, "service restart");
     generation.listeners.stop();
     generation.core.dispose();
@@ -229,10 +231,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     stop(reason = "gateway stopping") {
       stopping ??= (async () => {
         await restarting;
-        current.core.phase = "draining";
-        current.core.broadcast("shutdown", { reason });
-        // Give the shutdown event a moment on the wire before the close frame (reference: ~20 ms).
-        await Bun.sleep(20);
         await close(current, reason, { reason });
         lock.release();
         logger.close();

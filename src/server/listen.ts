@@ -75,6 +75,9 @@ function serveOne(hostname: string, port: number, app: ListenerApp): Server<Sock
     port,
     // Errors are ours to render; Bun's development page would leak internals.
     development: false,
+    // Explicit: with `development: false` Bun 1.4.5 otherwise sets SO_REUSEPORT, and a second gateway would
+    // silently share the port instead of failing with "already listening" (measured).
+    reusePort: false,
     fetch(request, server) {
       const remoteAddress = server.requestIP(request)?.address ?? "unknown";
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
