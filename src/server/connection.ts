@@ -199,6 +199,12 @@ export class GatewayConnection implements ConnectionHandler {
     const headers = this.#upgrade.headers;
     const direct = isLoopbackAddress(this.#upgrade.remoteAddress) && !PROXY_HEADERS.some((h) => h in headers);
     const sharedSecret = authMethod === "token" || authMethod === "password" || authMethod === "none";
+    // Control UI (pending the lead's review): the page this gateway served, on the same direct loopback terms as
+    // the local CLI. A browser always sends Origin, and the handshake has already refused one that is not this
+    // gateway's own (IP/localhost Host) or listed in gateway.controlUi.allowedOrigins; the loopback peer keeps a
+    // non-browser client from claiming this id remotely. Remote browsers need device pairing (spec §2.4).
+    const controlUi = id === "openclaw-control-ui" && mode === "ui" && Boolean(this.#upgrade.origin);
+    if (controlUi && direct && sharedSecret) return [...requested];
     return localClient && direct && !this.#upgrade.origin && sharedSecret ? [...requested] : [];
   }
 

@@ -136,7 +136,9 @@ export class GatewayCore implements GatewayRuntime {
     this.#pingTimer = setInterval(() => {
       for (const client of this.clients.values()) client.ping();
     }, PING_INTERVAL_MS);
-    this.#tickTimer = setInterval(() => this.broadcast("tick", { ts: Date.now() }), TICK_INTERVAL_MS);
+    // OPENCLAW_TICK_INTERVAL_MS shortens the tick for tests (the Control UI browser test); hello still advertises 30 s.
+    const tickMs = Number(this.env.OPENCLAW_TICK_INTERVAL_MS);
+    this.#tickTimer = setInterval(() => this.broadcast("tick", { ts: Date.now() }), Number.isFinite(tickMs) && tickMs > 0 ? tickMs : TICK_INTERVAL_MS);
   }
 
   /** Registers a client after hello; UI and node clients also enter presence (cli/probe/backend do not). */

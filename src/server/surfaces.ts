@@ -4,6 +4,7 @@ import type { AuthSettings } from "./auth.ts";
 import type { BindPlan } from "./bind.ts";
 import type { HttpRoute } from "./http.ts";
 import type { GatewayCore } from "./runtime.ts";
+import { controlUiSurface } from "../ui/surface.ts";
 
 /**
  * A feature mounted on the gateway beside the core protocol: agents and the OpenAI-compatible API, hooks,
@@ -35,6 +36,6 @@ export interface SurfaceContext {
 }
 
 /** The features of this build, in HTTP precedence order. Each feature adds its factory here. */
-export function createSurfaces(_ctx: SurfaceContext): Surface[] {
-  return [];
+export function createSurfaces(ctx: SurfaceContext): Surface[] {
+  return [controlUiSurface(ctx)].filter((surface): surface is Surface => surface !== undefined);
 }
