@@ -22,6 +22,11 @@ export const COMMANDS: Record<string, CommandNode> = {
     default: "run",
     sub: {
       run: leaf("Run the gateway in the foreground", () => import("./gateway/run.ts")),
+      install: leaf("Install the gateway as a service (systemd, launchd, Task Scheduler) and start it", () => import("./service/install.ts")),
+      start: leaf("Start the installed gateway service and wait until it is ready", () => import("./service/start.ts")),
+      stop: leaf("Stop the gateway service (--disable keeps it from starting again)", () => import("./service/stop.ts")),
+      restart: leaf("Restart the gateway service with the supervisor's own restart", () => import("./service/restart.ts")),
+      uninstall: leaf("Stop and remove the gateway service and its env file", () => import("./service/uninstall.ts")),
     },
   },
   config: {

@@ -14,6 +14,10 @@ export interface GatewayRunOptions {
   rawStreamPath?: string;
   /** Console shows only subsystems starting with this prefix (`--cli-backend-logs`). */
   consoleSubsystemFilter?: string;
+  /** `--tailscale`; falls back to `gateway.tailscale.mode`. */
+  tailscale?: "off" | "serve" | "funnel";
+  /** `--tailscale-reset-on-exit`; falls back to `gateway.tailscale.resetOnExit`. */
+  tailscaleResetOnExit?: boolean;
   dev: boolean;
   color: boolean;
   out(text: string): void;

@@ -39,6 +39,12 @@ export async function runGatewayUntilStopped(options: GatewayRunOptions): Promis
     if (token) options.out(`Dev token: ${token}`);
   }
 
+  const tailscale = await exposeTailscale(options, handle);
+  if (!tailscale.ok) {
+    await handle.stop("tailscale exposure failed");
+    return 1;
+  }
+
   const stop = (signal: string) => void handle.stop(`gateway stopping (${signal})`);
   const restartEnabled = () => handle.core.config().config.commands?.restart !== false;
   const restart = (signal: string) => {
@@ -56,5 +62,31 @@ export async function runGatewayUntilStopped(options: GatewayRunOptions): Promis
     return await handle.stopped;
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
+    if (tailscale.resetOnExit) await tailscale.exposure?.reset().catch((error) => options.err(`tailscale reset failed: ${(error as Error).message}`));
+  }
+}
+
+type Exposure = Awaited<ReturnType<typeof import("../service/tailscale.ts").exposeViaTailscale>>;
+
+/** `--tailscale serve|funnel` (or `gateway.tailscale.mode`): map the port, read the mapping back, fail loudly. */
+async function exposeTailscale(
+  options: GatewayRunOptions,
+  handle: import("./gateway.ts").GatewayHandle,
+): Promise<{ ok: boolean; exposure?: Exposure; resetOnExit: boolean }> {
+  const config = handle.core.config().config.gateway?.tailscale;
+  const mode = options.tailscale ?? config?.mode ?? "off";
+  const resetOnExit = options.tailscaleResetOnExit ?? config?.resetOnExit ?? false;
+  if (mode === "off") return { ok: true, resetOnExit: false };
+  const { exposeViaTailscale, TailscaleError } = await import("../service/tailscale.ts");
+  const { createRunner } = await import("../service/runner.ts");
+  try {
+    const exposure = await exposeViaTailscale({ mode, port: handle.port, authMode: handle.core.auth.mode, run: createRunner(options.env) });
+    options.out(`Tailscale ${mode}: ${exposure.url ?? "mapping active"} → 127.0.0.1:${handle.port}`);
+    return { ok: true, exposure, resetOnExit };
+  } catch (error) {
+    if (!(error instanceof TailscaleError)) throw error;
+    options.err(`Error: ${error.message}`);
+    if (error.hint) options.err(error.hint);
+    return { ok: false, resetOnExit: false };
   }
 }

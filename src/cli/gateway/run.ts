@@ -13,8 +13,8 @@ export default defineCommand({
     token: { type: "string", description: "Shared token (also sets OPENCLAW_GATEWAY_TOKEN for the process)" },
     password: { type: "string", description: "Shared password (also sets OPENCLAW_GATEWAY_PASSWORD for the process)" },
     "password-file": { type: "string", description: "Read the password from a file" },
-    tailscale: { type: "enum", options: ["off", "serve", "funnel"], description: "Expose via Tailscale (not supported yet)" },
-    "tailscale-reset-on-exit": { type: "boolean", description: "Undo Tailscale serve/funnel on shutdown (not supported yet)" },
+    tailscale: { type: "enum", options: ["off", "serve", "funnel"], description: "Expose via Tailscale serve (tailnet) or funnel (public, needs password auth)" },
+    "tailscale-reset-on-exit": { type: "boolean", description: "Undo our Tailscale serve/funnel mapping on shutdown" },
     "allow-unconfigured": { type: "boolean", description: "Start without gateway.mode=local in the config" },
     reset: { type: "boolean", description: "With --dev: delete dev config, credentials, sessions and workspace first" },
     force: { type: "boolean", description: "Stop whatever listens on the port, then start" },
@@ -38,14 +38,13 @@ type RunArgs = Record<string, unknown>;
 
 /** Converts flags into gateway options: the command converts, the library acts (style habit 4). */
 export async function argsToOptions(args: RunArgs, ctx: CliContext): Promise<GatewayRunOptions> {
-  if (args.tailscale && args.tailscale !== "off") {
-    throw new CliError("--tailscale is not supported yet by this gateway; expose it with `tailscale serve` by hand for now");
-  }
-  if (args["tailscale-reset-on-exit"]) throw new CliError("--tailscale-reset-on-exit is not supported yet");
   if (args.reset && !ctx.dev) throw new CliError("--reset requires --dev (it only resets the dev profile)");
   const { resolveProfilePaths } = await import("../../config/paths.ts");
   const paths = resolveProfilePaths(ctx.profile, { env: ctx.env });
   if (ctx.dev) await prepareDevProfile(paths, Boolean(args.reset), ctx);
+  // launchd and Task Scheduler cannot read an env file, so a supervised gateway loads its secrets itself.
+  const { applyServiceEnvFile } = await import("../../service/env-file.ts");
+  applyServiceEnvFile(ctx.env, paths.stateDir);
 
   let password = str(args.password);
   if (args["password-file"]) {
@@ -68,6 +67,8 @@ export async function argsToOptions(args: RunArgs, ctx: CliContext): Promise<Gat
     rawStream: Boolean(args["raw-stream"] || args["raw-stream-path"]),
     rawStreamPath: str(args["raw-stream-path"]),
     consoleSubsystemFilter: args["cli-backend-logs"] || args["claude-cli-logs"] ? "cli-backend" : undefined,
+    tailscale: str(args.tailscale) as GatewayRunOptions["tailscale"],
+    tailscaleResetOnExit: args["tailscale-reset-on-exit"] === true ? true : undefined,
     dev: ctx.dev,
     color: ctx.color,
     out: ctx.out,
