@@ -60,6 +60,11 @@ export interface CallerInfo {
 export interface MethodContext {
   gateway: GatewayRuntime;
   caller: CallerInfo;
+  /**
+   * Two-phase methods (`agent`): sends an early `res` for this request id (e.g. `{status:"accepted"}`);
+   * the handler's return value then goes out as the final `res` with the same id.
+   */
+  interim?(payload: unknown): void;
 }
 
 /** A method implementation: validate params, act, return the payload (or throw GatewayError). */

@@ -18,6 +18,8 @@ import { checkRequestFrame, eventFrame, responseFrame, type RequestFrame } from 
 export interface ConnectionDeps {
   core: GatewayCore;
   methods: Readonly<Record<string, MethodHandler>>;
+  /** `hello-ok.features.events`: the core's plus those of the mounted surfaces. */
+  events: readonly string[];
   dedupe: IdempotencyCache;
   log: ServerLogger;
   /** `full` logs every frame, `compact` one line per request, `auto` compact at debug level. */
@@ -174,7 +176,7 @@ export class GatewayConnection implements ConnectionHandler {
     if ((this.#state as State) === "closed") return;
     const scopes = this.#grantedScopes(params, authMethod);
     const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes };
-    const hello = await buildHello(this.#deps.core, Object.keys(this.#deps.methods), { connId: this.connId, role, scopes, authMethod });
+    const hello = await buildHello(this.#deps.core, Object.keys(this.#deps.methods), this.#deps.events, { connId: this.connId, role, scopes, authMethod });
     if ((this.#state as State) === "closed") return;
     clearTimeout(this.#handshakeTimer);
     this.#caller = caller;
@@ -276,7 +278,7 @@ export class GatewayConnection implements ConnectionHandler {
     let response: string;
     let ok = true;
     try {
-      const payload = await this.#dispatch(method, params);
+      const payload = await this.#dispatch(id, method, params);
       response = responseFrame(id, { ok: true, payload: payload ?? null });
     } catch (error) {
       ok = false;
@@ -286,13 +288,13 @@ export class GatewayConnection implements ConnectionHandler {
     this.#logRequest(method, id, ok, performance.now() - started);
   }
 
-  async #dispatch(method: string, params: unknown): Promise<unknown> {
+  async #dispatch(id: string, method: string, params: unknown): Promise<unknown> {
     const caller = this.#caller!;
     authorize(caller, method);
     if (method === "connect") throw new GatewayError("INVALID_REQUEST", "connect is only valid as the first request");
     const handler = this.#deps.methods[method];
     if (!handler) throw new GatewayError("INVALID_REQUEST", `unknown method: ${method}`);
-    const ctx = { gateway: this.#deps.core, caller };
+    const ctx = { gateway: this.#deps.core, caller, interim: (payload: unknown) => this.#send(responseFrame(id, { ok: true, payload })) };
     const key = (params as { idempotencyKey?: unknown } | null)?.idempotencyKey;
     if (SIDE_EFFECT_METHODS.has(method) && typeof key === "string" && key !== "") {
       return this.#deps.dedupe.run(`${method}\u0000${key}`, async () => handler(withoutKey(params), ctx));

@@ -4,7 +4,7 @@ import type { GatewayOverrides } from "../config/resolve.ts";
 import type { ProfilePaths } from "../config/paths.ts";
 import { createGatewayLogger, type GatewayLogger, type GatewayLoggerOptions } from "../logging/index.ts";
 import { allMethods } from "../methods/index.ts";
-import { CLOSE, HANDSHAKE_TIMEOUT_MS } from "../protocol/constants.ts";
+import { CLOSE, GATEWAY_EVENTS, HANDSHAKE_TIMEOUT_MS } from "../protocol/constants.ts";
 import { wsUrlFor } from "./bind.ts";
 import { watchConfigFile, type ConfigWatch } from "./config-watcher.ts";
 import { GatewayConnection } from "./connection.ts";
@@ -116,6 +116,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
       rawStreamPath: options.rawStreamPath,
     });
     const methods = Object.assign(allMethods(), ...surfaces.map((s) => s.methods ?? {}));
+    const events = [...new Set([...GATEWAY_EVENTS, ...surfaces.flatMap((s) => s.events ?? [])])];
+    const sessions = surfaces.find((s) => s.sessions);
+    if (sessions?.sessions) core.sessionsSource = () => sessions.sessions!();
     listeners = openListeners(
       start.bind.hosts,
       start.port,
@@ -130,6 +133,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
           new GatewayConnection(socket, upgrade, {
             core,
             methods,
+            events,
             dedupe,
             log: wsLogger,
             wsLog: options.wsLog ?? "auto",

@@ -1,4 +1,4 @@
-import { GATEWAY_EVENTS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, TICK_INTERVAL_MS } from "../protocol/constants.ts";
+import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, TICK_INTERVAL_MS } from "../protocol/constants.ts";
 import { healthForBroadcast } from "./health-service.ts";
 import type { GatewayCore } from "./runtime.ts";
 
@@ -14,7 +14,7 @@ export interface HelloSubject {
  * Builds the `hello-ok` payload with every field the schema requires filled from real state (spec §2.5).
  * `features.methods` is exactly the implemented methods: a client discovers what it may call.
  */
-export async function buildHello(core: GatewayCore, methods: readonly string[], subject: HelloSubject): Promise<Record<string, unknown>> {
+export async function buildHello(core: GatewayCore, methods: readonly string[], events: readonly string[], subject: HelloSubject): Promise<Record<string, unknown>> {
   const snapshot = core.config();
   const admin = subject.scopes.includes("operator.admin");
   const health = healthForBroadcast(await core.health(false));
@@ -22,7 +22,7 @@ export async function buildHello(core: GatewayCore, methods: readonly string[], 
     type: "hello-ok",
     protocol: PROTOCOL_VERSION,
     server: { version: core.version, buildId: core.buildId, bootId: core.bootId, connId: subject.connId },
-    features: { methods, events: [...GATEWAY_EVENTS], capabilities: [] },
+    features: { methods, events, capabilities: [] },
     snapshot: {
       presence: core.presence(),
       health,

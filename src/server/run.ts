@@ -39,12 +39,6 @@ export async function runGatewayUntilStopped(options: GatewayRunOptions): Promis
     if (token) options.out(`Dev token: ${token}`);
   }
 
-  const tailscale = await exposeTailscale(options, handle);
-  if (!tailscale.ok) {
-    await handle.stop("tailscale exposure failed");
-    return 1;
-  }
-
   const stop = (signal: string) => void handle.stop(`gateway stopping (${signal})`);
   const restartEnabled = () => handle.core.config().config.commands?.restart !== false;
   const restart = (signal: string) => {
@@ -58,8 +52,12 @@ export async function runGatewayUntilStopped(options: GatewayRunOptions): Promis
   // SIGUSR1 is what this gateway documents; SIGUSR2 is what the reference moved to. Windows has neither.
   if (process.platform !== "win32") handlers.push(["SIGUSR1", () => restart("SIGUSR1")], ["SIGUSR2", () => restart("SIGUSR2")]);
   for (const [signal, handler] of handlers) process.on(signal, handler);
+  // After the handlers: a SIGTERM during the exposure must still drain (and undo the mapping).
+  const tailscale = await exposeTailscale(options, handle);
+  if (!tailscale.ok) await handle.stop("tailscale exposure failed");
   try {
-    return await handle.stopped;
+    const code = await handle.stopped;
+    return tailscale.ok ? code : 1;
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
     if (tailscale.resetOnExit) await tailscale.exposure?.reset().catch((error) => options.err(`tailscale reset failed: ${(error as Error).message}`));

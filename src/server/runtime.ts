@@ -111,11 +111,17 @@ export class GatewayCore implements GatewayRuntime {
     return [{ ...this.#selfPresence, ts: Date.now() }, ...others];
   }
 
+  /** Set by the feature that owns sessions (agents); without it there are none. */
+  sessionsSource: (() => { path: string; count: number }) | undefined;
+
   summary() {
-    return {
-      sessions: { path: join(this.#snapshot.paths.stateDir, "sessions", "sessions.sqlite"), count: 0 },
-      channels: {},
-    };
+    let sessions = { path: join(this.#snapshot.paths.stateDir, "sessions", "sessions.sqlite"), count: 0 };
+    try {
+      sessions = this.sessionsSource?.() ?? sessions;
+    } catch (error) {
+      this.#log.warn(`session count unavailable: ${(error as Error).message}`);
+    }
+    return { sessions, channels: {} };
   }
 
   /** Sends an event to every client (optionally only those a filter admits); per-connection seq is the link's job. */

@@ -1,10 +1,11 @@
+import { agentsSurface } from "../agents/surface.ts";
 import type { GatewayLogger } from "../logging/index.ts";
 import type { MethodFamily } from "../methods/types.ts";
 import type { AuthSettings } from "./auth.ts";
 import type { BindPlan } from "./bind.ts";
 import type { HttpRoute } from "./http.ts";
-import type { GatewayCore } from "./runtime.ts";
 import { controlUiSurface } from "../ui/surface.ts";
+import type { GatewayCore } from "./runtime.ts";
 
 /**
  * A feature mounted on the gateway beside the core protocol: agents and the OpenAI-compatible API, hooks,
@@ -14,6 +15,10 @@ export interface Surface {
   readonly name: string;
   /** RPC methods this feature adds (merged into `hello-ok.features.methods`). */
   methods?: MethodFamily;
+  /** Events this feature emits (merged into `hello-ok.features.events`). */
+  events?: readonly string[];
+  /** Counts for `health`/`status` when this feature owns sessions. */
+  sessions?(): { path: string; count: number };
   /** HTTP handler on the gateway port; returns undefined for paths it does not own. */
   http?: HttpRoute;
   /** Runs once the port is open (it never delays listening). Errors are logged, never fatal. */
@@ -37,5 +42,5 @@ export interface SurfaceContext {
 
 /** The features of this build, in HTTP precedence order. Each feature adds its factory here. */
 export function createSurfaces(ctx: SurfaceContext): Surface[] {
-  return [controlUiSurface(ctx)].filter((surface): surface is Surface => surface !== undefined);
+  return [agentsSurface(ctx), controlUiSurface(ctx)].filter((surface): surface is Surface => surface !== undefined);
 }

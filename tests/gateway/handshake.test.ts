@@ -25,7 +25,7 @@ describe("the reference CLI's connect frames", () => {
     expect(typeof p.server.connId).toBe("string");
     expect(p.features.methods).toContain("health");
     expect(p.features.methods).toContain("logs.tail");
-    expect(p.features.methods).not.toContain("chat.send");
+    expect(p.features.methods).not.toContain("cron.list");
     expect(p.features.events).toEqual(expect.arrayContaining(["tick", "health", "presence", "shutdown"]));
     expect(Array.isArray(p.snapshot.presence)).toBe(true);
     expect(p.snapshot.presence[0].reason).toBe("self");

@@ -1,0 +1,53 @@
+// How sessions, messages and run events look on the wire (RPC payloads, events, tool results).
+import type { SessionRow, StoredMessage } from "./store.ts";
+
+/** Events about agent runs go to operators who can read (write and admin include read). */
+export function canRead(scopes: readonly string[]): boolean {
+  return scopes.includes("operator.read") || scopes.includes("operator.write") || scopes.includes("operator.admin");
+}
+
+/** One `sessions.list` row. */
+export function sessionRow(row: SessionRow, activeRunIds: string[], now = Date.now()): Record<string, unknown> {
+  return {
+    key: row.key,
+    kind: "direct",
+    agentId: row.agentId,
+    sessionId: row.sessionId,
+    label: row.label ?? undefined,
+    displayName: row.label ?? row.key,
+    channel: row.channel ?? undefined,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    modelProvider: row.modelProvider ?? undefined,
+    model: row.model ?? undefined,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    totalTokens: row.totalTokens,
+    lastRunId: row.lastRunId ?? undefined,
+    hasActiveRun: activeRunIds.length > 0,
+    activeRunIds,
+    snapshotAt: now,
+  };
+}
+
+/** One `chat.history` message (the reference's content-parts form, plus usage on assistant turns). */
+export function historyMessage(m: StoredMessage): Record<string, unknown> {
+  const content: unknown[] = m.content ? [{ type: "text", text: m.content }] : [];
+  for (const call of m.toolCalls ?? []) content.push({ type: "toolCall", id: call.id, name: call.name, arguments: call.arguments });
+  const out: Record<string, unknown> = { id: String(m.id), role: m.role === "tool" ? "toolResult" : m.role, content, timestamp: m.createdAt };
+  if (m.runId) out.runId = m.runId;
+  if (m.toolCallId) out.toolCallId = m.toolCallId;
+  if (m.role === "assistant") {
+    if (m.provider) out.provider = m.provider;
+    if (m.model) out.model = m.model;
+    if (m.usage) out.usage = m.usage;
+    if (m.stopReason) out.stopReason = m.stopReason;
+    if (m.error) out.errorMessage = m.error;
+  }
+  return out;
+}
+
+/** The assistant message snapshot carried by `chat` events. */
+export function assistantMessage(text: string, timestamp = Date.now()): Record<string, unknown> {
+  return { role: "assistant", content: [{ type: "text", text }], timestamp };
+}

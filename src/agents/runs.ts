@@ -1,0 +1,358 @@
+// Agent runs: one at a time per session (the rest queue in order), at most agents.defaults.maxConcurrent
+// overall. A run commits the user message, streams the model (with fallbacks), commits the reply, and tells
+// everyone: `agent`/`chat` events to readers, and its own listeners (the RPC and HTTP callers).
+import { agentsConfig, modelChain, resolveAgent, type AgentsConfig, type ModelTarget } from "./config.ts";
+import { assistantMessage, sessionRow } from "./present.ts";
+import { ProviderError, streamWithFallback, type ChatMessage, type FinishReason, type FunctionTool, type ToolCall, type Usage } from "./providers/index.ts";
+import type { RawStreamSink } from "./providers/types.ts";
+import type { SessionStore, StoredMessage } from "./store.ts";
+import type { ConfigSnapshot } from "../config/load.ts";
+
+const KEEP_FINISHED_MS = 5 * 60_000;
+const KEEP_FINISHED_MAX = 1000;
+
+export interface RunRequest {
+  runId: string;
+  agentId: string;
+  sessionKey: string;
+  /** The new turn: a user message (or a tool result on HTTP follow-ups). */
+  input: ChatMessage;
+  channel?: string;
+  modelOverride?: string;
+  extraSystem?: string;
+  /** Conversation supplied by the client (HTTP); used instead of the stored transcript when given. */
+  context?: ChatMessage[];
+  tools?: FunctionTool[];
+  toolChoice?: unknown;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  runId: string;
+  sessionKey: string;
+  sessionId?: string;
+  status: "ok" | "error" | "aborted";
+  text: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  usage: Usage;
+  provider?: string;
+  model?: string;
+  error?: { message: string; kind: string; status?: number };
+  startedAt?: number;
+  endedAt: number;
+}
+
+export type RunEvent =
+  | { kind: "start" }
+  | { kind: "text"; delta: string; text: string }
+  | { kind: "tool_call"; index: number; id?: string; name?: string; arguments?: string }
+  | { kind: "end"; result: RunResult };
+
+export class Run {
+  readonly runId: string;
+  readonly sessionKey: string;
+  readonly agentId: string;
+  readonly acceptedAt = Date.now();
+  readonly controller = new AbortController();
+  readonly done: Promise<RunResult>;
+  state: "queued" | "running" | "done" = "queued";
+  startedAt: number | undefined;
+  result: RunResult | undefined;
+  abortReason: string | undefined;
+  #listeners = new Set<(event: RunEvent) => void>();
+  #resolve!: (result: RunResult) => void;
+
+  constructor(
+    readonly request: RunRequest,
+    readonly chain: ModelTarget[],
+    /** Ends a run that is still queued when it is aborted (it must not wait for its turn to say so). */
+    private readonly abortQueued: (run: Run) => void = () => {},
+  ) {
+    this.runId = request.runId;
+    this.sessionKey = request.sessionKey;
+    this.agentId = request.agentId;
+    this.done = new Promise((resolve) => (this.#resolve = resolve));
+  }
+
+  get finished(): boolean {
+    return this.state === "done";
+  }
+
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(event: RunEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  abort(reason: string): void {
+    if (this.state === "done" || this.controller.signal.aborted) return;
+    this.abortReason = reason;
+    this.controller.abort();
+    if (this.state === "queued") this.abortQueued(this);
+  }
+
+  finish(result: RunResult): void {
+    if (this.state === "done") return;
+    this.state = "done";
+    this.result = result;
+    this.emit({ kind: "end", result });
+    this.#listeners.clear();
+    this.#resolve(result);
+  }
+}
+
+export interface RunManagerDeps {
+  config: () => ConfigSnapshot;
+  store: () => SessionStore;
+  broadcast: (event: string, payload: unknown) => void;
+  log: { info(msg: string, meta?: Record<string, unknown>): void; warn(msg: string, meta?: Record<string, unknown>): void };
+  raw?: RawStreamSink;
+}
+
+export class RunManager {
+  #runs = new Map<string, Run>();
+  #sessionTails = new Map<string, Promise<unknown>>();
+  #running = 0;
+  #waiting: Array<() => void> = [];
+  #deps: RunManagerDeps;
+
+  constructor(deps: RunManagerDeps) {
+    this.#deps = deps;
+  }
+
+  get config(): AgentsConfig {
+    return agentsConfig(this.#deps.config());
+  }
+
+  get(runId: string): Run | undefined {
+    return this.#runs.get(runId);
+  }
+
+  /** Run ids queued or running for a session, oldest first. */
+  active(sessionKey: string): string[] {
+    return [...this.#runs.values()].filter((r) => r.sessionKey === sessionKey && r.state !== "done").map((r) => r.runId);
+  }
+
+  /**
+   * Admits a run (resolving its model chain now, so config problems are refused before anything starts) and
+   * queues it behind the session's current run. A repeat of a run id returns the existing run.
+   */
+  start(request: RunRequest): { run: Run; existing: boolean } {
+    this.#prune();
+    const existing = this.#runs.get(request.runId);
+    if (existing) return { run: existing, existing: true };
+    resolveAgent(this.config, request.agentId);
+    const chain = modelChain(this.config, request.agentId, request.modelOverride);
+    const run = new Run(request, chain, (queued) => queued.finish(this.#result(queued, "aborted", "", [], undefined)));
+    this.#runs.set(run.runId, run);
+    const previous = this.#sessionTails.get(run.sessionKey) ?? Promise.resolve();
+    // A macrotask first: the caller's answer (`accepted`, the SSE head) is on the wire before any event.
+    const tail = previous.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => this.#execute(run));
+    this.#sessionTails.set(run.sessionKey, tail);
+    void tail.finally(() => {
+      if (this.#sessionTails.get(run.sessionKey) === tail) this.#sessionTails.delete(run.sessionKey);
+    });
+    return { run, existing: false };
+  }
+
+  /** Aborts a session's runs (queued ones too), or one run; returns the ids it aborted. */
+  abortSession(sessionKey: string, runId?: string): string[] {
+    const ids: string[] = [];
+    for (const run of this.#runs.values()) {
+      if (run.sessionKey !== sessionKey || run.state === "done" || (runId && run.runId !== runId)) continue;
+      run.abort("chat.abort");
+      ids.push(run.runId);
+    }
+    return ids;
+  }
+
+  abortAll(reason: string): void {
+    for (const run of this.#runs.values()) run.abort(reason);
+  }
+
+  /** Resolves once every run has finished, or after `timeoutMs`. */
+  async settled(timeoutMs: number): Promise<void> {
+    const pending = [...this.#runs.values()].filter((r) => r.state !== "done").map((r) => r.done);
+    if (pending.length === 0) return;
+    await Promise.race([Promise.all(pending), Bun.sleep(timeoutMs)]);
+  }
+
+  async #slot(): Promise<void> {
+    while (this.#running >= this.config.maxConcurrent) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#running++;
+  }
+
+  #release(): void {
+    this.#running--;
+    this.#waiting.shift()?.();
+  }
+
+  async #execute(run: Run): Promise<void> {
+    if (run.finished) return;
+    await this.#slot();
+    if (run.finished) return this.#release();
+    try {
+      await this.#run(run);
+    } catch (error) {
+      // The run's own failures are results; anything here is a bug or a broken store.
+      this.#deps.log.warn(`run ${run.runId} failed: ${(error as Error)?.message ?? String(error)}`);
+      if (!run.finished) run.finish(this.#result(run, "error", "", [], new ProviderError(`internal error: ${(error as Error)?.message}`, "protocol")));
+    } finally {
+      this.#release();
+    }
+  }
+
+  async #run(run: Run): Promise<void> {
+    const req = run.request;
+    const store = this.#deps.store();
+    const agent = resolveAgent(this.config, req.agentId);
+    const { created } = store.ensure(run.sessionKey, run.agentId, req.channel);
+    if (run.controller.signal.aborted) return run.finish(this.#result(run, "aborted", "", [], undefined));
+    const history = req.context ?? toChat(store.history(run.sessionKey));
+    store.append({ sessionKey: run.sessionKey, runId: run.runId, role: req.input.role, content: req.input.content, toolCallId: req.input.toolCallId, toolCalls: req.input.toolCalls });
+    this.#sessionsChanged(run.sessionKey, created ? "create" : "send");
+    run.state = "running";
+    run.startedAt = Date.now();
+    let seq = 0;
+    const agentEvent = (stream: string, data: Record<string, unknown>) =>
+      this.#deps.broadcast("agent", { runId: run.runId, seq: ++seq, stream, ts: Date.now(), data, sessionKey: run.sessionKey });
+    let chatSeq = 0;
+    const chatEvent = (state: string, extra: Record<string, unknown>) =>
+      this.#deps.broadcast("chat", { runId: run.runId, sessionKey: run.sessionKey, seq: ++chatSeq, state, ...extra });
+    agentEvent("lifecycle", { phase: "start", startedAt: run.startedAt });
+    run.emit({ kind: "start" });
+
+    let text = "";
+    const calls: ToolCall[] = [];
+    let usage: Usage = { input: 0, output: 0, total: 0 };
+    let finishReason: FinishReason = "stop";
+    let used: ModelTarget | undefined;
+    const timeoutMs = req.timeoutMs ?? this.config.timeoutSeconds * 1000;
+    const timer = setTimeout(() => run.abort("timeout"), timeoutMs);
+    const system = [agent.systemPrompt, req.extraSystem].filter(Boolean).join("\n\n") || undefined;
+    let failure: ProviderError | undefined;
+    try {
+      const outcome = await streamWithFallback(
+        run.chain,
+        { system, messages: [...history, req.input], tools: req.tools, toolChoice: req.toolChoice, maxTokens: req.maxTokens, temperature: req.temperature, topP: req.topP, stop: req.stop },
+        { signal: run.controller.signal, raw: this.#deps.raw, runId: run.runId },
+        (event, target) => {
+          used = target;
+          if (event.type === "text") {
+            text += event.text;
+            agentEvent("assistant", { text, delta: event.text });
+            chatEvent("delta", { message: assistantMessage(text), deltaText: event.text });
+            run.emit({ kind: "text", delta: event.text, text });
+          } else if (event.type === "tool_call") {
+            const call = (calls[event.index] ??= { id: "", name: "", arguments: "" });
+            if (event.id) call.id = event.id;
+            if (event.name) call.name += event.name;
+            if (event.arguments) call.arguments += event.arguments;
+            agentEvent("tool", { phase: "delta", index: event.index, id: event.id, name: event.name, arguments: event.arguments });
+            run.emit({ kind: "tool_call", index: event.index, id: event.id, name: event.name, arguments: event.arguments });
+          } else if (event.type === "usage") {
+            usage = event.usage;
+          } else {
+            finishReason = event.reason;
+          }
+        },
+        (fail, next) => {
+          this.#deps.log.warn(`run ${run.runId}: ${fail.ref} failed (${fail.error.message}); falling back to ${next.ref}`);
+          agentEvent("lifecycle", { phase: "fallback", from: fail.ref, to: next.ref, error: fail.error.message });
+        },
+      );
+      used = outcome.target;
+    } catch (error) {
+      failure = error instanceof ProviderError ? error : new ProviderError((error as Error)?.message ?? String(error), "protocol");
+    } finally {
+      clearTimeout(timer);
+    }
+    const aborted = run.controller.signal.aborted && run.abortReason !== "timeout";
+    if (failure && run.abortReason === "timeout") failure = new ProviderError(`agent run timed out after ${Math.round(timeoutMs / 1000)}s (agents.defaults.timeoutSeconds)`, "timeout");
+    const status = aborted ? "aborted" : failure ? "error" : "ok";
+    const callsDone = calls.filter(Boolean);
+    if (text || callsDone.length || status === "ok") {
+      // The session may have been deleted while this run was being aborted; the run still ends cleanly.
+      if (store.get(run.sessionKey)) store.append({
+        sessionKey: run.sessionKey,
+        runId: run.runId,
+        role: "assistant",
+        content: text,
+        toolCalls: callsDone,
+        provider: used?.providerId,
+        model: used?.modelId,
+        usage,
+        stopReason: status === "ok" ? finishReason : status,
+        error: status === "ok" ? undefined : (failure?.message ?? run.abortReason),
+      });
+    }
+    const result = this.#result(run, status, text, callsDone, status === "error" ? failure : undefined, usage, finishReason, used);
+    // The lifecycle end is the run's last event: chat and session updates go out before it.
+    if (status === "ok") chatEvent("final", { message: assistantMessage(text), usage, stopReason: finishReason });
+    else if (status === "aborted") chatEvent("aborted", { message: text ? assistantMessage(text) : undefined, stopReason: run.abortReason });
+    else chatEvent("error", { errorMessage: failure!.message, errorKind: failure!.kind });
+    this.#sessionsChanged(run.sessionKey, "run");
+    const times = { startedAt: run.startedAt, endedAt: result.endedAt };
+    const took = `${result.endedAt - run.startedAt}ms`;
+    if (status === "ok") this.#deps.log.info(`run ${run.runId} ok (${used?.ref}, ${usage.total} tokens, ${took})`, { sessionKey: run.sessionKey });
+    else this.#deps.log.warn(`run ${run.runId} ${status}: ${result.error?.message ?? ""} (${took})`, { sessionKey: run.sessionKey });
+    if (status === "ok") agentEvent("lifecycle", { phase: "end", ...times });
+    else if (status === "aborted") agentEvent("lifecycle", { phase: "end", aborted: true, ...times });
+    else agentEvent("lifecycle", { phase: "error", error: failure!.message, ...times });
+    run.finish(result);
+  }
+
+  #result(run: Run, status: RunResult["status"], text: string, toolCalls: ToolCall[], error: ProviderError | undefined, usage: Usage = { input: 0, output: 0, total: 0 }, finishReason: FinishReason = "stop", target?: ModelTarget): RunResult {
+    const result: RunResult = { runId: run.runId, sessionKey: run.sessionKey, status, text, toolCalls, finishReason, usage, startedAt: run.startedAt, endedAt: Date.now() };
+    try {
+      result.sessionId = this.#deps.store().get(run.sessionKey)?.sessionId;
+    } catch {
+      // store closed (stopping): the result stands without it
+    }
+    if (target) {
+      result.provider = target.providerId;
+      result.model = target.modelId;
+    }
+    if (error) result.error = { message: error.message, kind: error.kind, status: error.status };
+    else if (status === "aborted") result.error = { message: `run aborted (${run.abortReason ?? "aborted"})`, kind: "aborted" };
+    return result;
+  }
+
+  /** `sessions.changed` with the affected row, or a tombstone for a delete. */
+  #sessionsChanged(sessionKey: string, reason: string): void {
+    let row;
+    try {
+      row = this.#deps.store().get(sessionKey);
+    } catch {
+      return;
+    }
+    this.#deps.broadcast("sessions.changed", { sessionKey, reason, ts: Date.now(), session: row ? sessionRow(row, this.active(sessionKey)) : undefined });
+  }
+
+  sessionsChanged(sessionKey: string, reason: string, sessionId?: string): void {
+    if (reason === "delete") this.#deps.broadcast("sessions.changed", { sessionKey, reason, ts: Date.now(), sessionId });
+    else this.#sessionsChanged(sessionKey, reason);
+  }
+
+  #prune(): void {
+    const cutoff = Date.now() - KEEP_FINISHED_MS;
+    for (const [id, run] of this.#runs) {
+      if (run.state === "done" && (run.result!.endedAt < cutoff || this.#runs.size > KEEP_FINISHED_MAX)) this.#runs.delete(id);
+    }
+  }
+}
+
+/** Stored transcript → provider messages (system rows are not replayed; the agent's prompt is). */
+export function toChat(messages: StoredMessage[]): ChatMessage[] {
+  return messages
+    .filter((m) => m.role !== "system" && (m.content || m.toolCalls?.length || m.role === "tool"))
+    .map((m) => ({ role: m.role, content: m.content, toolCalls: m.toolCalls ?? undefined, toolCallId: m.toolCallId ?? undefined }));
+}

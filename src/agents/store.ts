@@ -1,0 +1,287 @@
+// The session store: one SQLite file in the state dir (bun:sqlite, WAL, synchronous=FULL, one writer: this
+// process, which holds the gateway's state lock). Every message is its own committed transaction, so a
+// kill -9 loses at most the message being written. The schema is versioned with PRAGMA user_version.
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+/** Ordered migrations; index i brings the schema from version i to i+1. Never edit a shipped one. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE sessions (
+     key TEXT PRIMARY KEY,
+     agent_id TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     label TEXT,
+     channel TEXT,
+     model_provider TEXT,
+     model TEXT,
+     input_tokens INTEGER NOT NULL DEFAULT 0,
+     output_tokens INTEGER NOT NULL DEFAULT 0,
+     total_tokens INTEGER NOT NULL DEFAULT 0,
+     last_run_id TEXT
+   );
+   CREATE TABLE messages (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     session_key TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     run_id TEXT,
+     role TEXT NOT NULL,
+     content TEXT NOT NULL,
+     tool_calls TEXT,
+     tool_call_id TEXT,
+     created_at INTEGER NOT NULL,
+     provider TEXT,
+     model TEXT,
+     input_tokens INTEGER,
+     output_tokens INTEGER,
+     total_tokens INTEGER,
+     stop_reason TEXT,
+     error TEXT
+   );
+   CREATE INDEX messages_by_session ON messages(session_id, id);`,
+  `CREATE INDEX sessions_by_updated ON sessions(updated_at DESC);
+   CREATE INDEX messages_by_key ON messages(session_key);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export interface SessionRow {
+  key: string;
+  agentId: string;
+  sessionId: string;
+  createdAt: number;
+  updatedAt: number;
+  label: string | null;
+  channel: string | null;
+  modelProvider: string | null;
+  model: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  lastRunId: string | null;
+}
+
+export interface StoredMessage {
+  id: number;
+  sessionKey: string;
+  sessionId: string;
+  runId: string | null;
+  role: "user" | "assistant" | "system" | "tool";
+  content: string;
+  toolCalls: Array<{ id: string; name: string; arguments: string }> | null;
+  toolCallId: string | null;
+  createdAt: number;
+  provider: string | null;
+  model: string | null;
+  usage: { input: number; output: number; total: number } | null;
+  stopReason: string | null;
+  error: string | null;
+}
+
+export type NewMessage = Omit<StoredMessage, "id" | "sessionId" | "createdAt" | "toolCalls" | "toolCallId" | "provider" | "model" | "usage" | "stopReason" | "error" | "runId"> &
+  Partial<Pick<StoredMessage, "toolCalls" | "toolCallId" | "provider" | "model" | "usage" | "stopReason" | "error" | "runId">>;
+
+export class StoreError extends Error {
+  override readonly name = "StoreError";
+}
+
+function toRow(r: Record<string, any>): SessionRow {
+  return {
+    key: r.key,
+    agentId: r.agent_id,
+    sessionId: r.session_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    label: r.label,
+    channel: r.channel,
+    modelProvider: r.model_provider,
+    model: r.model,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    totalTokens: r.total_tokens,
+    lastRunId: r.last_run_id,
+  };
+}
+
+function toMessage(r: Record<string, any>): StoredMessage {
+  return {
+    id: r.id,
+    sessionKey: r.session_key,
+    sessionId: r.session_id,
+    runId: r.run_id,
+    role: r.role,
+    content: r.content,
+    toolCalls: r.tool_calls ? JSON.parse(r.tool_calls) : null,
+    toolCallId: r.tool_call_id,
+    createdAt: r.created_at,
+    provider: r.provider,
+    model: r.model,
+    usage: r.total_tokens === null ? null : { input: r.input_tokens ?? 0, output: r.output_tokens ?? 0, total: r.total_tokens ?? 0 },
+    stopReason: r.stop_reason,
+    error: r.error,
+  };
+}
+
+export class SessionStore {
+  readonly path: string;
+  #db: Database;
+
+  private constructor(path: string, db: Database) {
+    this.path = path;
+    this.#db = db;
+  }
+
+  /** Opens (creating if needed) and migrates the store; refuses a file written by a newer schema. */
+  static open(path: string): SessionStore {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const db = new Database(path, { create: true, strict: true });
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = FULL");
+      db.exec("PRAGMA busy_timeout = 5000");
+      db.exec("PRAGMA foreign_keys = ON");
+      const check = db.query("PRAGMA quick_check").get() as { quick_check?: string } | null;
+      if (check && check.quick_check !== "ok") throw new StoreError(`session store ${path} failed its integrity check: ${check.quick_check}`);
+      migrate(db, path);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SessionStore(path, db);
+  }
+
+  get version(): number {
+    return (this.#db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+  }
+
+  get(key: string): SessionRow | undefined {
+    const row = this.#db.query("SELECT * FROM sessions WHERE key = ?").get(key) as Record<string, any> | null;
+    return row ? toRow(row) : undefined;
+  }
+
+  /** The session row for a key, created on first use. */
+  ensure(key: string, agentId: string, channel?: string): { row: SessionRow; created: boolean } {
+    const existing = this.get(key);
+    if (existing) return { row: existing, created: false };
+    const now = Date.now();
+    this.#db
+      .query("INSERT INTO sessions (key, agent_id, session_id, created_at, updated_at, channel) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(key, agentId, crypto.randomUUID(), now, now, channel ?? null);
+    return { row: this.get(key)!, created: true };
+  }
+
+  /** Commits one transcript message and the session's counters in one transaction. */
+  append(message: NewMessage): StoredMessage {
+    const now = Date.now();
+    const write = this.#db.transaction(() => {
+      const session = this.get(message.sessionKey);
+      if (!session) throw new StoreError(`no session ${message.sessionKey}`);
+      const usage = message.usage ?? null;
+      const info = this.#db
+        .query(
+          `INSERT INTO messages (session_key, session_id, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model,
+             input_tokens, output_tokens, total_tokens, stop_reason, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          message.sessionKey,
+          session.sessionId,
+          message.runId ?? null,
+          message.role,
+          message.content,
+          message.toolCalls?.length ? JSON.stringify(message.toolCalls) : null,
+          message.toolCallId ?? null,
+          now,
+          message.provider ?? null,
+          message.model ?? null,
+          usage?.input ?? null,
+          usage?.output ?? null,
+          usage?.total ?? null,
+          message.stopReason ?? null,
+          message.error ?? null,
+        );
+      this.#db
+        .query(
+          `UPDATE sessions SET updated_at = ?, last_run_id = COALESCE(?, last_run_id), model_provider = COALESCE(?, model_provider),
+             model = COALESCE(?, model), input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, total_tokens = total_tokens + ?
+           WHERE key = ?`,
+        )
+        .run(now, message.runId ?? null, message.provider ?? null, message.model ?? null, usage?.input ?? 0, usage?.output ?? 0, usage?.total ?? 0, message.sessionKey);
+      return Number(info.lastInsertRowid);
+    });
+    const id = write();
+    return toMessage(this.#db.query("SELECT * FROM messages WHERE id = ?").get(id) as Record<string, any>);
+  }
+
+  /** The current transcript of a session (oldest first), at most `limit` newest messages. */
+  history(key: string, limit = 200): StoredMessage[] {
+    const session = this.get(key);
+    if (!session) return [];
+    const rows = this.#db
+      .query("SELECT * FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC")
+      .all(session.sessionId, limit) as Record<string, any>[];
+    return rows.map(toMessage);
+  }
+
+  list(options: { agentId?: string; limit?: number; offset?: number; search?: string; activeSinceMs?: number } = {}): { rows: SessionRow[]; total: number } {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (options.agentId) {
+      where.push("agent_id = ?");
+      args.push(options.agentId);
+    }
+    if (options.search) {
+      where.push("(key LIKE ? OR label LIKE ?)");
+      args.push(`%${options.search}%`, `%${options.search}%`);
+    }
+    if (options.activeSinceMs !== undefined) {
+      where.push("updated_at >= ?");
+      args.push(options.activeSinceMs);
+    }
+    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const total = (this.#db.query(`SELECT COUNT(*) AS n FROM sessions ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.#db
+      .query(`SELECT * FROM sessions ${clause} ORDER BY updated_at DESC, key ASC LIMIT ? OFFSET ?`)
+      .all(...args, options.limit ?? 100, options.offset ?? 0) as Record<string, any>[];
+    return { rows: rows.map(toRow), total };
+  }
+
+  count(): number {
+    return (this.#db.query("SELECT COUNT(*) AS n FROM sessions").get() as { n: number }).n;
+  }
+
+  /** Starts a fresh transcript under the same key (the old one stays on disk); returns the new row. */
+  reset(key: string): SessionRow | undefined {
+    const now = Date.now();
+    const info = this.#db
+      .query("UPDATE sessions SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0, total_tokens = 0 WHERE key = ?")
+      .run(crypto.randomUUID(), now, key);
+    return info.changes > 0 ? this.get(key) : undefined;
+  }
+
+  /** Removes a session and its transcripts. */
+  delete(key: string): boolean {
+    return this.#db.transaction(() => {
+      this.#db.query("DELETE FROM messages WHERE session_key = ?").run(key);
+      return this.#db.query("DELETE FROM sessions WHERE key = ?").run(key).changes > 0;
+    })();
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+function migrate(db: Database, path: string): void {
+  const current = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+  if (current > MIGRATIONS.length) {
+    throw new StoreError(`session store ${path} has schema version ${current}, newer than this build's ${MIGRATIONS.length}; upgrade openclaw`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,76 @@
+// The agents feature mounted on the gateway: session store, run manager, RPC methods and HTTP routes.
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { agentsConfig } from "./config.ts";
+import { agentsHttp } from "./http/routes.ts";
+import { agentsMethods, type AgentsService } from "./methods.ts";
+import { canRead } from "./present.ts";
+import type { RawStreamSink } from "./providers/types.ts";
+import { RunManager } from "./runs.ts";
+import { SessionStore, StoreError } from "./store.ts";
+import type { Surface, SurfaceContext } from "../server/surfaces.ts";
+
+/** Where the session store lives in a state dir (the same path `health`/`status` report). */
+export function sessionStorePath(stateDir: string): string {
+  return join(stateDir, "sessions", "sessions.sqlite");
+}
+
+function rawSink(path: string | undefined): RawStreamSink | undefined {
+  if (!path) return undefined;
+  let ready = false;
+  return (record) => {
+    try {
+      if (!ready) {
+        mkdirSync(dirname(path), { recursive: true });
+        ready = true;
+      }
+      appendFileSync(path, `${JSON.stringify({ ts: Date.now(), ...record })}\n`);
+    } catch {
+      // The raw stream is a debugging aid; it never breaks a run.
+    }
+  };
+}
+
+export function agentsSurface(ctx: SurfaceContext): Surface {
+  const log = ctx.logger.child("agents");
+  let store: SessionStore | undefined;
+  let stopped = false;
+  const openStore = (): SessionStore => {
+    // After stop the next generation owns the file; a late run of this one must not reopen it.
+    if (stopped) throw new StoreError("session store closed (gateway stopping or restarting)");
+    store ??= SessionStore.open(sessionStorePath(ctx.core.config().paths.stateDir));
+    return store;
+  };
+  const runs = new RunManager({
+    config: () => ctx.core.config(),
+    store: openStore,
+    broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: (client) => canRead(client.scopes) }),
+    log,
+    raw: rawSink(ctx.rawStreamPath),
+  });
+  const service: AgentsService = { runs, store: openStore };
+  return {
+    name: "agents",
+    methods: agentsMethods(service),
+    events: ["agent", "chat", "sessions.changed"],
+    sessions: () => ({ path: sessionStorePath(ctx.core.config().paths.stateDir), count: stopped ? 0 : openStore().count() }),
+    http: agentsHttp(ctx, service),
+    start() {
+      const problems = agentsConfig(ctx.core.config()).problems;
+      for (const problem of problems) log.warn(`config: ${problem}`);
+      try {
+        const opened = openStore();
+        log.debug(`session store ${opened.path} (schema v${opened.version}, ${opened.count()} sessions)`);
+      } catch (error) {
+        log.error(`session store unavailable: ${(error as Error)?.message ?? String(error)}`);
+      }
+    },
+    async stop() {
+      runs.abortAll("gateway stopping");
+      await runs.settled(2000);
+      stopped = true;
+      store?.close();
+      store = undefined;
+    },
+  };
+}

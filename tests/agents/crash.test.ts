@@ -1,0 +1,58 @@
+// kill -9 of the gateway in the middle of an agent run: the session store opens cleanly afterwards and keeps
+// every message committed before the kill; a restarted gateway serves them and runs again.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import { SessionStore } from "../../src/agents/store.ts";
+import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
+import { connectOperator } from "../helpers/ws.ts";
+import { agentsConfig, STANDIN_ENV } from "./_setup.ts";
+import { startStandIn, type StandIn } from "./stand-in.ts";
+
+let standIn: StandIn;
+let first: SpawnedGateway;
+
+beforeAll(async () => {
+  standIn = startStandIn();
+  first = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV });
+});
+afterAll(async () => {
+  await stopAllGateways();
+  standIn.stop();
+});
+
+test("kill -9 during a run, then restart: every committed message is there and the store is sound", async () => {
+  const socket = await connectOperator(first.url, first.token, ["operator.write"]);
+  const done = await socket.request("chat.send", { sessionKey: "crash", message: "before the crash", idempotencyKey: "c-1" });
+  expect(done.payload.status).toBe("started");
+  await socket.next((f) => f.event === "agent" && f.payload?.runId === "c-1" && f.payload.data?.phase === "end");
+  // A second run that is mid-stream when the process dies: its user message is already committed.
+  await socket.request("agent", { message: "during the crash", sessionKey: "crash", model: "stand/slow-crash", idempotencyKey: "c-2" });
+  await socket.next((f) => f.event === "agent" && f.payload?.runId === "c-2" && f.payload.stream === "assistant");
+  first.proc.kill("SIGKILL");
+  await first.proc.exited;
+  socket.close();
+
+  const store = SessionStore.open(join(first.stateDir, "sessions", "sessions.sqlite"));
+  try {
+    expect(store.history("agent:main:crash").map((m) => [m.role, m.content])).toEqual([
+      ["user", "before the crash"],
+      ["assistant", "echo(alpha): before the crash"],
+      ["user", "during the crash"],
+    ]);
+  } finally {
+    store.close();
+  }
+
+  const second = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV, stateDir: first.stateDir });
+  const again = await connectOperator(second.url, second.token, ["operator.write"]);
+  try {
+    const history = await again.request("chat.history", { sessionKey: "crash" });
+    expect(history.payload.messages.map((m: any) => m.content[0]?.text)).toEqual(["before the crash", "echo(alpha): before the crash", "during the crash"]);
+    await again.request("chat.send", { sessionKey: "crash", message: "after", idempotencyKey: "c-3" });
+    await again.next((f) => f.event === "agent" && f.payload?.runId === "c-3" && f.payload.data?.phase === "end");
+    const after = await again.request("chat.history", { sessionKey: "crash" });
+    expect(after.payload.messages.at(-1).content[0].text).toBe("echo(alpha): after");
+  } finally {
+    again.close();
+  }
+});
