@@ -27,7 +27,12 @@ export const COMMANDS: Record<string, CommandNode> = {
       stop: leaf("Stop the gateway service (--disable keeps it from starting again)", () => import("./service/stop.ts")),
       restart: leaf("Restart the gateway service with the supervisor's own restart", () => import("./service/restart.ts")),
       uninstall: leaf("Stop and remove the gateway service and its env file", () => import("./service/uninstall.ts")),
+      discover: leaf("Find gateways on the LAN (mDNS) and in the wide-area DNS-SD domain", () => import("./gateway/discover.ts")),
     },
+  },
+  dns: {
+    description: "Wide-area discovery helpers (DNS-SD records for your zone)",
+    sub: { records: leaf("Print the PTR/SRV/TXT/A records that advertise this gateway", () => import("./dns-records.ts")) },
   },
   config: {
     description: "Read and edit openclaw.json (validated, atomic, with a .bak)",

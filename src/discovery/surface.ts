@@ -1,0 +1,33 @@
+// Mounts the LAN beacon on the gateway: one advertisement per generation, started after the port is open
+// and stopped (with a goodbye) before shutdown or an in-process restart, which then re-announces.
+import type { Surface, SurfaceContext } from "../server/surfaces.ts";
+import { MdnsBeacon } from "./beacon.ts";
+import { beaconIdentity, beaconTxt, planBeacon } from "./settings.ts";
+
+/** The discovery surface, or undefined when the beacon rule says off (the reason is logged at debug). */
+export function discoverySurface(ctx: SurfaceContext): Surface | undefined {
+  const log = ctx.logger.child("discovery");
+  const config = ctx.core.config().config;
+  const plan = planBeacon(config.discovery, ctx.bind, ctx.env);
+  if (!plan.enabled) {
+    log.debug(`mdns: beacon off (${plan.reason})`);
+    return undefined;
+  }
+  let beacon: MdnsBeacon | undefined;
+  return {
+    name: "discovery",
+    start() {
+      const identity = beaconIdentity(config.discovery, ctx.env);
+      const port = ctx.port();
+      const txt = beaconTxt({ config, port, env: ctx.env, identity, scope: "mdns" });
+      log.debug(`mdns: beacon on (${plan.reason})`);
+      beacon = new MdnsBeacon({ instanceName: identity.instanceName, hostLabel: identity.hostLabel, port, txt }, { log });
+      beacon.start();
+    },
+    async stop() {
+      const current = beacon;
+      beacon = undefined;
+      await current?.stop();
+    },
+  };
+}
