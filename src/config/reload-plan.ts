@@ -20,8 +20,7 @@ export type ReloadAction = "hot" | "restart" | "none";
  * | `gateway.remote` | none | only clients read it |
  * | `gateway.publicOrigin`, `.tools`, `.nodes`, `.cliAgents`, `.terminal`, `.push`, `.roles` | hot | read on next use |
  * | `logging` | hot | the logger reconfigures in place |
- * | `discovery` | restart | the beacon is rebuilt |
- * | `discovery.mdns.mode` | hot | replaces advertisements |
+ * | `discovery` | restart | the beacon is rebuilt with the generation (an in-process restart is cheap) |
  * | `commands`, `agents`, `models`, `hooks`, `cron`, `session`, `messages`, `tools`, `skills`, `channels`, `ui`, `identity`, `bindings`, `env` | hot | owners re-read them |
  * | `$schema`, `meta`, `wizard` | none | metadata |
  */
@@ -50,7 +49,6 @@ export const RELOAD_RULES: Readonly<Record<string, ReloadAction>> = Object.freez
   "gateway.roles": "hot",
   logging: "hot",
   discovery: "restart",
-  "discovery.mdns.mode": "hot",
   commands: "hot",
   agents: "hot",
   models: "hot",
