@@ -28,12 +28,23 @@ export const COMMANDS: Record<string, CommandNode> = {
       restart: leaf("Restart the gateway service with the supervisor's own restart", () => import("./service/restart.ts")),
       uninstall: leaf("Stop and remove the gateway service and its env file", () => import("./service/uninstall.ts")),
       discover: leaf("Find gateways on the LAN (mDNS) and in the wide-area DNS-SD domain", () => import("./gateway/discover.ts")),
+      health: leaf("Fetch the running gateway's health over RPC", () => import("./gateway/health.ts")),
+      call: leaf("Call a gateway RPC method and print the payload", () => import("./gateway/call.ts")),
+      status: leaf("Show the gateway service view plus a connectivity probe", () => import("./gateway/status.ts")),
+      probe: leaf("Probe local, remote and explicit gateways (reachability, auth, version)", () => import("./gateway/probe.ts")),
     },
   },
+  health: leaf("Fetch a health snapshot from the running gateway", () => import("./health.ts")),
+  status: leaf("Local summary: gateway reachability, config, sessions, channels, service", () => import("./status/status.ts")),
+  logs: leaf("Tail the gateway's log file over RPC (--follow to keep polling)", () => import("./logs/logs.ts")),
+  doctor: leaf("Check config, permissions, port, token and log dir; --fix repairs what is safe", () => import("./doctor/doctor.ts")),
   dns: {
     description: "Wide-area discovery helpers (DNS-SD records for your zone)",
     sub: { records: leaf("Print the PTR/SRV/TXT/A records that advertise this gateway", () => import("./dns-records.ts")) },
   },
+  agent: leaf("Run one agent turn through the gateway (--message, --agent, --session, --json)", () => import("./agent.ts")),
+  sessions: leaf("List the gateway's agent sessions", () => import("./sessions.ts")),
+  models: { description: "Configured model providers and models", sub: { list: leaf("List the configured models", () => import("./models-list.ts")) } },
   config: {
     description: "Read and edit openclaw.json (validated, atomic, with a .bak)",
     sub: {

@@ -1,0 +1,108 @@
+import { defineCommand } from "citty";
+import { GatewayClient } from "../client/client.ts";
+import { Deadline } from "../client/deadline.ts";
+import { GatewayClientError } from "../client/errors.ts";
+import { CLI_IDENTITY } from "../client/identity.ts";
+import type { GatewayTarget } from "../client/target.ts";
+import { CliError, cliContext } from "./context.ts";
+import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./gateway/_rpc.ts";
+
+const DEFAULT_TIMEOUT_MS = 600_000;
+
+// `openclaw agent --message …`: one agent run through the gateway (the same path as WS `agent` and the
+// HTTP API). The reply streams line by line from the run's `agent` events; the outcome is the final
+// response of the two-phase call, or `agent.wait` when the server answers `accepted` only.
+export default defineCommand({
+  meta: { name: "agent", description: "Run one agent turn through the gateway and print the reply" },
+  args: {
+    message: { type: "string", description: "The message to send", valueHint: "text", alias: ["m"] },
+    agent: { type: "string", description: "Agent id (default: main)", valueHint: "id" },
+    session: { type: "string", description: "Session key (default: the agent's main session)", valueHint: "key" },
+    model: { type: "string", description: "Override the model for this turn (provider/model)", valueHint: "ref" },
+    ...targetArgs,
+    ...timeoutArg(DEFAULT_TIMEOUT_MS),
+    ...jsonArg,
+  },
+  async run(context) {
+    const ctx = cliContext(context);
+    const { args } = context;
+    const message = typeof args.message === "string" ? args.message : "";
+    if (!message.trim()) throw new CliError("--message is required", 1, 'Example: openclaw agent --message "hello"');
+    const deadline = Deadline.after(parseTimeoutMs(args.timeout, DEFAULT_TIMEOUT_MS));
+    const json = Boolean(args.json);
+    const runId = crypto.randomUUID();
+    let target: GatewayTarget | undefined;
+    let client: GatewayClient | undefined;
+    let pending = "";
+    let streamed = "";
+    const flush = (all: boolean) => {
+      const cut = all ? pending.length : pending.lastIndexOf("\n") + 1;
+      if (cut <= 0) return;
+      for (const line of pending.slice(0, all ? cut : cut - 1).split("\n")) ctx.out(line);
+      pending = pending.slice(cut);
+    };
+    try {
+      target = targetFromArgs(ctx, args);
+      client = await GatewayClient.connect({ url: target.url, identity: CLI_IDENTITY, scopes: ["operator.write"], auth: target.auth, tlsFingerprint: target.tlsFingerprint, deadline });
+      client.subscribe((frame) => {
+        const payload = frame.payload as { runId?: string; stream?: string; data?: { delta?: string } } | undefined;
+        if (frame.event !== "agent" || payload?.runId !== runId || payload.stream !== "assistant") return;
+        const delta = payload.data?.delta ?? "";
+        streamed += delta;
+        if (json) return;
+        pending += delta;
+        flush(false);
+      });
+      const params: Record<string, unknown> = { message, idempotencyKey: runId };
+      if (typeof args.agent === "string" && args.agent) params.agentId = args.agent;
+      if (typeof args.session === "string" && args.session) params.sessionKey = args.session;
+      if (typeof args.model === "string" && args.model) params.model = args.model;
+      const connected = client;
+      let waited: Promise<unknown> | undefined;
+      const final = connected.request<Record<string, any>>("agent", params, {
+        deadline,
+        expectFinal: true,
+        onAccepted: () => {
+          waited = connected.request("agent.wait", { runId, timeoutMs: Math.max(1, Math.floor(deadline.remaining())) }, { deadline });
+        },
+      });
+      const outcome = await Promise.race([final.then((payload) => ({ kind: "final" as const, payload })), until(() => waited).then((payload) => ({ kind: "wait" as const, payload }))]);
+      final.catch(() => {});
+      flush(true);
+      const payload = outcome.kind === "final" ? outcome.payload : (outcome.payload as Record<string, any>);
+      if (outcome.kind === "wait" && payload.status !== "ok") {
+        if (json) ctx.out(JSON.stringify({ runId, status: payload.status === "timeout" ? "timeout" : "error", summary: payload.error ?? payload.status }, null, 2));
+        else ctx.err(`Agent failed: ${payload.error ?? payload.status}`);
+        return 1;
+      }
+      if (json) {
+        const body = outcome.kind === "final" ? payload : { runId, status: "ok", summary: "completed", result: { payloads: streamed ? [{ text: streamed }] : [] } };
+        ctx.out(JSON.stringify(body, null, 2));
+      } else if (!streamed && outcome.kind === "final") {
+        for (const p of payload.result?.payloads ?? []) ctx.out(String(p.text ?? ""));
+      }
+      return 0;
+    } catch (error) {
+      flush(true);
+      if (error instanceof GatewayClientError && error.kind === "request") {
+        const details = error.details as { status?: string } | undefined;
+        if (json) ctx.out(JSON.stringify({ runId, status: details?.status ?? "error", summary: error.message, error: { code: error.code, message: error.message } }, null, 2));
+        else ctx.err(`Agent failed: ${error.message}`);
+        return 1;
+      }
+      const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("./gateway/_failure.ts");
+      return reportFailure(ctx, error, { json, target, label: "Agent failed", credentialsMessage: CREDENTIALS_REQUIRED_RPC });
+    } finally {
+      void client?.close();
+    }
+  },
+});
+
+/** Resolves with the promise `get` returns once it exists (polling only the reference, not the network). */
+async function until<T>(get: () => Promise<T> | undefined): Promise<T> {
+  for (;;) {
+    const promise = get();
+    if (promise) return promise;
+    await Bun.sleep(10);
+  }
+}

@@ -1,0 +1,55 @@
+// Flags and target resolution shared by every command that talks to a running gateway. Kept free of
+// output formatting: commands import the renderers only after the socket has answered.
+import type { ArgsDef } from "citty";
+import { resolveTarget, type GatewayTarget, type TargetRequest } from "../../client/target.ts";
+import { CliError, type CliContext } from "../context.ts";
+
+/** `--url --port --token --password`: where to connect and with which secret. */
+export const targetArgs = {
+  url: { type: "string", description: "Gateway WebSocket URL (requires --token or --password)", valueHint: "url" },
+  port: { type: "string", description: "Target the local gateway on ws://127.0.0.1:<port>", valueHint: "port" },
+  token: { type: "string", description: "Gateway token", valueHint: "token" },
+  password: { type: "string", description: "Gateway password", valueHint: "password" },
+} as const satisfies ArgsDef;
+
+export const jsonArg = { json: { type: "boolean", description: "Machine-readable JSON output" } } as const satisfies ArgsDef;
+
+/** `--timeout <ms>`: one deadline for the whole command. */
+export function timeoutArg(defaultMs: number) {
+  return {
+    timeout: { type: "string", description: `Deadline for the whole command in ms (default ${defaultMs})`, valueHint: "ms" },
+  } as const satisfies ArgsDef;
+}
+
+/** Parses `--timeout`; a bad value is a usage error naming the value. */
+export function parseTimeoutMs(value: unknown, fallback: number, flag = "--timeout"): number {
+  if (value === undefined || value === "") return fallback;
+  const ms = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(ms) || ms <= 0) {
+    throw new CliError(`Expected ${flag} to be a positive number of milliseconds, got ${JSON.stringify(value)}`);
+  }
+  return ms;
+}
+
+type TargetFlags = { url?: unknown; port?: unknown; token?: unknown; password?: unknown };
+
+/** Resolves the gateway target from flags, env and the active profile's config. */
+export function targetFromArgs(
+  ctx: CliContext,
+  args: TargetFlags,
+  options: Pick<TargetRequest, "tolerateInvalidConfig" | "allowUrlWithoutCredentials"> = {},
+): GatewayTarget {
+  return resolveTarget({
+    url: str(args.url),
+    port: str(args.port),
+    token: str(args.token),
+    password: str(args.password),
+    profile: ctx.profile,
+    env: ctx.env,
+    ...options,
+  });
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

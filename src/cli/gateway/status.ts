@@ -1,0 +1,153 @@
+import { defineCommand } from "citty";
+import { GatewayClient } from "../../client/client.ts";
+import { Deadline } from "../../client/deadline.ts";
+import { GatewayClientError } from "../../client/errors.ts";
+import { backendIdentity, PROBE_IDENTITY } from "../../client/identity.ts";
+import type { GatewayTarget } from "../../client/target.ts";
+import { CliError, cliContext } from "../context.ts";
+import { capabilityOf } from "./_probe-run.ts";
+import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./_rpc.ts";
+import { readGatewayLock, readServiceView } from "./_service-view.ts";
+import { lastErrorLine, resolveLogFile } from "./_log-path.ts";
+import { tcpAccepts } from "./_net.ts";
+
+// `openclaw gateway status`: the service view (supervisor: "not installed" until the service module is
+// wired) plus a connectivity probe — `cli/probe`, closed right after hello-ok; with --require-rpc a
+// `gateway-client/backend` connection that must answer `status` (spec §5). Works with an invalid config.
+export default defineCommand({
+  meta: { name: "status", description: "Show the gateway service plus a connectivity probe (exit 1 only with --require-rpc when RPC fails)" },
+  args: {
+    ...targetArgs,
+    ...timeoutArg(10_000),
+    probe: { type: "boolean", default: true, description: "Probe the gateway over WebSocket; --no-probe gives the service-only view", negativeDescription: "Skip the connectivity probe (service-only view)" },
+    deep: { type: "boolean", description: "Also scan system-level services (needs the service module)" },
+    "require-rpc": { type: "boolean", description: "Also require a read RPC (status) to succeed; exit 1 if it fails" },
+    ...jsonArg,
+  },
+  async run(context) {
+    const ctx = cliContext(context);
+    const { args } = context;
+    const deadline = Deadline.after(parseTimeoutMs(args.timeout, 10_000));
+    const requireRpc = Boolean(args["require-rpc"]);
+    if (requireRpc && args.probe === false) throw new CliError("--require-rpc cannot be combined with --no-probe");
+    const target = targetFromArgs(ctx, args, { tolerateInvalidConfig: true, allowUrlWithoutCredentials: true });
+    const report = await gatherStatus(target, { probe: args.probe !== false, requireRpc, deep: Boolean(args.deep), deadline });
+    if (args.json) ctx.out(JSON.stringify(report, null, 2));
+    else {
+      const { renderGatewayStatus } = await import("./_status-format.ts");
+      const { out, err } = renderGatewayStatus(report, ctx.color);
+      for (const line of out) ctx.out(line);
+      for (const line of err) ctx.err(line);
+    }
+    return requireRpc && !report.rpc?.ok ? 1 : 0;
+  },
+});
+
+export type GatewayStatusReport = Awaited<ReturnType<typeof gatherStatus>>;
+
+async function gatherStatus(target: GatewayTarget, options: { probe: boolean; requireRpc: boolean; deep: boolean; deadline: Deadline }) {
+  const gateway = target.config?.config.gateway;
+  const probeUrl = target.url;
+  // Run the probe first: it is the part bounded by --timeout, and nothing else needs the network.
+  const rpc = options.probe ? await probeRpc(target, options.requireRpc, options.deadline) : undefined;
+  const service = await readServiceView();
+  const processInfo = readGatewayLock(target.paths.stateDir);
+  const listening = target.kind === "local" ? await tcpAccepts(target.localPort, Math.max(1, Math.min(1000, options.deadline.remaining() || 1000))) : null;
+  const logFile = resolveLogFile(target.config);
+  const looksRunning = service.runtime?.status === "running" || processInfo?.alive === true;
+  const lastError = looksRunning && listening === false ? await lastErrorLine(logFile) : null;
+  return {
+    service: { ...service, deepScan: options.deep ? "not available yet (needs the service module)" : null },
+    process: processInfo,
+    config: {
+      cli: {
+        path: target.paths.configPath,
+        exists: target.config?.exists ?? target.configIssues.length > 0,
+        valid: target.configIssues.length === 0,
+        issues: target.configIssues,
+      },
+    },
+    logFile,
+    gateway: {
+      bindMode: target.bind,
+      bindHost: bindHost(target.bind, gateway?.customBindHost),
+      port: target.localPort,
+      portSource: target.localPortSource,
+      probeUrl,
+      urlSource: target.urlSource,
+      probeNote: probeNote(target),
+      dashboard: gateway?.controlUi?.enabled === false ? null : `http://127.0.0.1:${target.localPort}/`,
+      version: rpc?.server?.version ?? rpc?.runtimeVersion ?? null,
+    },
+    port: { port: target.localPort, status: listening === null ? "unknown" : listening ? "busy" : "free" },
+    lastError,
+    notes: target.notes,
+    ...(rpc ? { rpc } : {}),
+  };
+}
+
+interface RpcReport {
+  ok: boolean;
+  kind: "connect" | "read";
+  url: string;
+  connectLatencyMs: number | null;
+  capability: string;
+  auth: { method: string | null; role: string | null; scopes: string[] } | null;
+  server: { version: string | null; buildId: string | null; connId: string | null } | null;
+  runtimeVersion?: string | null;
+  error?: string;
+  errorCode?: string;
+}
+
+/** The connectivity probe; with `requireRpc` a backend connection that must answer `status`. */
+async function probeRpc(target: GatewayTarget, requireRpc: boolean, deadline: Deadline): Promise<RpcReport> {
+  const base: RpcReport = { ok: false, kind: requireRpc ? "read" : "connect", url: target.url, connectLatencyMs: null, capability: "unknown", auth: null, server: null };
+  if (target.kind === "explicit" && !target.auth && target.urlSource === "cli --url") {
+    return { ...base, error: "gateway url override requires explicit credentials" };
+  }
+  let client: GatewayClient | undefined;
+  try {
+    const backend = requireRpc && target.auth;
+    client = await GatewayClient.connect({
+      url: target.url,
+      identity: backend ? backendIdentity("gateway:status") : PROBE_IDENTITY,
+      scopes: ["operator.read"],
+      auth: target.auth,
+      tlsFingerprint: target.tlsFingerprint,
+      deadline,
+    });
+    const hello = client.hello;
+    const report: RpcReport = {
+      ...base,
+      ok: true,
+      connectLatencyMs: client.connectLatencyMs,
+      capability: capabilityOf(hello.auth?.scopes ?? null, false, hello),
+      auth: { method: hello.auth?.method ?? null, role: hello.auth?.role ?? null, scopes: hello.auth?.scopes ?? [] },
+      server: { version: hello.server?.version ?? null, buildId: hello.server?.buildId ?? null, connId: hello.server?.connId ?? null },
+    };
+    if (requireRpc) {
+      const status = await client.request<{ runtimeVersion?: unknown }>("status", {}, { deadline });
+      report.runtimeVersion = typeof status?.runtimeVersion === "string" ? status.runtimeVersion : null;
+    }
+    return report;
+  } catch (error) {
+    if (!(error instanceof GatewayClientError)) throw error;
+    return { ...base, ok: false, error: error.message, ...(error.code ? { errorCode: error.code } : {}) };
+  } finally {
+    void client?.close();
+  }
+}
+
+function bindHost(bind: string, custom: string | undefined): string | null {
+  if (bind === "loopback" || bind === "auto") return "127.0.0.1";
+  if (bind === "lan") return "0.0.0.0";
+  if (bind === "custom") return custom ?? null;
+  return null;
+}
+
+function probeNote(target: GatewayTarget): string | null {
+  if (target.kind !== "local") return null;
+  if (target.bind === "loopback") return "Loopback-only gateway; only local clients can connect.";
+  if (target.bind === "lan") return "bind=lan listens on all interfaces; probing via 127.0.0.1.";
+  return null;
+}

@@ -1,0 +1,34 @@
+import { defineCommand } from "citty";
+import { Deadline } from "../../client/deadline.ts";
+import { cliContext } from "../context.ts";
+import { jsonArg, parseTimeoutMs, targetFromArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { gatherStatus } from "./_gather.ts";
+
+// `openclaw status`: the local summary (gateway reachability and mode, config path, sessions and channels
+// counts, service state). Connections exactly as the reference (spec §5): none on a cold start; else a
+// `cli/probe` presence probe, `gateway-client/backend` → `status`, and (not with --all) `cli/cli` → `health`.
+export default defineCommand({
+  meta: { name: "status", description: "Local summary: gateway reachability and mode, config, sessions, channels, service (exit 0 when the report is produced)" },
+  args: {
+    all: { type: "boolean", description: "Full diagnosis (adds gateway self and the raw target resolution)" },
+    deep: { type: "boolean", description: "Also request a live channel health probe" },
+    ...timeoutArg(60_000),
+    verbose: { type: "boolean", description: "Print the gateway target resolution first" },
+    debug: { type: "boolean", description: "Alias for --verbose" },
+    ...jsonArg,
+  },
+  async run(context) {
+    const ctx = cliContext(context);
+    const { args } = context;
+    const deadline = Deadline.after(parseTimeoutMs(args.timeout, 60_000));
+    const target = targetFromArgs(ctx, {}, { tolerateInvalidConfig: true, allowUrlWithoutCredentials: true });
+    const report = await gatherStatus(target, { all: Boolean(args.all), deep: Boolean(args.deep), deadline, env: ctx.env });
+    if (args.json) {
+      ctx.out(JSON.stringify(report, null, 2));
+      return 0;
+    }
+    const { renderStatus } = await import("./_format.ts");
+    ctx.out(renderStatus(report, { color: ctx.color, all: Boolean(args.all), verbose: Boolean(args.verbose || args.debug) }));
+    return 0;
+  },
+});

@@ -1,0 +1,53 @@
+// One call on one connection: the shape of most commands (connect, one request, close). Picks the
+// connect identity the reference CLI would use: with no secret at all it connects as a probe without
+// `auth` (spec §2.2, last rows), so the gateway's answer tells "reachable, but no credentials".
+import { GatewayClient } from "./client.ts";
+import type { Deadline } from "./deadline.ts";
+import { PROBE_IDENTITY, scopesFor, type ClientIdentity, type ConnectAuth } from "./identity.ts";
+
+/** The identity and scopes for calling `method`. */
+export interface CallPlan {
+  identity: ClientIdentity;
+  scopes: string[];
+}
+
+/** `preferred` when a secret is known; otherwise the probe identity with `operator.read`, no auth. */
+export function planCall(auth: ConnectAuth | undefined, method: string, preferred: ClientIdentity): CallPlan {
+  if (!auth || preferred.mode === "probe") return { identity: PROBE_IDENTITY, scopes: ["operator.read"] };
+  return { identity: preferred, scopes: scopesFor(method) };
+}
+
+export interface CallOnceOptions {
+  url: string;
+  auth?: ConnectAuth;
+  tlsFingerprint?: string;
+  plan: CallPlan;
+  method: string;
+  /** undefined: no `params` key on the wire. */
+  params?: unknown;
+  deadline: Deadline;
+  expectFinal?: boolean;
+  onAccepted?(payload: unknown): void;
+}
+
+/** Connects, calls one method, closes; resolves with the payload and the connected client's facts. */
+export async function callOnce<T = unknown>(options: CallOnceOptions): Promise<{ payload: T; client: GatewayClient }> {
+  const client = await GatewayClient.connect({
+    url: options.url,
+    identity: options.plan.identity,
+    scopes: options.plan.scopes,
+    auth: options.auth,
+    tlsFingerprint: options.tlsFingerprint,
+    deadline: options.deadline,
+  });
+  try {
+    const payload = await client.request<T>(options.method, options.params, {
+      deadline: options.deadline,
+      expectFinal: options.expectFinal,
+      onAccepted: options.onAccepted,
+    });
+    return { payload, client };
+  } finally {
+    void client.close();
+  }
+}
