@@ -31,6 +31,12 @@ function rawSink(path: string | undefined): RawStreamSink | undefined {
   };
 }
 
+/** The agents service of each mounted generation, for features built beside it (hooks start runs through it). */
+const services = new WeakMap<SurfaceContext, AgentsService>();
+export function agentsServiceFor(ctx: SurfaceContext): AgentsService | undefined {
+  return services.get(ctx);
+}
+
 export function agentsSurface(ctx: SurfaceContext): Surface {
   const log = ctx.logger.child("agents");
   let store: SessionStore | undefined;
@@ -49,6 +55,7 @@ export function agentsSurface(ctx: SurfaceContext): Surface {
     raw: rawSink(ctx.rawStreamPath),
   });
   const service: AgentsService = { runs, store: openStore };
+  services.set(ctx, service);
   return {
     name: "agents",
     methods: agentsMethods(service),

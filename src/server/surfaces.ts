@@ -1,5 +1,6 @@
 import { agentsSurface } from "../agents/surface.ts";
 import { discoverySurface } from "../discovery/surface.ts";
+import { hooksSurface } from "../hooks/surface.ts";
 import type { GatewayLogger } from "../logging/index.ts";
 import type { MethodFamily } from "../methods/types.ts";
 import type { AuthSettings } from "./auth.ts";
@@ -43,5 +44,5 @@ export interface SurfaceContext {
 
 /** The features of this build, in HTTP precedence order. Each feature adds its factory here. */
 export function createSurfaces(ctx: SurfaceContext): Surface[] {
-  return [agentsSurface(ctx), discoverySurface(ctx), controlUiSurface(ctx)].filter((surface): surface is Surface => surface !== undefined);
+  return [agentsSurface(ctx), discoverySurface(ctx), hooksSurface(ctx), controlUiSurface(ctx)].filter((surface): surface is Surface => surface !== undefined);
 }

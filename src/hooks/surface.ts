@@ -1,0 +1,91 @@
+// Hooks mounted on the gateway port: HTTP ingress under `hooks.path` (off unless `hooks.enabled`, and then
+// every path under it is a plain 404), the `hooks.status` RPC, and the wake queue that agent turns drain.
+import { agentsServiceFor } from "../agents/surface.ts";
+import { AuthThrottle } from "../server/auth-throttle.ts";
+import { notFound } from "../server/http-routes.ts";
+import type { Surface, SurfaceContext } from "../server/surfaces.ts";
+import type { ConfigSnapshot } from "../config/load.ts";
+import type { Dispatcher } from "./actions.ts";
+import { hooksConfig, type HooksResolved } from "./config.ts";
+import { handleHookRequest } from "./http.ts";
+import { drainWakesIntoRuns, WakeQueue } from "./wakes.ts";
+
+/** Reference default for hook auth: 20 failures a minute lock that client out for a minute; loopback too. */
+const HOOK_RATE_LIMIT = { maxAttempts: 20, windowMs: 60_000, lockoutMs: 60_000, exemptLoopback: false };
+
+export function hooksSurface(ctx: SurfaceContext): Surface {
+  const log = ctx.logger.child("hooks");
+  const queue = new WakeQueue();
+  const ownThrottle = new AuthThrottle(HOOK_RATE_LIMIT);
+  let heartbeatRequestedAt: number | null = null;
+  const seen = new WeakSet<ConfigSnapshot>();
+
+  /** The current hooks config; the first look at each snapshot registers the token and reports problems. */
+  const current = (): { snapshot: ConfigSnapshot; hooks: HooksResolved } => {
+    const snapshot = ctx.core.config();
+    const hooks = hooksConfig(snapshot);
+    if (!seen.has(snapshot)) {
+      seen.add(snapshot);
+      if (hooks.token) ctx.logger.redact(hooks.token);
+      for (const problem of hooks.problems) log.warn(`config: ${problem}; hooks stay off`);
+      for (const warning of hooks.warnings) log.warn(`config: ${warning}`);
+      const auth = ctx.auth();
+      if (hooks.enabled && hooks.token && (hooks.token === auth.token || hooks.token === auth.password)) {
+        log.warn("config: hooks.token reuses the gateway's shared secret; set a separate hooks.token and update hook senders");
+      }
+    }
+    return { snapshot, hooks };
+  };
+
+  const dispatcher: Dispatcher = {
+    service: () => agentsServiceFor(ctx),
+    queue,
+    onWake(action, outcome) {
+      const service = agentsServiceFor(ctx);
+      if (service) drainWakesIntoRuns(service.runs, queue, log);
+      const preview = action.text.length > 80 ? `${action.text.slice(0, 79)}…` : action.text;
+      log.info(`wake ${outcome} for ${action.target} (mode ${action.mode}, ${action.source}): ${JSON.stringify(preview)}`);
+      if (action.mode === "now") {
+        heartbeatRequestedAt = Date.now();
+        log.debug("wake requested a heartbeat; this gateway runs none, so the event waits for the session's next turn");
+      }
+    },
+    onRun(action, runId, sessionKey) {
+      log.info(`hook run ${runId} accepted (${action.source}, name ${JSON.stringify(action.name)}, session ${sessionKey})`);
+    },
+  };
+
+  return {
+    name: "hooks",
+    methods: {
+      "hooks.status": () => {
+        const { hooks } = current();
+        return {
+          enabled: hooks.enabled,
+          path: hooks.basePath,
+          problems: hooks.problems,
+          mappings: hooks.mappings.map((m) => ({ id: m.id, path: m.matchPath ?? null, source: m.matchSource ?? null, action: m.action })),
+          pendingWakes: queue.list(),
+          heartbeatRequestedAt,
+        };
+      },
+    },
+    http(request, url, remoteAddress) {
+      const { snapshot, hooks } = current();
+      const base = hooks.basePath;
+      if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return undefined;
+      if (!hooks.enabled) return notFound();
+      return handleHookRequest(request, url, remoteAddress, {
+        ...dispatcher,
+        snapshot,
+        hooks,
+        throttles: { shared: ctx.core.throttle, own: ownThrottle },
+        warn: (message) => log.warn(message),
+      });
+    },
+    start() {
+      const { hooks } = current();
+      if (hooks.enabled) log.info(`hooks enabled at ${hooks.basePath} (${hooks.mappings.length} mapping(s))`);
+    },
+  };
+}
