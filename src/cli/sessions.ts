@@ -1,7 +1,6 @@
 import { defineCommand } from "citty";
 import { Deadline } from "../client/deadline.ts";
-import { CLI_IDENTITY } from "../client/identity.ts";
-import { callOnce, planCall } from "../client/session.ts";
+import { callTarget } from "../client/session.ts";
 import type { GatewayTarget } from "../client/target.ts";
 import { cliContext } from "./context.ts";
 import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./gateway/_rpc.ts";
@@ -36,12 +35,7 @@ export default defineCommand({
     let target: GatewayTarget | undefined;
     try {
       target = targetFromArgs(ctx, args);
-      const { payload } = await callOnce<{ sessions: Row[]; totalCount: number; path: string }>({
-        url: target.url,
-        auth: target.auth,
-        tlsFingerprint: target.tlsFingerprint,
-        plan: planCall(target.auth, "sessions.list", CLI_IDENTITY),
-        method: "sessions.list",
+      const { payload } = await callTarget<{ sessions: Row[]; totalCount: number; path: string }>(target, "sessions.list", {
         params,
         deadline,
       });

@@ -3,7 +3,8 @@
 // `auth` (spec §2.2, last rows), so the gateway's answer tells "reachable, but no credentials".
 import { GatewayClient } from "./client.ts";
 import type { Deadline } from "./deadline.ts";
-import { PROBE_IDENTITY, scopesFor, type ClientIdentity, type ConnectAuth } from "./identity.ts";
+import { CLI_IDENTITY, PROBE_IDENTITY, scopesFor, type ClientIdentity, type ConnectAuth } from "./identity.ts";
+import type { GatewayTarget } from "./target.ts";
 
 /** The identity and scopes for calling `method`. */
 export interface CallPlan {
@@ -50,4 +51,20 @@ export async function callOnce<T = unknown>(options: CallOnceOptions): Promise<{
   } finally {
     void client.close();
   }
+}
+
+/** The common case: one method on a resolved target as the CLI (`cli/cli`), least-privilege scopes. */
+export function callTarget<T = unknown>(
+  target: GatewayTarget,
+  method: string,
+  options: Pick<CallOnceOptions, "params" | "deadline" | "expectFinal" | "onAccepted">,
+): Promise<{ payload: T; client: GatewayClient }> {
+  return callOnce<T>({
+    url: target.url,
+    auth: target.auth,
+    tlsFingerprint: target.tlsFingerprint,
+    plan: planCall(target.auth, method, CLI_IDENTITY),
+    method,
+    ...options,
+  });
 }

@@ -1,7 +1,6 @@
 import { defineCommand } from "citty";
-import { CLI_IDENTITY } from "../../client/identity.ts";
 import { Deadline } from "../../client/deadline.ts";
-import { callOnce, planCall } from "../../client/session.ts";
+import { callTarget } from "../../client/session.ts";
 import type { GatewayTarget } from "../../client/target.ts";
 import { CliError, cliContext } from "../context.ts";
 import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./_rpc.ts";
@@ -28,12 +27,7 @@ export default defineCommand({
     let target: GatewayTarget | undefined;
     try {
       target = targetFromArgs(ctx, args);
-      const { payload } = await callOnce({
-        url: target.url,
-        auth: target.auth,
-        tlsFingerprint: target.tlsFingerprint,
-        plan: planCall(target.auth, method, CLI_IDENTITY),
-        method,
+      const { payload } = await callTarget(target, method, {
         params,
         deadline,
         expectFinal: Boolean(args["expect-final"]),
