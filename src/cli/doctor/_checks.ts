@@ -1,5 +1,6 @@
 // The checks of `openclaw doctor`. Each returns a finding and, when a repair is safe (permissions, a
-// missing log directory), a `repair` that --fix runs; nothing here rewrites the config or the token.
+// missing log directory, a drifted service definition), a `repair` that --fix runs; nothing here rewrites
+// the config or the token.
 import { accessSync, chmodSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Deadline } from "../../client/deadline.ts";
@@ -7,7 +8,7 @@ import type { ConfigInspection } from "../../config/load.ts";
 import { resolveGatewaySettings, type ResolvedGatewaySettings } from "../../config/resolve.ts";
 import { resolveLogFile } from "../gateway/_log-path.ts";
 import { tcpAccepts } from "../gateway/_net.ts";
-import { readGatewayLock, readServiceView } from "../gateway/_service-view.ts";
+import { describeRuntime, describeService, readGatewayLock, readServiceView, type ServiceView } from "../gateway/_service-view.ts";
 
 export type Status = "ok" | "warn" | "fail" | "info";
 
@@ -18,12 +19,15 @@ export interface Finding {
   /** What --fix would do, or what the operator should do. */
   fix?: string;
   /** Present when --fix can apply it safely; returns the line describing what changed. */
-  repair?: () => string;
+  repair?: () => string | Promise<string>;
 }
 
 export interface DoctorInput {
   inspection: ConfigInspection;
   env: Record<string, string | undefined>;
+  /** `--profile` name (`"dev"` under `--dev`), as the service commands get it. */
+  profile: string | undefined;
+  dev: boolean;
   deadline: Deadline;
   /** Readiness wait for a starting gateway, in ms (inside the deadline). */
   say(line: string): void;
@@ -38,7 +42,7 @@ export async function runChecks(input: DoctorInput): Promise<Finding[]> {
     configFileCheck(inspection),
     await portCheck(inspection, settings, input),
     tokenCheck(settings, input.env),
-    await serviceCheck(),
+    ...(await serviceChecks(input)),
     logDirCheck(resolveLogFile(inspection.snapshot)),
   ];
 }
@@ -171,9 +175,47 @@ function tokenCheck(settings: ResolvedGatewaySettings | null, env: Record<string
   return { id: "token", status: "ok", message: `gateway ${mode} from ${source} is strong (${secret.length} characters)${notes}` };
 }
 
-async function serviceCheck(): Promise<Finding> {
-  const service = await readServiceView();
-  return { id: "service", status: "info", message: `${service.state} (drift checks arrive with service management)` };
+/** The installed service (`service`) and, when it differs from what `gateway install --force` writes, `service-drift`. */
+async function serviceChecks(input: DoctorInput): Promise<Finding[]> {
+  const options = { profile: input.profile, env: input.env, timeoutMs: input.deadline.remaining() };
+  const service = await readServiceView(options);
+  const what = describeService(service);
+  if (!service.installed) {
+    if (service.error) return [{ id: "service", status: "info", message: `service status unavailable: ${service.error}` }];
+    return [{ id: "service", status: "info", message: `not installed (${what}); \`openclaw gateway install\` runs the gateway under the supervisor` }];
+  }
+  const findings: Finding[] = [serviceStateFinding(service, what)];
+  if (service.drift.length === 0) return findings;
+  const external = service.repairPolicy === "external";
+  const broken = service.drift.some((line) => /^(binary missing|entry missing|env file missing|definition: .* has no readable)/.test(line));
+  findings.push({
+    id: "service-drift",
+    status: broken ? "fail" : "warn",
+    message: `${what} differs from what this openclaw would install: ${service.drift.join("; ")}`,
+    fix: external
+      ? "the service is managed outside openclaw (OPENCLAW_SERVICE_REPAIR_POLICY=external): update it there; doctor leaves it alone"
+      : `openclaw${input.dev ? " --dev" : input.profile ? ` --profile ${input.profile}` : ""} gateway install --force`,
+    repair: external ? undefined : () => rewriteService(input, what),
+  });
+  return findings;
+}
+
+function serviceStateFinding(service: ServiceView, what: string): Finding {
+  const runs = service.execStart ? `; runs ${service.execStart}` : "";
+  const runtime = describeRuntime(service.runtime);
+  if (service.runtime.status === "running") return { id: "service", status: "ok", message: `${what} is ${runtime}${runs}` };
+  if (service.runtime.status === "stopped") return { id: "service", status: "warn", message: `${what} is installed but ${runtime}${runs}`, fix: "openclaw gateway start" };
+  return { id: "service", status: "warn", message: `${what} is installed, but the supervisor could not be asked${service.error ? `: ${service.error}` : ""}` };
+}
+
+/** `--fix`: rewrites the service as `gateway install --force` does (the supervisor restarts it), then re-checks. */
+async function rewriteService(input: DoctorInput, what: string): Promise<string> {
+  const { installService } = await import("../../service/lifecycle.ts");
+  // No readiness wait: doctor reports what it changed; `gateway status` shows the restarted gateway.
+  const report = await installService({ profile: input.profile, env: input.env, dev: input.dev, force: true, readyTimeoutMs: 0 });
+  const after = await readServiceView({ profile: input.profile, env: input.env, timeoutMs: input.deadline.remaining() });
+  const left = after.drift.length > 0 ? `; still differs: ${after.drift.join("; ")}` : "";
+  return `rewrote ${what} (${report.definitionPath}; ExecStart ${report.execStart ?? "unknown"})${left}`;
 }
 
 function logDirCheck(file: string): Finding {

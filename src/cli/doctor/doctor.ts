@@ -8,12 +8,14 @@ import { painter } from "../gateway/_style.ts";
 import { runChecks, type Finding } from "./_checks.ts";
 
 // `openclaw doctor [--fix]`: config valid, state dir 0700 and config file 0600, port free or owned by this
-// profile's gateway (waiting for /readyz while it starts), token strength, service (not wired yet), log
-// dir writable. --fix repairs only permissions and a missing log directory, and says what it changed.
+// profile's gateway (waiting for /readyz while it starts), token strength, the installed service and its
+// drift (binary moved, port changed in config but not in the unit, …), log dir writable. --fix repairs
+// permissions, a missing log directory and a drifted service (rewritten as `gateway install --force`
+// would, unless OPENCLAW_SERVICE_REPAIR_POLICY=external), and says what it changed.
 export default defineCommand({
   meta: { name: "doctor", description: "Check config, permissions, port, token, service and log dir (exit 1 when a check fails)" },
   args: {
-    fix: { type: "boolean", description: "Apply the safe repairs (permissions, missing log directory)" },
+    fix: { type: "boolean", description: "Apply the safe repairs (permissions, missing log directory, rewrite a drifted service)" },
     ...timeoutArg(10_000),
     ...jsonArg,
   },
@@ -26,17 +28,24 @@ export default defineCommand({
     const inspection = inspectConfig(paths, ctx.env);
     const paint = painter(ctx.color);
     if (!json) ctx.out(paint("heading", "OpenClaw doctor"));
-    const findings = await runChecks({ inspection, env: ctx.env, deadline, say: (line) => (json ? ctx.err(line) : ctx.out(line)) });
+    const findings = await runChecks({ inspection, env: ctx.env, profile: ctx.profile, dev: ctx.dev, deadline, say: (line) => (json ? ctx.err(line) : ctx.out(line)) });
     const changes: string[] = [];
-    const results = findings.map((finding) => {
-      if (!args.fix || !finding.repair) return { finding, fixed: false };
-      try {
-        changes.push(finding.repair());
-        return { finding, fixed: true };
-      } catch (error) {
-        return { finding: { ...finding, message: `${finding.message} (repair failed: ${(error as Error).message})` }, fixed: false };
+    const results: { finding: Finding; fixed: boolean }[] = [];
+    // One after the other: a service rewrite must not race the permission repairs of the same state dir.
+    for (const finding of findings) {
+      if (!args.fix || !finding.repair) {
+        results.push({ finding, fixed: false });
+        continue;
       }
-    });
+      try {
+        changes.push(await finding.repair());
+        results.push({ finding, fixed: true });
+      } catch (error) {
+        const e = error as { message?: string; hint?: string };
+        const hint = e?.hint ? ` ${e.hint}` : "";
+        results.push({ finding: { ...finding, message: `${finding.message} (repair failed: ${e?.message ?? String(error)}${hint})` }, fixed: false });
+      }
+    }
     const failed = results.some((r) => r.finding.status === "fail" && !r.fixed);
     if (json) {
       ctx.out(JSON.stringify({

@@ -1,6 +1,9 @@
 // Human output of `gateway status`, in the reference's line order (Service, File logs, Config, Gateway,
 // Probe target, Dashboard, Runtime, probe result); problems go to stderr as the reference does.
+// `Runtime:` is the supervisor's word (running|stopped|not installed|unknown); `Process:` is the gateway
+// lock, which also covers a gateway started by hand; `Connectivity probe:` is the RPC probe.
 import type { GatewayStatusReport } from "./status.ts";
+import { describeRuntime, describeService } from "./_service-view.ts";
 import { painter } from "./_style.ts";
 
 const CAPABILITY_LABEL: Record<string, string> = {
@@ -16,8 +19,17 @@ export function renderGatewayStatus(report: GatewayStatusReport, color: boolean)
   const paint = painter(color);
   const out: string[] = [];
   const err: string[] = [];
-  out.push(`Service: ${report.service.state}`);
-  if (report.service.deepScan) out.push(`Deep scan: ${report.service.deepScan}`);
+  const service = report.service;
+  if (service.installed) {
+    out.push(`Service: ${describeService(service)}`);
+    out.push(`Service file: ${service.unitPath}`);
+    if (service.execStart) out.push(`Command: ${service.execStart}`);
+    if (service.envFile) out.push(`Service env file: ${service.envFile}`);
+  } else if (service.error && !service.manager) {
+    out.push(`Service: unavailable (${service.error})`);
+  } else {
+    out.push("Service: not installed");
+  }
   out.push(`File logs: ${report.logFile}`);
   const cli = report.config.cli;
   out.push(`Config (cli): ${cli.path}${cli.exists ? "" : " (missing)"}${cli.valid ? "" : " (invalid)"}`);
@@ -29,9 +41,15 @@ export function renderGatewayStatus(report: GatewayStatusReport, color: boolean)
   if (g.probeNote) out.push(`Probe note: ${g.probeNote}`);
   for (const note of report.notes) err.push(note);
   const proc = report.process;
-  if (proc?.alive) out.push(`Runtime: running (pid ${proc.pid}${proc.port ? `, port ${proc.port}` : ""}, from ${proc.lockFile})`);
-  else if (report.service.runtime) out.push(`Runtime: ${report.service.runtime.status}`);
-  else out.push(`Runtime: ${proc ? `stopped (stale lock of pid ${proc.pid})` : "unknown (no gateway lock, no service)"}`);
+  out.push(`Runtime: ${describeRuntime(service.runtime)}`);
+  if (service.error && service.manager) err.push(`Service supervisor: ${service.error}`);
+  if (proc?.alive) out.push(`Process: running (pid ${proc.pid}${proc.port ? `, port ${proc.port}` : ""}, from ${proc.lockFile})`);
+  else if (proc) out.push(`Process: stopped (stale lock of pid ${proc.pid})`);
+  if (service.installed && service.port !== null && service.port !== g.port) {
+    err.push(`Service port ${service.port} differs from the probed port ${g.port}.`);
+  }
+  for (const line of service.drift) err.push(`Service drift: ${line}`);
+  for (const hint of service.hints) err.push(`Service hint: ${hint}`);
   const rpc = report.rpc;
   if (rpc) {
     if (rpc.ok) {
@@ -46,10 +64,24 @@ export function renderGatewayStatus(report: GatewayStatusReport, color: boolean)
     }
   }
   if (report.port.status === "busy") out.push(`Listening: 127.0.0.1:${report.port.port}`);
-  if (proc?.alive && report.port.status === "free") {
+  if ((proc?.alive || service.runtime.status === "running") && report.port.status === "free") {
     err.push(`Gateway port ${report.port.port} is not listening (the gateway process appears running).`);
     if (report.lastError) err.push(`Last gateway error: ${report.lastError}`);
     err.push(`Logs: ${report.logFile}`);
+  }
+  const deep = service.deepScan;
+  if (deep) {
+    if (deep.error) err.push(`Deep scan failed: ${deep.error}`);
+    else if (deep.services.length === 0) out.push("Other gateway-like services: none found (best effort)");
+    else {
+      out.push(paint("warn", `${deep.heading}:`));
+      for (const other of deep.services) {
+        const where = other.path ?? other.execStart;
+        out.push(`- ${other.name} (${other.manager} ${other.scope}, ${other.reason}${other.port ? `, port ${other.port}` : ""})${where ? ` ${where}` : ""}`);
+        out.push(`  cleanup: ${other.cleanup}`);
+      }
+      out.push("Usually one gateway runs per machine; remove the ones you do not use (an isolated profile such as a rescue bot is fine).");
+    }
   }
   out.push("Troubles: run openclaw doctor");
   return { out, err };

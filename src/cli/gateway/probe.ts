@@ -5,17 +5,20 @@ import { CliError, cliContext, type CliContext } from "../context.ts";
 import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./_rpc.ts";
 import { probeTarget, type ProbeResult, type ProbeTarget } from "./_probe-run.ts";
 import { buildProbeReport } from "./_probe-report.ts";
+import type { SshTarget } from "./_ssh-tunnel.ts";
+import type { GatewayBeacon } from "../../discovery/types.ts";
 
 // `openclaw gateway probe`: the "debug everything" command. Probes an explicit URL, an SSH tunnel, the
 // configured remote and always the local loopback, in parallel, inside one deadline (default 3000 ms);
-// exit 1 only when no target is reachable.
+// exit 1 only when no target is reachable. `--ssh-auto` first browses for gateways (mDNS `local.` plus the
+// configured wide-area domain) with part of that deadline and tunnels to the first one found.
 export default defineCommand({
   meta: { name: "probe", description: "Probe the local, configured remote and explicit gateways (exit 1 only if none is reachable)" },
   args: {
     ...targetArgs,
     ssh: { type: "string", description: "Also probe through an SSH tunnel: user@host or user@host:port", valueHint: "target" },
     "ssh-identity": { type: "string", description: "SSH identity file for --ssh", valueHint: "path" },
-    "ssh-auto": { type: "boolean", description: "Pick the SSH target from gateway discovery (not available yet)" },
+    "ssh-auto": { type: "boolean", description: "Use the first discovered gateway (mDNS local. plus the wide-area domain) as the SSH target; exit 1 if none is found" },
     ...timeoutArg(3000),
     ...jsonArg,
   },
@@ -25,15 +28,17 @@ export default defineCommand({
     const startedAt = Date.now();
     const timeoutMs = parseTimeoutMs(args.timeout, 3000);
     const deadline = Deadline.after(timeoutMs);
-    if (args["ssh-auto"]) throw new CliError("--ssh-auto needs gateway discovery, not available yet");
     const base = targetFromArgs(ctx, args, { allowUrlWithoutCredentials: true });
     const targets = probeTargets(base, args, ctx.env);
     const warnings: { code: string; message: string; targetIds?: string[] }[] = [];
 
-    const sshTarget = str(args.ssh) ?? (base.config?.config.gateway?.remote?.transport === "ssh" ? str(base.config.config.gateway.remote.sshTarget) : undefined);
+    // An explicit --ssh wins over --ssh-auto (nothing to discover then), which wins over gateway.remote.sshTarget.
+    const discovered = args["ssh-auto"] && !str(args.ssh) ? await discoverSshTarget(ctx, deadline) : undefined;
+    const configured = base.config?.config.gateway?.remote?.transport === "ssh" ? str(base.config.config.gateway.remote.sshTarget) : undefined;
+    const ssh: TunnelSpec | undefined = str(args.ssh) ? { display: str(args.ssh)! } : discovered ? discovered.spec : configured ? { display: configured } : undefined;
     let closeTunnel: (() => Promise<void>) | undefined;
-    if (sshTarget) {
-      const tunnel = await startTunnel(ctx, base, args, sshTarget, deadline);
+    if (ssh) {
+      const tunnel = await startTunnel(ctx, base, args, ssh, deadline);
       if ("error" in tunnel) warnings.push({ code: "ssh_tunnel_failed", message: `SSH tunnel failed: ${tunnel.error}` });
       else {
         closeTunnel = tunnel.close;
@@ -47,10 +52,12 @@ export default defineCommand({
       await closeTunnel?.();
     }
     const report = buildProbeReport({ targets, results, warnings, startedAt, timeoutMs, localPort: base.localPort });
-    if (args.json) ctx.out(JSON.stringify(report, null, 2));
+    if (args.json) ctx.out(JSON.stringify(discovered ? { ...report, discovery: discovered.json } : report, null, 2));
     else {
       const { renderProbeReport } = await import("./_probe-format.ts");
-      ctx.out(renderProbeReport(report, ctx.color));
+      const text = renderProbeReport(report, ctx.color);
+      // The renderer only knows "discovery not available"; with --ssh-auto say what was found instead.
+      ctx.out(discovered ? text.replace(NO_DISCOVERY_LINE, discovered.lines.join("\n")) : text);
     }
     return report.ok ? 0 : 1;
   },
@@ -95,22 +102,87 @@ function localSecrets(base: GatewayTarget, flagSecrets: boolean, env: Record<str
   );
 }
 
+/** What to tunnel to: `--ssh`/config text (parsed here), or a discovered gateway (already parsed). */
+interface TunnelSpec {
+  /** As the user would write it: `user@host[:port]`; also the report's `tunnel.target`. */
+  display: string;
+  parsed?: SshTarget;
+  /** The gateway port on the far side (a discovered gateway's SRV port). */
+  remotePort?: number;
+  /** A discovered gateway that serves TLS: tunnel to wss://, pinned to its beacon's fingerprint when it has one. */
+  tls?: { pin: string | null };
+}
+
+/** The muted line `_probe-format.ts` prints under "Discovery (this machine)". */
+const NO_DISCOVERY_LINE = "Not available yet: gateway discovery (Bonjour) is not built into this CLI.";
+
+/**
+ * `--ssh-auto`: browses with at most 40% of the command's deadline (and never more than the discover
+ * timeout, `discovery.timeoutMs` or 2000 ms), leaving the rest for the tunnel and the probes.
+ */
+async function discoverSshTarget(ctx: CliContext, deadline: Deadline) {
+  const [{ argsToDiscoverOptions }, { discoverGateways }, { beaconJson }] = await Promise.all([
+    import("./discover.ts"),
+    import("../../discovery/discover.ts"),
+    import("../../discovery/merge.ts"),
+  ]);
+  const options = await argsToDiscoverOptions({}, ctx);
+  const budget = Math.max(1, Math.min(options.timeoutMs, Math.floor(deadline.remaining() * 0.4)));
+  const seen: string[] = [];
+  const beacons = await discoverGateways({ timeoutMs: budget, wideArea: options.wideArea, onWarning: (message) => seen.push(message) });
+  for (const warning of new Set(seen)) ctx.err(`warning: ${warning}`);
+  const where = ["local.", ...(options.wideArea ? [options.wideArea.domain.replace(/\.?$/, ".")] : [])].join(" and ");
+  const first = beacons[0];
+  if (!first) {
+    throw new CliError(
+      `--ssh-auto: no gateway discovered in ${where} within ${budget}ms`,
+      1,
+      "Check with `openclaw gateway discover`, set discovery.wideArea.domain for gateways outside this LAN, or name the host with --ssh user@host.",
+    );
+  }
+  const spec = sshTargetFromBeacon(first);
+  const lines = [
+    `Found ${beacons.length} gateway${beacons.length === 1 ? "" : "s"} in ${where} (${budget}ms budget):`,
+    ...beacons.map((b) => `- ${b.instanceName} · ${b.wsUrl} · ${b.source === "mdns" ? "mdns" : `wide-area (${b.domain})`}`),
+    `SSH target (--ssh-auto): ${spec.display} (from "${first.instanceName}")`,
+  ];
+  return { spec, lines, json: { available: true, timeoutMs: budget, count: beacons.length, beacons: beacons.map(beaconJson) } };
+}
+
+/**
+ * The SSH target for a discovered gateway: its resolved address (SRV + A/AAAA, or the mDNS sender; IPv4
+ * first, never link-local), else the SRV host; TXT host hints (lanHost, tailnetDns) are not used. The
+ * TXT `sshPort` is the only place a beacon names its SSH port, so a non-22 value is passed as `-p`.
+ */
+export function sshTargetFromBeacon(beacon: GatewayBeacon): TunnelSpec {
+  const host = beacon.addresses.find((a) => !/^fe[89ab][0-9a-f]:/i.test(a)) ?? beacon.host;
+  const sshPort = /^\d{1,5}$/.test(beacon.txt.sshPort ?? "") ? Number(beacon.txt.sshPort) : 22;
+  const port = sshPort >= 1 && sshPort <= 65535 && sshPort !== 22 ? sshPort : undefined;
+  const shown = host.includes(":") ? `[${host}]` : host;
+  return {
+    display: `${shown}${port ? `:${port}` : ""}`,
+    parsed: { destination: host, port },
+    remotePort: beacon.port,
+    tls: beacon.tls ? { pin: beacon.tlsSha256 } : undefined,
+  };
+}
+
 async function startTunnel(
   ctx: CliContext,
   base: GatewayTarget,
   args: ProbeArgs,
-  value: string,
+  spec: TunnelSpec,
   deadline: Deadline,
 ): Promise<{ target: ProbeTarget; close: () => Promise<void> } | { error: string }> {
   const { openSshTunnel, parseSshTarget } = await import("./_ssh-tunnel.ts");
-  let parsed;
+  let parsed = spec.parsed;
   try {
-    parsed = parseSshTarget(value);
+    parsed ??= parseSshTarget(spec.display);
   } catch (error) {
     throw new CliError((error as Error).message);
   }
   const remote = base.config?.config.gateway?.remote;
-  const remotePort = str(args.port) ? base.localPort : (remote?.remotePort ?? base.localPort);
+  const remotePort = str(args.port) ? base.localPort : (spec.remotePort ?? remote?.remotePort ?? base.localPort);
   try {
     const tunnel = await openSshTunnel({
       target: parsed,
@@ -125,9 +197,10 @@ async function startTunnel(
       target: {
         id: "sshTunnel",
         kind: "sshTunnel",
-        url: `ws://127.0.0.1:${tunnel.localPort}`,
+        url: `${spec.tls ? "wss" : "ws"}://127.0.0.1:${tunnel.localPort}`,
         active: true,
-        tunnel: { kind: "ssh", target: value, localPort: tunnel.localPort, remotePort },
+        tunnel: { kind: "ssh", target: spec.display, localPort: tunnel.localPort, remotePort },
+        ...(spec.tls?.pin ? { tlsFingerprint: spec.tls.pin } : {}),
         ...secrets,
       },
     };

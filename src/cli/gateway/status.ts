@@ -7,20 +7,21 @@ import type { GatewayTarget } from "../../client/target.ts";
 import { CliError, cliContext } from "../context.ts";
 import { capabilityOf } from "./_probe-run.ts";
 import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./_rpc.ts";
-import { readGatewayLock, readServiceView } from "./_service-view.ts";
+import { readGatewayLock, readServiceView, scanOtherGatewayServices } from "./_service-view.ts";
 import { lastErrorLine, resolveLogFile } from "./_log-path.ts";
 import { tcpAccepts } from "./_net.ts";
 
-// `openclaw gateway status`: the service view (supervisor: "not installed" until the service module is
-// wired) plus a connectivity probe — `cli/probe`, closed right after hello-ok; with --require-rpc a
-// `gateway-client/backend` connection that must answer `status` (spec §5). Works with an invalid config.
+// `openclaw gateway status`: the service view (the supervisor's runtime, the unit and its ExecStart, drift)
+// plus a connectivity probe — `cli/probe`, closed right after hello-ok; with --require-rpc a
+// `gateway-client/backend` connection that must answer `status` (spec §5). The two are reported separately
+// (`Runtime:` from the supervisor, `Connectivity probe:` from RPC). Works with an invalid config.
 export default defineCommand({
   meta: { name: "status", description: "Show the gateway service plus a connectivity probe (exit 1 only with --require-rpc when RPC fails)" },
   args: {
     ...targetArgs,
     ...timeoutArg(10_000),
     probe: { type: "boolean", default: true, description: "Probe the gateway over WebSocket; --no-probe gives the service-only view", negativeDescription: "Skip the connectivity probe (service-only view)" },
-    deep: { type: "boolean", description: "Also scan system-level services (needs the service module)" },
+    deep: { type: "boolean", description: "Also scan for other gateway-like services (system-level units, LaunchDaemons, other profiles)" },
     "require-rpc": { type: "boolean", description: "Also require a read RPC (status) to succeed; exit 1 if it fails" },
     ...jsonArg,
   },
@@ -31,7 +32,7 @@ export default defineCommand({
     const requireRpc = Boolean(args["require-rpc"]);
     if (requireRpc && args.probe === false) throw new CliError("--require-rpc cannot be combined with --no-probe");
     const target = targetFromArgs(ctx, args, { tolerateInvalidConfig: true, allowUrlWithoutCredentials: true });
-    const report = await gatherStatus(target, { probe: args.probe !== false, requireRpc, deep: Boolean(args.deep), deadline });
+    const report = await gatherStatus(target, { probe: args.probe !== false, requireRpc, deep: Boolean(args.deep), deadline, profile: ctx.profile, env: ctx.env });
     if (args.json) ctx.out(JSON.stringify(report, null, 2));
     else {
       const { renderGatewayStatus } = await import("./_status-format.ts");
@@ -45,19 +46,32 @@ export default defineCommand({
 
 export type GatewayStatusReport = Awaited<ReturnType<typeof gatherStatus>>;
 
-async function gatherStatus(target: GatewayTarget, options: { probe: boolean; requireRpc: boolean; deep: boolean; deadline: Deadline }) {
+interface GatherOptions {
+  probe: boolean;
+  requireRpc: boolean;
+  deep: boolean;
+  deadline: Deadline;
+  profile: string | undefined;
+  env: Record<string, string | undefined>;
+}
+
+async function gatherStatus(target: GatewayTarget, options: GatherOptions) {
   const gateway = target.config?.config.gateway;
   const probeUrl = target.url;
-  // Run the probe first: it is the part bounded by --timeout, and nothing else needs the network.
-  const rpc = options.probe ? await probeRpc(target, options.requireRpc, options.deadline) : undefined;
-  const service = await readServiceView();
+  // The probe (bounded by --timeout) and the supervisor's view (local commands) run side by side.
+  const serviceOptions = { profile: options.profile, env: options.env, timeoutMs: options.deadline.remaining() };
+  const [rpc, service, deepScan] = await Promise.all([
+    options.probe ? probeRpc(target, options.requireRpc, options.deadline) : undefined,
+    readServiceView(serviceOptions),
+    options.deep ? scanOtherGatewayServices(serviceOptions) : null,
+  ]);
   const processInfo = readGatewayLock(target.paths.stateDir);
   const listening = target.kind === "local" ? await tcpAccepts(target.localPort, Math.max(1, Math.min(1000, options.deadline.remaining() || 1000))) : null;
   const logFile = resolveLogFile(target.config);
   const looksRunning = service.runtime?.status === "running" || processInfo?.alive === true;
   const lastError = looksRunning && listening === false ? await lastErrorLine(logFile) : null;
   return {
-    service: { ...service, deepScan: options.deep ? "not available yet (needs the service module)" : null },
+    service: { ...service, deepScan },
     process: processInfo,
     config: {
       cli: {

@@ -1,5 +1,6 @@
 // Human output of `openclaw status`: one overview table, then the optional deep health section.
 import { formatHealthChannelLines } from "../gateway/_health-format.ts";
+import { describeRuntime, describeService, type ServiceView } from "../gateway/_service-view.ts";
 import { painter } from "../gateway/_style.ts";
 import type { StatusReport } from "./_gather.ts";
 
@@ -26,7 +27,7 @@ export function renderStatus(report: StatusReport, options: { color: boolean; al
     ["Gateway", gatewayCell],
     ["Auth", g.credential ?? "no token or password (set OPENCLAW_GATEWAY_TOKEN or gateway.auth.token)"],
     ["Config", `${report.configPath}${report.config.exists ? "" : " (missing)"}${report.config.valid ? "" : " (invalid)"}`],
-    ["Service", report.service.state],
+    ["Service", serviceCell(report.service)],
     ["Process", report.process?.alive ? `running (pid ${report.process.pid})` : report.process ? `stopped (stale lock of pid ${report.process.pid})` : "no gateway lock"],
     ["Sessions", report.sessions.count === null ? "not collected" : String(report.sessions.count)],
     ["Channels", report.channels.count === null ? "not collected" : report.channels.count === 0 ? "0 (none configured)" : `${report.channels.count} (${report.channels.ids.join(", ")})`],
@@ -46,4 +47,12 @@ export function renderStatus(report: StatusReport, options: { color: boolean; al
   }
   if (!g.reachable && g.error) lines.push("", "Next: `openclaw gateway status` for the service and probe details, `openclaw doctor` for local checks.");
   return lines.join("\n");
+}
+
+/** `not installed`, or `systemd unit openclaw-gateway.service · running (pid 12) · 1 drift (run openclaw doctor)`. */
+function serviceCell(service: ServiceView): string {
+  if (!service.installed) return service.error && !service.manager ? `unavailable (${service.error})` : "not installed";
+  const parts = [describeService(service), describeRuntime(service.runtime)];
+  if (service.drift.length > 0) parts.push(`${service.drift.length} drift${service.drift.length === 1 ? "" : "s"} (run openclaw doctor)`);
+  return parts.join(" · ");
 }

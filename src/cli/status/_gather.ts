@@ -19,7 +19,7 @@ interface GatewaySelf {
 
 export type StatusReport = Awaited<ReturnType<typeof gatherStatus>>;
 
-export async function gatherStatus(target: GatewayTarget, options: { all: boolean; deep: boolean; deadline: Deadline; env: Record<string, string | undefined> }) {
+export async function gatherStatus(target: GatewayTarget, options: { all: boolean; deep: boolean; deadline: Deadline; env: Record<string, string | undefined>; profile: string | undefined }) {
   // Cold start (no config file, no env target): the reference opens no connection at all.
   const cold = !target.config?.exists && target.configIssues.length === 0 && target.kind !== "explicit";
   const notCollected: string[] = [];
@@ -63,7 +63,7 @@ export async function gatherStatus(target: GatewayTarget, options: { all: boolea
     stateDir: target.paths.stateDir,
     config: { exists: target.config?.exists ?? target.configIssues.length > 0, valid: target.configIssues.length === 0, issues: target.configIssues },
     gateway,
-    service: await readServiceView(),
+    service: await readServiceView({ profile: options.profile, env: options.env, timeoutMs: options.deadline.remaining() }),
     process: readGatewayLock(target.paths.stateDir),
     sessions: { count: sessionsCount },
     channels: { count: channels?.length ?? null, ids: channels ?? [] },

@@ -5,7 +5,7 @@ import { jsonArg, parseTimeoutMs, targetFromArgs, timeoutArg } from "../gateway/
 import { gatherStatus } from "./_gather.ts";
 
 // `openclaw status`: the local summary (gateway reachability and mode, config path, sessions and channels
-// counts, service state). Connections exactly as the reference (spec §5): none on a cold start; else a
+// counts, service state from the supervisor). Connections exactly as the reference (spec §5): none on a cold start; else a
 // `cli/probe` presence probe, `gateway-client/backend` → `status`, and (not with --all) `cli/cli` → `health`.
 export default defineCommand({
   meta: { name: "status", description: "Local summary: gateway reachability and mode, config, sessions, channels, service (exit 0 when the report is produced)" },
@@ -22,7 +22,7 @@ export default defineCommand({
     const { args } = context;
     const deadline = Deadline.after(parseTimeoutMs(args.timeout, 60_000));
     const target = targetFromArgs(ctx, {}, { tolerateInvalidConfig: true, allowUrlWithoutCredentials: true });
-    const report = await gatherStatus(target, { all: Boolean(args.all), deep: Boolean(args.deep), deadline, env: ctx.env });
+    const report = await gatherStatus(target, { all: Boolean(args.all), deep: Boolean(args.deep), deadline, env: ctx.env, profile: ctx.profile });
     if (args.json) {
       ctx.out(JSON.stringify(report, null, 2));
       return 0;
