@@ -24,7 +24,9 @@ export function renderProbeReport(report: ProbeReport, color: boolean): string {
     lines.push("", paint("warn", "Warning:"));
     for (const warning of report.warnings) lines.push(`- ${warning.message}`);
   }
-  lines.push("", paint("heading", "Discovery (this machine)"), paint("muted", "Not available yet: gateway discovery (Bonjour) is not built into this CLI."));
+  lines.push("", paint("heading", "Discovery (this machine)"));
+  if (report.discovery.available) lines.push(...(report.discovery.summary ?? []));
+  else lines.push(paint("muted", "Not run: pass --ssh-auto, or see `openclaw gateway discover`."));
   lines.push("", paint("heading", "Targets"));
   for (const target of report.targets) {
     lines.push(`${paint("heading", targetLabel(target))} ${paint("muted", target.url)}`);

@@ -8,6 +8,16 @@ export interface ProbeWarning {
   targetIds?: string[];
 }
 
+/** What `--ssh-auto` discovered (`available: false` when discovery did not run). */
+export interface ProbeDiscovery {
+  available: boolean;
+  timeoutMs: number;
+  count: number;
+  beacons: unknown[];
+  /** Human lines for the report (not part of --json). */
+  summary?: string[];
+}
+
 export interface ProbeReport {
   ok: boolean;
   degraded: boolean;
@@ -18,7 +28,7 @@ export interface ProbeReport {
   primaryTargetId: string | null;
   warnings: ProbeWarning[];
   network: { localLoopbackUrl: string; localTailnetUrl: null; tailnetIPv4: null };
-  discovery: { available: false; timeoutMs: 0; count: 0; beacons: [] };
+  discovery: ProbeDiscovery;
   targets: ReturnType<typeof targetEntry>[];
 }
 
@@ -32,6 +42,7 @@ const LABELS: Record<string, string> = {
 
 /** Builds the report: reachability, the best capability, warnings (multiple gateways, limited scope). */
 export function buildProbeReport(input: {
+  discovery?: ProbeDiscovery;
   targets: ProbeTarget[];
   results: ProbeResult[];
   warnings: ProbeWarning[];
@@ -71,7 +82,7 @@ export function buildProbeReport(input: {
     primaryTargetId: primary?.target.id ?? null,
     warnings,
     network: { localLoopbackUrl: `ws://127.0.0.1:${input.localPort}`, localTailnetUrl: null, tailnetIPv4: null },
-    discovery: { available: false, timeoutMs: 0, count: 0, beacons: [] },
+    discovery: input.discovery ?? { available: false, timeoutMs: 0, count: 0, beacons: [] },
     targets: pairs.map(({ target, result }) => targetEntry(target, result)),
   };
 }

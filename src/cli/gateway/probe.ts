@@ -51,13 +51,12 @@ export default defineCommand({
     } finally {
       await closeTunnel?.();
     }
-    const report = buildProbeReport({ targets, results, warnings, startedAt, timeoutMs, localPort: base.localPort });
-    if (args.json) ctx.out(JSON.stringify(discovered ? { ...report, discovery: discovered.json } : report, null, 2));
+    const discovery = discovered ? { ...discovered.json, summary: discovered.lines } : undefined;
+    const report = buildProbeReport({ discovery, targets, results, warnings, startedAt, timeoutMs, localPort: base.localPort });
+    if (args.json) ctx.out(JSON.stringify({ ...report, discovery: discovered?.json ?? report.discovery }, null, 2));
     else {
       const { renderProbeReport } = await import("./_probe-format.ts");
-      const text = renderProbeReport(report, ctx.color);
-      // The renderer only knows "discovery not available"; with --ssh-auto say what was found instead.
-      ctx.out(discovered ? text.replace(NO_DISCOVERY_LINE, discovered.lines.join("\n")) : text);
+      ctx.out(renderProbeReport(report, ctx.color));
     }
     return report.ok ? 0 : 1;
   },
@@ -112,9 +111,6 @@ interface TunnelSpec {
   /** A discovered gateway that serves TLS: tunnel to wss://, pinned to its beacon's fingerprint when it has one. */
   tls?: { pin: string | null };
 }
-
-/** The muted line `_probe-format.ts` prints under "Discovery (this machine)". */
-const NO_DISCOVERY_LINE = "Not available yet: gateway discovery (Bonjour) is not built into this CLI.";
 
 /**
  * `--ssh-auto`: browses with at most 40% of the command's deadline (and never more than the discover
