@@ -76,7 +76,8 @@ describe.skipIf(!INSIDE_NETNS)(netnsTitle("timeouts, an unavailable mDNS socket,
     holder.close();
     holder = undefined;
     await gw.waitForOutput('mdns: advertising "Held GW"', 12_000);
-    expect(gw.output()).toMatch(/advertising again after \d+ failed attempt/);
+    // Logged right after the publish line, possibly in a later stdout chunk: wait for it rather than race it.
+    await gw.waitForOutput(/advertising again after \d+ failed attempt/, 5_000);
     const found = JSON.parse((await discover(["--json", "--timeout", "1200"])).stdout).beacons;
     expect(found.map((b: any) => b.instanceName)).toContain("Held GW");
   }, 40_000);
