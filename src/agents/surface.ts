@@ -1,5 +1,5 @@
 // The agents feature mounted on the gateway: session store, run manager, RPC methods and HTTP routes.
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { agentsConfig } from "./config.ts";
 import { agentsHttp } from "./http/routes.ts";
@@ -60,17 +60,16 @@ export function agentsSurface(ctx: SurfaceContext): Surface {
     name: "agents",
     methods: agentsMethods(service),
     events: ["agent", "chat", "sessions.changed"],
-    sessions: () => ({ path: sessionStorePath(ctx.core.config().paths.stateDir), count: stopped ? 0 : openStore().count() }),
+    sessions: () => {
+      const path = sessionStorePath(ctx.core.config().paths.stateDir);
+      return { path, count: stopped || (!store && !existsSync(path)) ? 0 : openStore().count() };
+    },
     http: agentsHttp(ctx, service),
     start() {
       const problems = agentsConfig(ctx.core.config()).problems;
       for (const problem of problems) log.warn(`config: ${problem}`);
-      try {
-        const opened = openStore();
-        log.debug(`session store ${opened.path} (schema v${opened.version}, ${opened.count()} sessions)`);
-      } catch (error) {
-        log.error(`session store unavailable: ${(error as Error)?.message ?? String(error)}`);
-      }
+      // The store opens on first use (a run, a sessions.* call, or a health count once the file exists):
+      // a gateway that never runs an agent does not pay SQLite's memory (bench: 2.3 MB idle).
     },
     async stop() {
       runs.abortAll("gateway stopping");

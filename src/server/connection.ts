@@ -117,7 +117,7 @@ export class GatewayConnection implements ConnectionHandler {
         starting ? "gateway starting" : "service restart",
       );
     }
-    const parsed = parseConnectParams(frame.params);
+    const parsed = await parseConnectParams(frame.params);
     if (!parsed.ok) return this.#refuse(frame.id, { code: "INVALID_REQUEST", message: parsed.message });
     const params = parsed.value;
     if (params.minProtocol > PROTOCOL_VERSION || params.maxProtocol < PROTOCOL_VERSION) {

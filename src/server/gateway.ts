@@ -10,6 +10,7 @@ import { watchConfigFile, type ConfigWatch } from "./config-watcher.ts";
 import { GatewayConnection } from "./connection.ts";
 import { IdempotencyCache } from "./dedupe.ts";
 import { createHttpHandler } from "./http.ts";
+import { staticProbes } from "./http-routes.ts";
 import { openListeners, type Listeners } from "./listen.ts";
 import { acquireStateLock, LockError, type StateLock } from "./lock.ts";
 import { findListeningPids, stopProcess } from "./port-owner.ts";
@@ -129,6 +130,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
           version: options.version,
           eventLoop: () => core.eventLoop(),
         }, surfaces.flatMap((s) => (s.http ? [s.http] : []))),
+        staticGets: staticProbes(),
         connect: (socket, upgrade) =>
           new GatewayConnection(socket, upgrade, {
             core,

@@ -33,6 +33,11 @@ interface SocketData {
 /** What a listener needs from the gateway: HTTP answers and a connection per upgrade. */
 export interface ListenerApp {
   http(request: Request, remoteAddress: string): Response | Promise<Response>;
+  /**
+   * Constant GET/HEAD answers Bun serves without running any JavaScript (liveness probes). Other methods
+   * and WebSocket upgrades on the same paths still reach `http`/`connect`.
+   */
+  staticGets?: Readonly<Record<string, Response>>;
   connect(socket: WireSocket, upgrade: UpgradeInfo): ConnectionHandler;
 }
 
@@ -75,6 +80,7 @@ function serveOne(hostname: string, port: number, app: ListenerApp): Server<Sock
     port,
     // Errors are ours to render; Bun's development page would leak internals.
     development: false,
+    routes: Object.fromEntries(Object.entries(app.staticGets ?? {}).map(([path, response]) => [path, { GET: response, HEAD: response }])),
     // Explicit: with `development: false` Bun 1.4.5 otherwise sets SO_REUSEPORT, and a second gateway would
     // silently share the port instead of failing with "already listening" (measured).
     reusePort: false,
