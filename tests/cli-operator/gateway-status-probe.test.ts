@@ -1,8 +1,9 @@
 // `openclaw gateway status` and `gateway probe` end to end: spawned gateways (two for the "multiple
 // reachable gateways" warning), a recording `ssh` shim that really forwards, and the failure cases.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isAlive, sshShim, type SshShim } from "../helpers/ssh-shim.ts";
 import { freePort, spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { startReplayServer, type ReplayServer } from "../client/_replay-server.ts";
 import { cleanupScratch, envFor, run, runJson, scratchDir, shapeOf, stateWithConfig } from "./_helpers.ts";
@@ -201,20 +202,16 @@ describe("gateway probe", () => {
   // tests/wiring/probe-ssh-auto.test.ts. Here only the case that never browses.
 
   describe("--ssh through a recording ssh shim", () => {
+    let shim: SshShim;
     let bin: string;
     let calls: string;
     let pidFile: string;
 
     beforeAll(() => {
-      bin = scratchDir("openclaw-bin-");
-      calls = join(bin, "calls.txt");
-      pidFile = join(bin, "ssh.pid");
-      // The shim records its argv, then forwards -L <local>:<host>:<remote> like ssh would.
-      writeFileSync(join(bin, "forward.ts"), FORWARDER);
-      writeFileSync(join(bin, "ssh"), `#!/bin/sh\nprintf '%s\\n' "$*" >> "$FAKE_CALLS"\n[ -n "$FAKE_SSH_FAIL" ] && { echo "user@gateway-host: Permission denied (publickey)." >&2; exit 255; }\nexec "${process.execPath}" "${join(bin, "forward.ts")}" "$@"\n`);
-      chmodSync(join(bin, "ssh"), 0o755);
-      mkdirSync(join(bin, "empty"), { recursive: true });
+      shim = sshShim();
+      ({ dir: bin, callsFile: calls, pidFile } = shim);
     });
+    afterAll(() => shim.cleanup());
 
     test("opens `ssh -N -L <free>:127.0.0.1:<port> user@host`, probes through it, and stops it", async () => {
       const sshEnv = { ...env, PATH: `${bin}:${process.env.PATH}`, FAKE_CALLS: calls, FAKE_SSH_PID: pidFile };
@@ -264,47 +261,3 @@ describe("gateway probe", () => {
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const FORWARDER = `
-const args = process.argv.slice(2);
-const [localPort, host, remotePort] = args[args.indexOf("-L") + 1].split(":");
-if (process.env.FAKE_SSH_PID) await Bun.write(process.env.FAKE_SSH_PID, String(process.pid));
-Bun.listen({
-  hostname: "127.0.0.1",
-  port: Number(localPort),
-  socket: {
-    open(client) {
-      client.data = { up: undefined, pending: [] };
-      Bun.connect({
-        hostname: host,
-        port: Number(remotePort),
-        socket: {
-          open(up) {
-            up.data = client;
-            client.data.up = up;
-            for (const chunk of client.data.pending) up.write(chunk);
-            client.data.pending = [];
-          },
-          data(up, chunk) { up.data.write(chunk); },
-          close(up) { up.data.end(); },
-          error(up) { up.data?.end(); },
-        },
-      }).catch(() => client.end());
-    },
-    data(client, chunk) {
-      if (client.data.up) client.data.up.write(chunk);
-      else client.data.pending.push(new Uint8Array(chunk));
-    },
-    close(client) { client.data.up?.end(); },
-  },
-});
-process.on("SIGTERM", () => process.exit(0));
-`;

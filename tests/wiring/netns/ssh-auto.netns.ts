@@ -11,7 +11,7 @@ import { cli } from "../../helpers/cli.ts";
 import { freePort, spawnGateway, stopAllGateways, type SpawnedGateway } from "../../helpers/gateway.ts";
 import { startDnsServer, type FakeDnsServer, type ZoneEntry } from "../../discovery/_dns-server.ts";
 import { INSIDE_NETNS, netnsTitle } from "../../discovery/_netns.ts";
-import { isAlive, sshShim, type SshShim } from "../_ssh-shim.ts";
+import { isAlive, sshShim, type SshShim } from "../../helpers/ssh-shim.ts";
 
 const TOKEN = `ssh-auto-${crypto.randomUUID()}`;
 const DOMAIN = "wiring.internal";

@@ -1,5 +1,6 @@
 // A recording `ssh` shim that really forwards: it appends its argv to $FAKE_CALLS, writes its PID to
 // $FAKE_SSH_PID, then serves `-L <local>:<host>:<remote>` on 127.0.0.1 by piping bytes (TLS passes through).
+// With $FAKE_SSH_FAIL set it refuses like a rejected key (exit 255).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,12 +43,15 @@ process.on("SIGTERM", () => process.exit(0));
 
 export interface SshShim {
   dir: string;
-  /** Put in front of PATH, with FAKE_CALLS and FAKE_SSH_PID. */
+  /** PATH with the shim first, FAKE_CALLS and FAKE_SSH_PID. */
   env: Record<string, string>;
   /** Each ssh invocation's argv (without the program name). */
   calls(): string[][];
   /** The PID of the last ssh the shim ran. */
   lastPid(): number;
+  /** The file FAKE_CALLS points at. */
+  callsFile: string;
+  pidFile: string;
   cleanup(): void;
 }
 
@@ -57,13 +61,15 @@ export function sshShim(): SshShim {
   const pidFile = join(dir, "ssh.pid");
   writeFileSync(calls, "");
   writeFileSync(join(dir, "forward.ts"), FORWARDER);
-  writeFileSync(join(dir, "ssh"), `#!/bin/sh\nprintf '%s\\n' "$*" >> "$FAKE_CALLS"\nexec "${process.execPath}" "${join(dir, "forward.ts")}" "$@"\n`);
+  writeFileSync(join(dir, "ssh"), `#!/bin/sh\nprintf '%s\\n' "$*" >> "$FAKE_CALLS"\n[ -n "$FAKE_SSH_FAIL" ] && { echo "user@gateway-host: Permission denied (publickey)." >&2; exit 255; }\nexec "${process.execPath}" "${join(dir, "forward.ts")}" "$@"\n`);
   chmodSync(join(dir, "ssh"), 0o755);
   return {
     dir,
     env: { PATH: `${dir}:${process.env.PATH}`, FAKE_CALLS: calls, FAKE_SSH_PID: pidFile },
     calls: () => readFileSync(calls, "utf8").split("\n").filter(Boolean).map((line) => line.split(" ")),
     lastPid: () => Number(readFileSync(pidFile, "utf8")),
+    callsFile: calls,
+    pidFile,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
