@@ -2,7 +2,7 @@
 import type { ChatMessage, FunctionTool } from "../providers/types.ts";
 import type { Run, RunResult } from "../runs.ts";
 import type { AgentsService } from "../methods.ts";
-import { failureStatus, openaiError, resultFailure, routeRequest, sseResponse, textOf, type Json } from "./common.ts";
+import { conversationRun, failureStatus, openaiError, resultFailure, routeRequest, sseResponse, textOf, type Json } from "./common.ts";
 import { jsonResponse } from "../../server/http-routes.ts";
 
 const bad = (message: string) => openaiError(400, message, "invalid_request_error");
@@ -103,14 +103,7 @@ export async function handleChatCompletions(request: Request, body: Json, servic
   let run: Run;
   try {
     run = service.runs.start({
-      runId: crypto.randomUUID(),
-      agentId: routing.agentId,
-      sessionKey: routing.sessionKey,
-      input: split.input,
-      context: split.context.length > 0 ? split.context : undefined,
-      channel: routing.channel,
-      modelOverride: routing.modelOverride,
-      extraSystem: split.system.join("\n\n") || undefined,
+      ...conversationRun(routing, split),
       ...sampling,
     }).run;
   } catch (error) {

@@ -2,7 +2,8 @@
 // routing headers, error bodies in OpenAI's shape, and SSE responses.
 import { AgentConfigError, type AgentsConfig } from "../config.ts";
 import { canonicalKey, isReservedKey } from "../keys.ts";
-import { ProviderError } from "../providers/types.ts";
+import { ProviderError, type ChatMessage } from "../providers/types.ts";
+import type { RunRequest } from "../runs.ts";
 import type { SurfaceContext } from "../../server/surfaces.ts";
 import { authenticateBearer } from "../../server/auth.ts";
 import { jsonResponse, SECURITY_HEADERS } from "../../server/http-routes.ts";
@@ -172,4 +173,25 @@ export function sseResponse(
     status: 200,
     headers: { ...SECURITY_HEADERS, "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", Connection: "keep-alive" },
   });
+}
+
+/** A request split into system text, earlier turns and the new user message. */
+export interface SplitConversation {
+  system: string[];
+  context: ChatMessage[];
+  input: ChatMessage;
+}
+
+/** The run request both /v1 endpoints start from: routing plus the split conversation. */
+export function conversationRun(routing: Routing, split: SplitConversation): RunRequest {
+  return {
+    runId: crypto.randomUUID(),
+    agentId: routing.agentId,
+    sessionKey: routing.sessionKey,
+    input: split.input,
+    context: split.context.length > 0 ? split.context : undefined,
+    channel: routing.channel,
+    modelOverride: routing.modelOverride,
+    extraSystem: split.system.join("\n\n") || undefined,
+  };
 }

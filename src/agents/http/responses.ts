@@ -2,7 +2,7 @@
 import type { ChatMessage, FunctionTool } from "../providers/types.ts";
 import type { Run, RunResult } from "../runs.ts";
 import type { AgentsService } from "../methods.ts";
-import { failureStatus, openaiError, resultFailure, routeRequest, sseResponse, textOf, type Json } from "./common.ts";
+import { conversationRun, failureStatus, openaiError, resultFailure, routeRequest, sseResponse, textOf, type Json } from "./common.ts";
 import { jsonResponse } from "../../server/http-routes.ts";
 
 const bad = (message: string) => openaiError(400, message, "invalid_request_error");
@@ -94,17 +94,18 @@ export async function handleResponses(request: Request, body: Json, service: Age
     return out;
   };
 
+  /** The four events every streamed response starts with, failed or not. */
+  const opening = (ev: (type: string, data: Json) => void) => {
+    ev("response.created", { response: response("in_progress", []) });
+    ev("response.in_progress", { response: response("in_progress", []) });
+    ev("response.output_item.added", { output_index: 0, item: { ...messageItem("", "in_progress"), content: [] } });
+    ev("response.content_part.added", { item_id: msgId, output_index: 0, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+  };
+
   let run: Run;
   try {
     run = service.runs.start({
-      runId: crypto.randomUUID(),
-      agentId: routing.agentId,
-      sessionKey: routing.sessionKey,
-      input: split.input,
-      context: split.context.length > 0 ? split.context : undefined,
-      channel: routing.channel,
-      modelOverride: routing.modelOverride,
-      extraSystem: split.system.join("\n\n") || undefined,
+      ...conversationRun(routing, split),
       tools: fnTools,
       toolChoice: body.tool_choice,
       maxTokens: maxTokens ?? undefined,
@@ -118,10 +119,7 @@ export async function handleResponses(request: Request, body: Json, service: Age
     return sseResponse((send) => {
       let seq = 0;
       const ev = (type: string, data: Json) => send.data({ type, sequence_number: seq++, ...data }, type);
-      ev("response.created", { response: response("in_progress", []) });
-      ev("response.in_progress", { response: response("in_progress", []) });
-      ev("response.output_item.added", { output_index: 0, item: { ...messageItem("", "in_progress"), content: [] } });
-      ev("response.content_part.added", { item_id: msgId, output_index: 0, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+      opening(ev);
       ev("response.failed", { response: failed });
       send.done();
       send.close();
@@ -145,10 +143,7 @@ export async function handleResponses(request: Request, body: Json, service: Age
   return sseResponse((send) => {
     let seq = 0;
     const ev = (type: string, data: Json) => send.data({ type, sequence_number: seq++, ...data }, type);
-    ev("response.created", { response: response("in_progress", []) });
-    ev("response.in_progress", { response: response("in_progress", []) });
-    ev("response.output_item.added", { output_index: 0, item: { ...messageItem("", "in_progress"), content: [] } });
-    ev("response.content_part.added", { item_id: msgId, output_index: 0, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+    opening(ev);
     run.subscribe((event) => {
       if (event.kind === "text") {
         ev("response.output_text.delta", { item_id: msgId, output_index: 0, content_index: 0, delta: event.delta, logprobs: [] });
