@@ -10,7 +10,7 @@ import type { ClientLink, GatewayCore } from "./runtime.ts";
 import { SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import type { CallerInfo, MethodHandler, PresenceEntry } from "../methods/types.ts";
 import { parseConnectParams, type ConnectParams } from "../protocol/connect.ts";
-import { CLOSE, MAX_BUFFERED_BYTES, MAX_PREAUTH_PAYLOAD_BYTES, PROTOCOL_VERSION } from "../protocol/constants.ts";
+import { CLOSE, MAX_BUFFERED_BYTES, MAX_PREAUTH_PAYLOAD_BYTES, MIN_PROBE_PROTOCOL_VERSION, PROTOCOL_VERSION } from "../protocol/constants.ts";
 import { GatewayError, type ErrorShape } from "../protocol/errors.ts";
 import { checkRequestFrame, eventFrame, responseFrame, type RequestFrame } from "../protocol/frames.ts";
 
@@ -131,7 +131,7 @@ export class GatewayConnection implements ConnectionHandler {
             clientMinProtocol: params.minProtocol,
             clientMaxProtocol: params.maxProtocol,
             expectedProtocol: PROTOCOL_VERSION,
-            minimumProbeProtocol: 3,
+            minimumProbeProtocol: MIN_PROBE_PROTOCOL_VERSION,
           },
         },
         CLOSE.protocolError,

@@ -2,7 +2,7 @@
 import type { ChatMessage, FunctionTool } from "../providers/types.ts";
 import type { Run, RunResult } from "../runs.ts";
 import type { AgentsService } from "../methods.ts";
-import { conversationRun, failureStatus, openaiError, resultFailure, routeRequest, sseResponse, textOf, type Json } from "./common.ts";
+import { abortOnDisconnect, conversationRun, failureStatus, openaiError, resultFailure, routeRequest, sseResponse, textOf, type Json } from "./common.ts";
 import { jsonResponse } from "../../server/http-routes.ts";
 
 const bad = (message: string) => openaiError(400, message, "invalid_request_error");
@@ -116,12 +116,11 @@ export async function handleChatCompletions(request: Request, body: Json, servic
       send.close();
     }, () => {});
   }
-  const abort = () => run.abort("client disconnected");
-  request.signal.addEventListener("abort", abort, { once: true });
+  const { abort, detach } = abortOnDisconnect(request, run);
 
   if (!stream) {
     const result = await run.done;
-    request.signal.removeEventListener("abort", abort);
+    detach();
     if (result.status !== "ok") {
       const failure = resultFailure(result.error);
       return openaiError(failure.status, failure.message, failure.type);
@@ -144,7 +143,7 @@ export async function handleChatCompletions(request: Request, body: Json, servic
         if (event.name) call.function.name = event.name;
         send.data(chunk({ tool_calls: [call] }));
       } else if (event.kind === "end") {
-        request.signal.removeEventListener("abort", abort);
+        detach();
         const result = event.result;
         if (result.status === "ok") {
           send.data(chunk({}, finishOf(result)));

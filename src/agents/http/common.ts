@@ -3,7 +3,7 @@
 import { AgentConfigError, type AgentsConfig } from "../config.ts";
 import { canonicalKey, isReservedKey } from "../keys.ts";
 import { ProviderError, type ChatMessage } from "../providers/types.ts";
-import type { RunRequest } from "../runs.ts";
+import type { Run, RunRequest } from "../runs.ts";
 import type { SurfaceContext } from "../../server/surfaces.ts";
 import { authenticateBearer } from "../../server/auth.ts";
 import { jsonResponse, SECURITY_HEADERS } from "../../server/http-routes.ts";
@@ -194,4 +194,14 @@ export function conversationRun(routing: Routing, split: SplitConversation): Run
     modelOverride: routing.modelOverride,
     extraSystem: split.system.join("\n\n") || undefined,
   };
+}
+
+/**
+ * A client that goes away aborts its run, and with it the upstream provider request. `abort` doubles as the
+ * SSE stream's cancel callback; `detach` stops listening once the run has finished on its own.
+ */
+export function abortOnDisconnect(request: Request, run: Run): { abort: () => void; detach: () => void } {
+  const abort = () => run.abort("client disconnected");
+  request.signal.addEventListener("abort", abort, { once: true });
+  return { abort, detach: () => request.signal.removeEventListener("abort", abort) };
 }

@@ -2,7 +2,7 @@
 import type { ChatMessage, FunctionTool } from "../providers/types.ts";
 import type { Run, RunResult } from "../runs.ts";
 import type { AgentsService } from "../methods.ts";
-import { conversationRun, failureStatus, openaiError, resultFailure, routeRequest, sseResponse, textOf, type Json } from "./common.ts";
+import { abortOnDisconnect, conversationRun, failureStatus, openaiError, resultFailure, routeRequest, sseResponse, textOf, type Json } from "./common.ts";
 import { jsonResponse } from "../../server/http-routes.ts";
 
 const bad = (message: string) => openaiError(400, message, "invalid_request_error");
@@ -127,12 +127,11 @@ export async function handleResponses(request: Request, body: Json, service: Age
   }
   sessionsByResponse.set(id, routing.sessionKey);
   if (sessionsByResponse.size > 1000) sessionsByResponse.delete(sessionsByResponse.keys().next().value!);
-  const abort = () => run.abort("client disconnected");
-  request.signal.addEventListener("abort", abort, { once: true });
+  const { abort, detach } = abortOnDisconnect(request, run);
 
   if (!stream) {
     const result = await run.done;
-    request.signal.removeEventListener("abort", abort);
+    detach();
     if (result.status !== "ok") {
       const failure = resultFailure(result.error);
       return jsonResponse(response("failed", [], result, { code: failure.type, message: failure.message }), failure.status);
@@ -148,7 +147,7 @@ export async function handleResponses(request: Request, body: Json, service: Age
       if (event.kind === "text") {
         ev("response.output_text.delta", { item_id: msgId, output_index: 0, content_index: 0, delta: event.delta, logprobs: [] });
       } else if (event.kind === "end") {
-        request.signal.removeEventListener("abort", abort);
+        detach();
         const result = event.result;
         if (result.status === "ok") {
           ev("response.output_text.done", { item_id: msgId, output_index: 0, content_index: 0, text: result.text, logprobs: [] });
