@@ -12,3 +12,4 @@ export type {
 } from "./types.ts";
 export { createGatewayLogger } from "./gateway-logger.ts";
 export { readLogTail } from "./log-tail.ts";
+export { currentOrigin, ownRecords, type RecordOrigin } from "./record-origin.ts";

@@ -1,13 +1,13 @@
 // The state every logger of one tree shares (a child is only a different subsystem name): settings,
 // secrets, the file writer and the repeat coalescer. Records flow: level gate → redact → coalesce →
 // file and console, each with its own level. Nothing here throws into the caller.
-import { hostname } from "node:os";
 import { formatConsoleLine } from "./console-format.ts";
 import { isErrorStream, lowestLevel, passes } from "./levels.ts";
 import { LogFileWriter } from "./log-file-writer.ts";
 import { nodeLogFileSystem, type LogFileSystem } from "./log-fs.ts";
 import { mergeLoggerOptions, resolveLoggerOptions, sameFileSettings, type ResolvedLoggerOptions } from "./logger-options.ts";
 import { ProblemReporter } from "./problem-reporter.ts";
+import { currentOrigin } from "./record-origin.ts";
 import { fileLine, type LogEvent } from "./record.ts";
 import { SecretRedactor } from "./redactor.ts";
 import { RepeatCoalescer, unrefTimer, type ScheduleTimer } from "./repeat-coalescer.ts";
@@ -24,7 +24,7 @@ export class LogPipeline {
   #settings: ResolvedLoggerOptions;
   #closed = false;
   readonly #redactor = new SecretRedactor();
-  readonly #hostname = hostname();
+  readonly #origin = currentOrigin();
   readonly #problems = new ProblemReporter((line) => this.#settings.console.err(line));
   readonly #writer: LogFileWriter;
   readonly #coalescer: RepeatCoalescer;
@@ -84,7 +84,7 @@ export class LogPipeline {
     const filter = settings.consoleSubsystemFilter;
     const toConsole = passes(event.level, settings.consoleLevel) && (!filter || event.subsystem.startsWith(filter));
     if (!toFile && !toConsole) return;
-    const line = fileLine(event, this.#hostname);
+    const line = fileLine(event, this.#origin);
     if (toFile) this.#writer.write(line, event.time);
     if (toConsole) this.#writeConsole(event, line);
   }

@@ -31,7 +31,7 @@ export async function readLogTail(request: LogTailRequest): Promise<LogTailResul
   const window = start > 0 ? bytes.subarray(1) : bytes;
   const atLineStart = start === 0 || bytes[0] === NEWLINE;
   const windowReachesEnd = start + window.length >= size;
-  const slice = completeLines(window, atLineStart, windowReachesEnd);
+  const slice = completeLines(window, atLineStart, windowReachesEnd, request.accept);
 
   let lines = slice.lines;
   let truncated = (fromEnd && start > 0) || slice.skipped > 0;
@@ -62,7 +62,7 @@ interface LineSlice {
 }
 
 /** Splits a window into its complete lines, skipping a leading partial line and over-long lines. */
-function completeLines(window: Uint8Array, atLineStart: boolean, windowReachesEnd: boolean): LineSlice {
+function completeLines(window: Uint8Array, atLineStart: boolean, windowReachesEnd: boolean, accept?: (line: string) => boolean): LineSlice {
   const slice: LineSlice = { lines: [], lineEnds: [], consumed: 0, skipped: 0 };
   let offset = 0;
   if (!atLineStart) {
@@ -84,8 +84,8 @@ function completeLines(window: Uint8Array, atLineStart: boolean, windowReachesEn
     const end = window.indexOf(NEWLINE, offset);
     const text = decoder.decode(window.subarray(offset, end > offset && window[end - 1] === 0x0d ? end - 1 : end));
     offset = end + 1;
-    // Blank lines carry nothing; they still move the cursor.
-    if (text !== "") {
+    // Blank lines carry nothing, and other writers' lines are not ours to show; both still move the cursor.
+    if (text !== "" && (!accept || accept(text))) {
       slice.lines.push(text);
       slice.lineEnds.push(offset);
     }

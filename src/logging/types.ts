@@ -66,6 +66,8 @@ export interface LogTailRequest {
   cursor?: number;
   limit: number;
   maxBytes: number;
+  /** Keeps a line when true (the serving gateway's own records); others still move the cursor. */
+  accept?: (line: string) => boolean;
 }
 
 export interface LogTailResult {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { readLogTail } from "../logging/index.ts";
+import { ownRecords, readLogTail } from "../logging/index.ts";
 import { parseParams } from "./_params.ts";
 import type { MethodFamily } from "./types.ts";
 
@@ -12,10 +12,13 @@ const TailParams = z
   })
   .strict();
 
-/** `logs.tail`: lines of the gateway's own log file since a cursor, for `openclaw logs [--follow]`. */
+// Other gateways on this host may write to the same file; only this process's records are answered.
+const ownLines = ownRecords();
+
+/** `logs.tail`: this gateway's lines of its log file since a cursor, for `openclaw logs [--follow]`. */
 export const logsMethods: MethodFamily = {
   "logs.tail": async (params, { gateway }) => {
     const p = parseParams("logs.tail", TailParams, params);
-    return readLogTail({ file: gateway.logFile(), cursor: p.cursor, limit: p.limit ?? 200, maxBytes: p.maxBytes ?? 250_000 });
+    return readLogTail({ file: gateway.logFile(), cursor: p.cursor, limit: p.limit ?? 200, maxBytes: p.maxBytes ?? 250_000, accept: ownLines });
   },
 };
