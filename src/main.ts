@@ -8,5 +8,8 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V" || argv[0]
   console.log(versionLine());
 } else {
   const { runCli } = await import("./cli/index.ts");
-  process.exitCode = await runCli(argv);
+  const code = await runCli(argv);
+  // The command is over: a socket, timer or child it left behind must not keep the process alive
+  // (a failed `agent` once hung forever this way). Bun flushes stdout and stderr before exiting.
+  process.exit(code);
 }

@@ -7,12 +7,14 @@ export interface GlobalFlags {
   profile: string | undefined;
   noColor: boolean;
   help: boolean;
+  /** `--version`/`-V` anywhere: print the version and run nothing else. */
+  version: boolean;
   rest: string[];
 }
 
 /** Removes the global flags from argv wherever they stand, up to a `--` terminator. */
 export function extractGlobalFlags(argv: string[]): GlobalFlags {
-  const flags: GlobalFlags = { dev: false, profile: undefined, noColor: false, help: false, rest: [] };
+  const flags: GlobalFlags = { dev: false, profile: undefined, noColor: false, help: false, version: false, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === "--") {
@@ -22,6 +24,7 @@ export function extractGlobalFlags(argv: string[]): GlobalFlags {
     if (token === "--dev") flags.dev = true;
     else if (token === "--no-color") flags.noColor = true;
     else if (token === "--help" || token === "-h") flags.help = true;
+    else if (token === "--version" || token === "-V") flags.version = true;
     else if (token === "--profile") {
       const value = argv[i + 1];
       if (value === undefined || value.startsWith("-")) throw new CliError("--profile needs a name, e.g. --profile work");

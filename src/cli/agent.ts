@@ -58,16 +58,19 @@ export default defineCommand({
       if (typeof args.session === "string" && args.session) params.sessionKey = args.session;
       if (typeof args.model === "string" && args.model) params.model = args.model;
       const connected = client;
-      let waited: Promise<unknown> | undefined;
+      // Settles only if the server answers `accepted`; a final answer (or error) ends the race without it.
+      const waited = Promise.withResolvers<unknown>();
       const final = connected.request<Record<string, any>>("agent", params, {
         deadline,
         expectFinal: true,
         onAccepted: () => {
-          waited = connected.request("agent.wait", { runId, timeoutMs: Math.max(1, Math.floor(deadline.remaining())) }, { deadline });
+          const wait = connected.request("agent.wait", { runId, timeoutMs: Math.max(1, Math.floor(deadline.remaining())) }, { deadline });
+          wait.then(waited.resolve, waited.reject);
         },
       });
-      const outcome = await Promise.race([final.then((payload) => ({ kind: "final" as const, payload })), until(() => waited).then((payload) => ({ kind: "wait" as const, payload }))]);
+      const outcome = await Promise.race([final.then((payload) => ({ kind: "final" as const, payload })), waited.promise.then((payload) => ({ kind: "wait" as const, payload }))]);
       final.catch(() => {});
+      waited.promise.catch(() => {});
       flush(true);
       const payload = outcome.kind === "final" ? outcome.payload : (outcome.payload as Record<string, any>);
       if (outcome.kind === "wait" && payload.status !== "ok") {
@@ -97,12 +100,3 @@ export default defineCommand({
     }
   },
 });
-
-/** Resolves with the promise `get` returns once it exists (polling only the reference, not the network). */
-async function until<T>(get: () => Promise<T> | undefined): Promise<T> {
-  for (;;) {
-    const promise = get();
-    if (promise) return promise;
-    await Bun.sleep(10);
-  }
-}

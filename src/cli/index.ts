@@ -1,4 +1,5 @@
 import { runCommand, type CommandDef } from "citty";
+import { commandTimeoutMs, withinDeadline } from "./_deadline.ts";
 import { assertKnownArgs, closest, extractGlobalFlags } from "./_flags.ts";
 import { renderGroupHelp, renderLeafHelp } from "./_help.ts";
 import { COMMANDS, type CommandNode } from "./commands.ts";
@@ -15,11 +16,19 @@ export interface CliIo {
 /** Runs one `openclaw` command line and resolves to its exit code; it never calls process.exit. */
 export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const env = io.env ?? process.env;
-  const out = io.out ?? ((text: string) => console.log(text));
-  const err = io.err ?? ((text: string) => console.error(text));
+  const colorAllowed = !argv.includes("--no-color") && !("NO_COLOR" in env && env.NO_COLOR !== "");
+  // citty colours its usage errors whatever the stream; a stream that is not a colour terminal gets none.
+  const out = plainUnless(() => colorAllowed && (io.isTTY ?? isStreamTTY(process.stdout)), io.out ?? ((text: string) => console.log(text)));
+  const err = plainUnless(() => colorAllowed && (io.isTTY ?? isStreamTTY(process.stderr)), io.err ?? ((text: string) => console.error(text)));
   try {
     const globals = extractGlobalFlags(argv);
-    const color = !globals.noColor && !("NO_COLOR" in env && env.NO_COLOR !== "") && (io.isTTY ?? isStdoutTTY());
+    if (globals.version) {
+      // Anywhere on the line, as the README promises; `--json` asks for the machine form.
+      const { VERSION, COMMIT, versionLine } = await import("../version.ts");
+      out(globals.rest.includes("--json") ? JSON.stringify({ version: VERSION, commit: COMMIT }) : versionLine());
+      return 0;
+    }
+    const color = colorAllowed && (io.isTTY ?? isStreamTTY(process.stdout));
     const context: CliContext = {
       profile: globals.dev ? "dev" : globals.profile,
       dev: globals.dev,
@@ -76,7 +85,11 @@ async function dispatch(args: string[], help: boolean, context: CliContext): Pro
   }
   const argsDef = typeof def.args === "function" ? await def.args() : await def.args;
   assertKnownArgs(rest, argsDef ?? {}, path);
-  const { result } = await runCommand(def as CommandDef, { rawArgs: rest, data: context });
+  const running = runCommand(def as CommandDef, { rawArgs: rest, data: context });
+  const timeoutMs = commandTimeoutMs(argsDef ?? {}, rest);
+  const { result } = timeoutMs === undefined
+    ? await running
+    : await withinDeadline(running, timeoutMs, () => new CliError(`\`${path}\` did not finish within its deadline (--timeout ${timeoutMs}ms)`));
   return typeof result === "number" ? result : 0;
 }
 
@@ -96,7 +109,16 @@ function reportError(error: unknown, err: (text: string) => void): number {
   return 1;
 }
 
-function isStdoutTTY(): boolean {
+function isStreamTTY(stream: { isTTY?: boolean }): boolean {
   // Checked lazily: touching process.stdout costs ~12 ms at startup (engineering.md §4).
-  return Boolean(process.stdout.isTTY) && process.env.TERM !== "dumb";
+  return Boolean(stream.isTTY) && process.env.TERM !== "dumb";
+}
+
+/** A sink that strips ANSI escapes unless colour is allowed on it (asked on the first write only). */
+function plainUnless(color: () => boolean, sink: (text: string) => void): (text: string) => void {
+  let plain: boolean | undefined;
+  return (text) => {
+    plain ??= !color();
+    sink(plain && text.includes("\u001b[") ? Bun.stripANSI(text) : text);
+  };
 }

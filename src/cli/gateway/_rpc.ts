@@ -4,6 +4,8 @@ import type { ArgsDef } from "citty";
 import { resolveTarget, type GatewayTarget, type TargetRequest } from "../../client/target.ts";
 import { CliError, type CliContext } from "../context.ts";
 
+export { timeoutArg } from "../_deadline.ts";
+
 /** `--url --port --token --password`: where to connect and with which secret. */
 export const targetArgs = {
   url: { type: "string", description: "Gateway WebSocket URL (requires --token or --password)", valueHint: "url" },
@@ -13,13 +15,6 @@ export const targetArgs = {
 } as const satisfies ArgsDef;
 
 export const jsonArg = { json: { type: "boolean", description: "Machine-readable JSON output" } } as const satisfies ArgsDef;
-
-/** `--timeout <ms>`: one deadline for the whole command. */
-export function timeoutArg(defaultMs: number) {
-  return {
-    timeout: { type: "string", description: `Deadline for the whole command in ms (default ${defaultMs})`, valueHint: "ms" },
-  } as const satisfies ArgsDef;
-}
 
 /** Parses `--timeout`; a bad value is a usage error naming the value. */
 export function parseTimeoutMs(value: unknown, fallback: number, flag = "--timeout"): number {
