@@ -30,7 +30,13 @@ export default defineCommand({
     const ctx = cliContext(context);
     const options = await argsToOptions(context.args, ctx);
     const { runGatewayUntilStopped } = await import("../../server/run.ts");
-    return runGatewayUntilStopped(options);
+    const { stopWhenOrphaned } = await import("./_parent-watch.ts");
+    const unwatch = stopWhenOrphaned(ctx.env);
+    try {
+      return await runGatewayUntilStopped(options);
+    } finally {
+      unwatch();
+    }
   },
 });
 
