@@ -106,6 +106,17 @@ describe("openclaw status", () => {
     const human = await run(["status"], downEnv());
     expect(human.stdout).toMatch(/Gateway +unreachable · local · ws:\/\/127\.0\.0\.1:\d+ · gateway not reachable at/);
   });
+
+  test("exit codes as the reference's: the plain report is 0 even when unreachable; --deep is 1 without a live probe", async () => {
+    const down = downEnv();
+    expect((await run(["status"], down)).code).toBe(0);
+    expect((await runJson(["status", "--json"], down)).code).toBe(0);
+    const deep = await run(["status", "--deep"], down);
+    expect(deep.code).toBe(1);
+    expect(deep.stderr).toMatch(/^Deep health probe failed: gateway not reachable at ws:\/\/127\.0\.0\.1:\d+$/);
+    expect((await runJson(["status", "--deep", "--json"], down)).code).toBe(1);
+    expect((await run(["status", "--deep"], env)).code).toBe(0);
+  });
 });
 
 describe("openclaw logs (one read)", () => {
