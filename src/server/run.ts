@@ -31,12 +31,21 @@ export async function runGatewayUntilStopped(options: GatewayRunOptions): Promis
     throw error;
   }
   for (const url of handle.urls) options.out(`Gateway listening on ${url}`);
+  // Where a new user goes next: the browser UI, and a CLI line that reaches this very gateway.
+  const localUrl = handle.urls.find((url) => url.includes("//127.0.0.1:")) ?? handle.urls[0]!;
+  if (handle.core.config().config.gateway?.controlUi?.enabled !== false) options.out(`Control UI: ${localUrl.replace(/^ws/, "http")}/`);
   if (handle.generatedToken) {
     options.out(`No gateway token configured: this run uses the token ${handle.generatedToken}`);
     options.out("Set gateway.auth.token (or OPENCLAW_GATEWAY_TOKEN) to keep one across restarts.");
   } else if (options.dev) {
     const token = handle.core.auth.token;
     if (token) options.out(`Dev token: ${token}`);
+    // From a checkout (`npm start`) the CLI is `npm run openclaw --`. `--dev` finds this gateway through the
+    // dev config; a port or token given by flag or env only for this run needs the explicit URL and token.
+    const cli = options.env.npm_lifecycle_event ? "npm run openclaw --" : "openclaw";
+    const adHoc = options.overrides.port || options.overrides.token || options.env.OPENCLAW_GATEWAY_PORT || options.env.OPENCLAW_GATEWAY_TOKEN;
+    if (!adHoc) options.out(`CLI: ${cli} --dev gateway health`);
+    else options.out(`CLI: ${cli} gateway health --url ${localUrl}${token ? ` --token ${token}` : ""}`);
   }
 
   const stop = (signal: string) => void handle.stop(`gateway stopping (${signal})`);

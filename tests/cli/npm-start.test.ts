@@ -1,7 +1,7 @@
 // `npm start` must not leave the gateway behind (issue 15 §3.3): TERM or INT to npm's pid stops it
 // within 5 s, and so does TERM to a shell that sits between the script runner and the gateway.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../helpers/gateway.ts";
@@ -71,29 +71,37 @@ async function goneWithin(pid: number, ms: number): Promise<boolean> {
 }
 
 /** Starts `argv` in the checkout with a fresh HOME and state dir on a free port; resolves once listening. */
-async function startScript(argv: string[], extraEnv: Record<string, string> = {}) {
+async function startScript(argv: string[], extraEnv: Record<string, string | undefined> = {}, devConfig?: Record<string, unknown>) {
   const home = mkdtempSync(join(tmpdir(), "openclaw-npm-start-"));
   scratch.push(home);
+  if (devConfig) {
+    mkdirSync(join(home, "state"), { mode: 0o700 });
+    writeFileSync(join(home, "state", "openclaw.json"), JSON.stringify(devConfig), { mode: 0o600 });
+  }
   const env: Record<string, string> = {};
+  // Not the test runner's own npm context: the script under test sets its own.
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith("npm_") && !key.startsWith("OPENCLAW_")) env[key] = value;
   Object.assign(env, { HOME: home, OPENCLAW_STATE_DIR: join(home, "state"), OPENCLAW_GATEWAY_PORT: String(freePort()), NO_COLOR: "1" }, extraEnv);
+  for (const [key, value] of Object.entries(extraEnv)) if (value === undefined) delete env[key];
   // Its own process group, as from a terminal; the signal under test goes to one pid only.
   const proc = Bun.spawn(argv, { cwd: ROOT, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   spawned.add(proc.pid);
   let text = "";
   const decoder = new TextDecoder();
+  // The banner ends with the CLI line under --dev; the gateway's own log lines may come in between.
+  const ready = /^CLI: .*\n/m;
   const reader = (async () => {
     for await (const chunk of proc.stdout) {
       text += decoder.decode(chunk, { stream: true });
-      if (text.includes("Gateway listening on")) return;
+      if (ready.test(text)) return;
     }
   })();
   await Promise.race([reader, proc.exited]);
-  if (!text.includes("Gateway listening on")) throw new Error(`no listening line; output:\n${text}${await new Response(proc.stderr).text()}`);
+  if (!ready.test(text)) throw new Error(`no banner; output:\n${text}${await new Response(proc.stderr).text()}`);
   const gateway = gatewayUnder(proc.pid);
   if (gateway === undefined) throw new Error("no gateway process under the script runner");
   spawned.add(gateway);
-  return { proc, gateway, output: () => text };
+  return { proc, gateway, env, output: () => text };
 }
 
 describe.skipIf(process.platform !== "linux")("npm start stops with its starter", () => {
@@ -113,5 +121,34 @@ describe.skipIf(process.platform !== "linux")("npm start stops with its starter"
     proc.kill("SIGTERM");
     await proc.exited;
     expect(await goneWithin(gateway, 5000)).toBe(true);
+  }, 30_000);
+
+  test("the banner names the Control UI and a CLI line that reaches this gateway (port from env: URL and token)", async () => {
+    const { proc, env, output } = await startScript(["npm", "start"]);
+    const port = env.OPENCLAW_GATEWAY_PORT;
+    expect(output()).toContain(`Control UI: http://127.0.0.1:${port}/\n`);
+    const line = output().match(/^CLI: (.*)$/m)![1]!;
+    expect(line).toMatch(new RegExp(`^npm run openclaw -- gateway health --url ws://127\\.0\\.0\\.1:${port} --token \\S+$`));
+    // Another shell: none of this run's OPENCLAW_* variables.
+    const other = { ...env, OPENCLAW_GATEWAY_PORT: "", OPENCLAW_STATE_DIR: join(env.HOME!, "elsewhere") };
+    const health = Bun.spawnSync(["sh", "-c", line], { cwd: ROOT, env: other });
+    expect(health.stderr.toString()).toBe("");
+    expect(health.exitCode).toBe(0);
+    proc.kill("SIGTERM");
+    await proc.exited;
+  }, 30_000);
+
+  test("the banner's --dev CLI line reaches the gateway when the dev config holds port and token", async () => {
+    const port = freePort();
+    const dev = { gateway: { mode: "local", port, auth: { mode: "token", token: "dev-token-" + crypto.randomUUID() } } };
+    const { proc, env, output } = await startScript(["npm", "start"], { OPENCLAW_GATEWAY_PORT: undefined }, dev);
+    expect(output()).toContain(`Control UI: http://127.0.0.1:${port}/\n`);
+    const line = output().match(/^CLI: (.*)$/m)![1]!;
+    expect(line).toBe("npm run openclaw -- --dev gateway health");
+    const health = Bun.spawnSync(["sh", "-c", line], { cwd: ROOT, env });
+    expect(health.exitCode).toBe(0);
+    expect(health.stdout.toString()).toContain("OK");
+    proc.kill("SIGTERM");
+    await proc.exited;
   }, 30_000);
 });
