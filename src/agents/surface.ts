@@ -8,7 +8,7 @@ import { canRead } from "./present.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { RunManager } from "./runs.ts";
 import { SessionStore, StoreError } from "./store.ts";
-import type { Surface, SurfaceContext } from "../server/surfaces.ts";
+import type { Surface, SurfaceContext } from "../surface/types.ts";
 
 /** Where the session store lives in a state dir (the same path `health`/`status` report). */
 export function sessionStorePath(stateDir: string): string {
@@ -31,13 +31,8 @@ function rawSink(path: string | undefined): RawStreamSink | undefined {
   };
 }
 
-/** The agents service of each mounted generation, for features built beside it (hooks start runs through it). */
-const services = new WeakMap<SurfaceContext, AgentsService>();
-export function agentsServiceFor(ctx: SurfaceContext): AgentsService | undefined {
-  return services.get(ctx);
-}
-
-export function agentsSurface(ctx: SurfaceContext): Surface {
+/** The agents feature, with the service that features built beside it use (hooks start runs through it). */
+export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsService } {
   const log = ctx.logger.child("agents");
   let store: SessionStore | undefined;
   let stopped = false;
@@ -55,9 +50,9 @@ export function agentsSurface(ctx: SurfaceContext): Surface {
     raw: rawSink(ctx.rawStreamPath),
   });
   const service: AgentsService = { runs, store: openStore };
-  services.set(ctx, service);
   return {
     name: "agents",
+    service,
     methods: agentsMethods(service),
     events: ["agent", "chat", "sessions.changed"],
     sessions: () => {

@@ -1,9 +1,9 @@
 // Hooks mounted on the gateway port: HTTP ingress under `hooks.path` (off unless `hooks.enabled`, and then
 // every path under it is a plain 404), the `hooks.status` RPC, and the wake queue that agent turns drain.
-import { agentsServiceFor } from "../agents/surface.ts";
-import { AuthThrottle } from "../server/auth-throttle.ts";
-import { notFound } from "../server/http-routes.ts";
-import type { Surface, SurfaceContext } from "../server/surfaces.ts";
+import type { AgentsService } from "../agents/methods.ts";
+import { AuthThrottle } from "../surface/auth-throttle.ts";
+import { notFound } from "../surface/http.ts";
+import type { Surface, SurfaceContext } from "../surface/types.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { Dispatcher } from "./actions.ts";
 import { hooksConfig, type HooksResolved } from "./config.ts";
@@ -13,7 +13,12 @@ import { drainWakesIntoRuns, WakeQueue } from "./wakes.ts";
 /** Reference default for hook auth: 20 failures a minute lock that client out for a minute; loopback too. */
 const HOOK_RATE_LIMIT = { maxAttempts: 20, windowMs: 60_000, lockoutMs: 60_000, exemptLoopback: false };
 
-export function hooksSurface(ctx: SurfaceContext): Surface {
+/** The features hooks act through, handed over by the composition (src/features.ts). */
+export interface HooksDeps {
+  agents: AgentsService;
+}
+
+export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
   const log = ctx.logger.child("hooks");
   const queue = new WakeQueue();
   const ownThrottle = new AuthThrottle(HOOK_RATE_LIMIT);
@@ -38,11 +43,10 @@ export function hooksSurface(ctx: SurfaceContext): Surface {
   };
 
   const dispatcher: Dispatcher = {
-    service: () => agentsServiceFor(ctx),
+    service: () => deps.agents,
     queue,
     onWake(action, outcome) {
-      const service = agentsServiceFor(ctx);
-      if (service) drainWakesIntoRuns(service.runs, queue, log);
+      drainWakesIntoRuns(deps.agents.runs, queue, log);
       const preview = action.text.length > 80 ? `${action.text.slice(0, 79)}…` : action.text;
       log.info(`wake ${outcome} for ${action.target} (mode ${action.mode}, ${action.source}): ${JSON.stringify(preview)}`);
       if (action.mode === "now") {

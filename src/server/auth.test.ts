@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { AuthThrottle } from "./auth-throttle.ts";
-import { authenticateBearer, authenticateConnect, safeEqual, type AuthRequest, type AuthSettings } from "./auth.ts";
+import { AuthThrottle } from "../surface/auth-throttle.ts";
+import { authenticateBearer, safeEqual, type AuthSettings } from "../surface/auth.ts";
+import { authenticateConnect, type AuthRequest } from "./auth.ts";
 
 const token: AuthSettings = { mode: "token", token: "right-token" };
 const request = (over: Partial<AuthRequest> = {}): AuthRequest => ({
@@ -74,7 +75,9 @@ describe("shared-secret auth", () => {
   test("HTTP bearer: 401 for wrong, 429 with retry when locked", () => {
     const throttle = new AuthThrottle({ maxAttempts: 2, lockoutMs: 10_000, exemptLoopback: false });
     expect(authenticateBearer(token, "Bearer right-token", "127.0.0.1", throttle)).toEqual({ ok: true });
-    expect(authenticateBearer(token, "Bearer x", "127.0.0.1", throttle)).toEqual({ ok: false, status: 401 });
+    expect(authenticateBearer(token, "Bearer x", "127.0.0.1", throttle)).toMatchObject({ ok: false, status: 401 });
+    // A missing credential is not a guess: it never feeds the limiter.
+    for (let i = 0; i < 5; i++) expect(authenticateBearer(token, null, "127.0.0.1", throttle)).toEqual({ ok: false, status: 401 });
     expect(authenticateBearer(token, "Bearer x", "127.0.0.1", throttle)).toMatchObject({ ok: false, status: 429 });
   });
 

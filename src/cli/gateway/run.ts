@@ -29,8 +29,8 @@ export default defineCommand({
   async run(context) {
     const ctx = cliContext(context);
     const options = await argsToOptions(context.args, ctx);
-    const { runGatewayUntilStopped } = await import("../../server/run.ts");
-    return runGatewayUntilStopped(options);
+    const [{ runGatewayUntilStopped }, { mountFeatures }] = await Promise.all([import("../../server/run.ts"), import("../../features.ts")]);
+    return runGatewayUntilStopped({ ...options, features: mountFeatures });
   },
 });
 
@@ -56,6 +56,9 @@ export async function argsToOptions(args: RunArgs, ctx: CliContext): Promise<Gat
   if (str(args.token)) ctx.env.OPENCLAW_GATEWAY_TOKEN = String(args.token);
   if (password) ctx.env.OPENCLAW_GATEWAY_PASSWORD = password;
 
+  const { join } = await import("node:path");
+  const { VERSION, COMMIT } = await import("../../version.ts");
+  const rawStream = Boolean(args["raw-stream"] || args["raw-stream-path"]);
   return {
     paths,
     env: ctx.env,
@@ -64,8 +67,9 @@ export async function argsToOptions(args: RunArgs, ctx: CliContext): Promise<Gat
     force: Boolean(args.force),
     verbose: Boolean(args.verbose),
     wsLog: args.compact ? "compact" : ((str(args["ws-log"]) as GatewayRunOptions["wsLog"]) ?? "auto"),
-    rawStream: Boolean(args["raw-stream"] || args["raw-stream-path"]),
-    rawStreamPath: str(args["raw-stream-path"]),
+    rawStreamPath: rawStream ? (str(args["raw-stream-path"]) ?? join(paths.stateDir, "logs", "raw-stream.jsonl")) : undefined,
+    version: VERSION,
+    buildId: `${VERSION}-${COMMIT}`,
     consoleSubsystemFilter: args["cli-backend-logs"] || args["claude-cli-logs"] ? "cli-backend" : undefined,
     tailscale: str(args.tailscale) as GatewayRunOptions["tailscale"],
     tailscaleResetOnExit: args["tailscale-reset-on-exit"] === true ? true : undefined,
