@@ -94,7 +94,7 @@ export function parseConfigText(text: string, file: string): Record<string, unkn
   if (holdsNoValue(text)) {
     throw new ConfigError(
       "EPARSE",
-      `${file}: the config file is empty (no JSON5 value, only whitespace or comments); write an object such as {} or restore ${file}.bak`,
+      `${file}: the config file is empty (no JSON5 value, only whitespace or comments); write an object such as {} or restore the copy ending in .bak beside it`,
       { file, issues: [{ path: "(file)", message: "empty config file" }] },
     );
   }
