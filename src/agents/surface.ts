@@ -1,5 +1,5 @@
 // The agents feature mounted on the gateway: session store, run manager, RPC methods and HTTP routes.
-import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { agentsConfig } from "./config.ts";
 import { agentsHttp } from "./http/routes.ts";
@@ -21,10 +21,14 @@ function rawSink(path: string | undefined): RawStreamSink | undefined {
   return (record) => {
     try {
       if (!ready) {
-        mkdirSync(dirname(path), { recursive: true });
+        // Raw model events are transcripts: private like the session store, older files narrowed too.
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        appendFileSync(path, "", { mode: 0o600 });
+        // Only a regular file is ours to narrow; a device such as /dev/stdout is written as it is.
+        if (statSync(path).isFile()) chmodSync(path, 0o600);
         ready = true;
       }
-      appendFileSync(path, `${JSON.stringify({ ts: Date.now(), ...record })}\n`);
+      appendFileSync(path, `${JSON.stringify({ ts: Date.now(), ...record })}\n`, { mode: 0o600 });
     } catch {
       // The raw stream is a debugging aid; it never breaks a run.
     }
