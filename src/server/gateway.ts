@@ -1,5 +1,7 @@
 import { ConfigError } from "../config/errors.ts";
 import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
+import { sweepStaleTempFiles } from "../config/write.ts";
+import { existsSync } from "node:fs";
 import { createGatewayLogger, type GatewayLogger, type GatewayLoggerOptions } from "../logging/index.ts";
 import { allMethods } from "../methods/index.ts";
 import { sleep } from "../platform/sleep.ts";
@@ -49,6 +51,8 @@ interface Generation {
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const overrides = { ...options.overrides, allowUnconfigured: options.allowUnconfigured };
   const snapshot = loadOrRefuse(options);
+  // Temp files of a config write killed mid-way hold every secret; the next start removes them.
+  sweepStaleTempFiles(snapshot.paths.configPath);
   const settings = resolveStartSettings(snapshot, overrides, options.env);
   const logger = options.logger ?? createGatewayLogger({ ...loggerOptions(snapshot, options), subsystem: "gateway" });
   for (const secret of [settings.auth.token, settings.auth.password]) if (secret) logger.redact(secret);
@@ -138,12 +142,18 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const onFileChange = (core: GatewayCore) => {
     const mode = core.config().config.gateway?.reload?.mode ?? "hybrid";
     if (mode === "off") return;
+    const paths = core.config().paths;
+    // A deleted file would load as defaults (`{}`): that is no edit anyone meant, so it changes nothing.
+    if (!existsSync(paths.configPath)) {
+      logger.error(`config reload rejected: ${paths.configPath} no longer exists; still serving the last good config`);
+      return;
+    }
     let next: ConfigSnapshot;
     try {
-      next = loadConfig(core.config().paths, options.env);
+      next = loadConfig(paths, options.env);
     } catch (error) {
-      const where = error instanceof ConfigError && error.line ? ` at ${error.file}:${error.line}:${error.column}` : "";
-      logger.error(`config reload rejected${where}: ${(error as Error).message}; still serving the last good config`);
+      // The error's message already names file:line:col where it has one.
+      logger.error(`config reload rejected: ${(error as Error).message}; still serving the last good config`);
       return;
     }
     if (next.hash === core.config().hash) return;
