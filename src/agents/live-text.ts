@@ -21,6 +21,7 @@ export interface LiveClock {
   clearTimeout(handle: unknown): void;
 }
 
+/** The real clock; the default outside tests. */
 export const systemClock: LiveClock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),

@@ -21,6 +21,7 @@ export function chatErrorKind(failure: ProviderError): "timeout" | "rate_limit" 
   return "unknown";
 }
 
+/** One run's event stream: per-event seq counters, paced text, and the reader check before anything is built. */
 export class RunEvents {
   #agentSeq = 0;
   #chatSeq = 0;
@@ -46,6 +47,7 @@ export class RunEvents {
     return this.#live.spent;
   }
 
+  /** A model text delta: kept at once, sent paced (see LiveText). */
   appendText(delta: string): void {
     this.#live.push(delta);
   }
