@@ -50,6 +50,11 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     config: () => ctx.core.config(),
     store: openStore,
     broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: (client) => canRead(client.scopes) }),
+    // Run events are built only when someone may read them (a lone CLI without read scope, or no client at all).
+    hasReaders: () => {
+      for (const client of ctx.core.clients.values()) if (canRead(client.scopes)) return true;
+      return false;
+    },
     log,
     raw: rawSink(ctx.rawStreamPath),
   });

@@ -105,8 +105,9 @@ export function routeRequest(request: Request, body: Json, cfg: AgentsConfig, pr
 /** HTTP status and OpenAI error type for a failure to start or finish a run. */
 export function failureStatus(error: unknown): { status: number; type: string; message: string } {
   if (error instanceof AgentConfigError) {
-    if (error.kind === "unknown-agent") return { status: 400, type: "invalid_request_error", message: error.message };
-    if (error.kind === "no-provider") return { status: 401, type: "authentication_error", message: error.message };
+    // A gateway without a provider or model is not configured, which is no fault of the caller's credentials:
+    // 503 naming the key to set; 400 only when the request itself named the agent or model.
+    if (error.kind === "unknown-agent" || error.kind === "unknown-model") return { status: 400, type: "invalid_request_error", message: error.message };
     return { status: 503, type: "api_error", message: error.message };
   }
   if (error instanceof ProviderError) {
