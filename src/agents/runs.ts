@@ -1,6 +1,7 @@
 // Agent runs: one at a time per session (the rest queue in order), at most agents.defaults.maxConcurrent
 // overall. A run commits the user message, streams the model (with fallbacks), commits the reply, and tells
 // everyone: `agent`/`chat` events to readers, and its own listeners (the RPC and HTTP callers).
+import { sleep } from "../platform/sleep.ts";
 import { AgentConfigError, agentsConfig, modelChain, resolveAgent, type AgentsConfig, type ModelTarget } from "./config.ts";
 import { assistantMessage, sessionRow } from "./present.ts";
 import { ProviderError, streamWithFallback, type ChatMessage, type FinishReason, type FunctionTool, type ToolCall, type Usage } from "./providers/index.ts";
@@ -198,7 +199,7 @@ export class RunManager {
   async settled(timeoutMs: number): Promise<void> {
     const pending = [...this.#runs.values()].filter((r) => r.state !== "done").map((r) => r.done);
     if (pending.length === 0) return;
-    await Promise.race([Promise.all(pending), Bun.sleep(timeoutMs)]);
+    await Promise.race([Promise.all(pending), sleep(timeoutMs)]);
   }
 
   async #slot(): Promise<void> {

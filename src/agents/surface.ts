@@ -8,7 +8,7 @@ import { canRead } from "./present.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { RunManager } from "./runs.ts";
 import { SessionStore, StoreError } from "./store.ts";
-import type { Surface, SurfaceContext } from "../surface/types.ts";
+import type { ClientView, Surface, SurfaceContext } from "../surface/types.ts";
 
 /** Where the session store lives in a state dir (the same path `health`/`status` report). */
 export function sessionStorePath(stateDir: string): string {
@@ -46,15 +46,13 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     store ??= SessionStore.open(sessionStorePath(ctx.core.config().paths.stateDir));
     return store;
   };
+  const readers = (client: ClientView) => canRead(client.scopes);
   const runs = new RunManager({
     config: () => ctx.core.config(),
     store: openStore,
-    broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: (client) => canRead(client.scopes) }),
+    broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: readers }),
     // Run events are built only when someone may read them (a lone CLI without read scope, or no client at all).
-    hasReaders: () => {
-      for (const client of ctx.core.clients.values()) if (canRead(client.scopes)) return true;
-      return false;
-    },
+    hasReaders: () => ctx.core.hasClient(readers),
     log,
     raw: rawSink(ctx.rawStreamPath),
   });
