@@ -50,6 +50,7 @@ const AgentsSection = z
         model: ModelChoice.optional(),
         maxConcurrent: z.number().int().positive().optional(),
         systemPrompt: z.string().optional(),
+        workspace: z.string().optional(),
         timeoutSeconds: z.number().positive().optional(),
         memorySearch: z.object({ provider: z.string().optional(), model: z.string().optional() }).loose().optional(),
       })
@@ -130,10 +131,11 @@ export function agentsConfig(snapshot: ConfigSnapshot): AgentsConfig {
       id: id.toLowerCase(),
       name: entry?.name ?? id,
       systemPrompt: entry?.systemPrompt ?? defaults?.systemPrompt,
-      workspace: entry?.workspace,
+      workspace: entry?.workspace ?? defaults?.workspace,
     };
   }
   if (!infos[DEFAULT_AGENT_ID]!.systemPrompt && defaults?.systemPrompt) infos[DEFAULT_AGENT_ID]!.systemPrompt = defaults.systemPrompt;
+  infos[DEFAULT_AGENT_ID]!.workspace ??= defaults?.workspace;
   const result: AgentsConfig = {
     providers,
     agents: infos,

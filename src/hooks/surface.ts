@@ -1,6 +1,9 @@
 // Hooks mounted on the gateway port: HTTP ingress under `hooks.path` (off unless `hooks.enabled`, and then
 // every path under it is a plain 404), the `hooks.status` RPC, and the wake queue that agent turns drain.
+import { join } from "node:path";
+import { agentsConfig } from "../agents/config.ts";
 import type { AgentsService } from "../agents/methods.ts";
+import { GatewayError } from "../protocol/errors.ts";
 import { AuthThrottle } from "../surface/auth-throttle.ts";
 import { notFound } from "../surface/http.ts";
 import type { Surface, SurfaceContext } from "../surface/types.ts";
@@ -62,7 +65,18 @@ export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
   return {
     name: "hooks",
     methods: {
-      "hooks.status": () => {
+      // The reference's `hooks.status` reports internal (HOOK.md) hooks of an agent's workspace; this gateway runs
+      // none, so the list is empty in the reference's shape. The webhook ingress state is `hooks.webhooks`.
+      "hooks.status": (params) => {
+        const agentId = hooksStatusAgent(params);
+        const snapshot = ctx.core.config();
+        const agents = agentsConfig(snapshot);
+        const agent = agentId === undefined ? agents.agents[agents.defaultAgentId] : agents.agents[agentId.toLowerCase()];
+        if (!agent) throw new GatewayError("INVALID_REQUEST", `unknown agent id "${agentId}"`, { details: { code: "UNKNOWN_AGENT_ID" } });
+        const stateDir = snapshot.paths.stateDir;
+        return { workspaceDir: agent.workspace ?? join(stateDir, "workspace"), managedHooksDir: join(stateDir, "hooks"), hooks: [] };
+      },
+      "hooks.webhooks": () => {
         const { hooks } = current();
         return {
           enabled: hooks.enabled,
@@ -92,4 +106,17 @@ export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
       if (hooks.enabled) log.info(`hooks enabled at ${hooks.basePath} (${hooks.mappings.length} mapping(s))`);
     },
   };
+}
+
+/** `hooks.status` params are closed: `{}` or `{agentId}` (the reference's HooksStatusParamsSchema). */
+function hooksStatusAgent(params: unknown): string | undefined {
+  if (params === undefined || params === null) return undefined;
+  if (typeof params !== "object" || Array.isArray(params)) throw new GatewayError("INVALID_REQUEST", "invalid hooks.status params: must be object");
+  for (const key of Object.keys(params)) {
+    if (key !== "agentId") throw new GatewayError("INVALID_REQUEST", `invalid hooks.status params: at root: unexpected property '${key}'`);
+  }
+  const { agentId } = params as { agentId?: unknown };
+  if (agentId === undefined) return undefined;
+  if (typeof agentId !== "string" || agentId.trim() === "") throw new GatewayError("INVALID_REQUEST", "invalid hooks.status params: at /agentId: must be a non-empty string");
+  return agentId.trim();
 }
