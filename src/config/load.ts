@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import JSON5 from "json5";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
@@ -33,7 +34,7 @@ export interface ConfigInspection {
 
 /** sha256 hex of a text, the hash every snapshot carries. */
 export function hashText(text: string): string {
-  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
+  return createHash("sha256").update(text).digest("hex");
 }
 
 /** Reads, parses, substitutes and validates the active config; throws one ConfigError naming file, line and key. */
