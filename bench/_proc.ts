@@ -40,14 +40,15 @@ export function freePort(): number {
 }
 
 /** Starts ours (`openclaw gateway` with a fresh state dir) or the ceiling, and waits for `/health` 200. */
-export async function startServer(kind: Kind, bins: Binaries, opts: { manyFds?: boolean } = {}): Promise<Server> {
+export async function startServer(kind: Kind, bins: Binaries, opts: { manyFds?: boolean; config?: Record<string, unknown> } = {}): Promise<Server> {
   const port = freePort();
   const token = `bench-${crypto.randomUUID()}`;
   const stateDir = mkdtempSync(join(tmpdir(), `openclaw-bench-${kind}-`));
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: stateDir, OPENCLAW_STATE_DIR: stateDir, NO_COLOR: "1" };
   let argv: string[];
   if (kind === "ours") {
-    const config = { gateway: { mode: "local", port, auth: { token } }, logging: { file: join(stateDir, "g.log") } };
+    // `opts.config` adds sections beside the gateway's own (the agent rows point models.providers at a stand-in).
+    const config = { ...opts.config, gateway: { mode: "local", port, auth: { token } }, logging: { file: join(stateDir, "g.log") } };
     writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config));
     argv = [bins.ours, "gateway"];
   } else {

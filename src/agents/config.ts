@@ -50,6 +50,7 @@ const AgentsSection = z
         model: ModelChoice.optional(),
         maxConcurrent: z.number().int().positive().optional(),
         systemPrompt: z.string().optional(),
+        workspace: z.string().optional(),
         timeoutSeconds: z.number().positive().optional(),
         memorySearch: z.object({ provider: z.string().optional(), model: z.string().optional() }).loose().optional(),
       })
@@ -80,12 +81,15 @@ export interface AgentInfo {
   workspace?: string;
 }
 
-/** A config problem that stops a run; the message names the key to set. `kind` picks the HTTP status. */
+/**
+ * A config problem that stops a run; the message names the key to set. `kind` picks the HTTP status: the
+ * server's own gaps (`no-provider`, `invalid`) are 503, a model or agent the request named is 400.
+ */
 export class AgentConfigError extends Error {
   override readonly name = "AgentConfigError";
   constructor(
     message: string,
-    readonly kind: "no-provider" | "invalid" | "unknown-agent",
+    readonly kind: "no-provider" | "invalid" | "unknown-agent" | "unknown-model",
   ) {
     super(message);
   }
@@ -127,10 +131,11 @@ export function agentsConfig(snapshot: ConfigSnapshot): AgentsConfig {
       id: id.toLowerCase(),
       name: entry?.name ?? id,
       systemPrompt: entry?.systemPrompt ?? defaults?.systemPrompt,
-      workspace: entry?.workspace,
+      workspace: entry?.workspace ?? defaults?.workspace,
     };
   }
   if (!infos[DEFAULT_AGENT_ID]!.systemPrompt && defaults?.systemPrompt) infos[DEFAULT_AGENT_ID]!.systemPrompt = defaults.systemPrompt;
+  infos[DEFAULT_AGENT_ID]!.workspace ??= defaults?.workspace;
   const result: AgentsConfig = {
     providers,
     agents: infos,
@@ -165,7 +170,7 @@ export function modelChain(cfg: AgentsConfig, agentId: string, override?: string
       "no-provider",
     );
   }
-  if (override) return [resolveModelRef(cfg, override, "x-openclaw-model")];
+  if (override) return [resolveModelRef(cfg, override, "x-openclaw-model", "unknown-model")];
   const entryChoice = cfg.raw.entries[agentId]?.model;
   const choice = entryChoice ?? cfg.raw.defaults?.model;
   const key = entryChoice ? `agents.entries.${agentId}.model` : "agents.defaults.model";
@@ -177,7 +182,7 @@ export function modelChain(cfg: AgentsConfig, agentId: string, override?: string
 }
 
 /** `provider/model` (split at the first '/'), or a bare id found in exactly one provider's `models[]`. */
-export function resolveModelRef(cfg: AgentsConfig, ref: string, key: string): ModelTarget {
+export function resolveModelRef(cfg: AgentsConfig, ref: string, key: string, kind: "no-provider" | "unknown-model" = "no-provider"): ModelTarget {
   const slash = ref.indexOf("/");
   if (slash > 0) {
     const providerId = ref.slice(0, slash);
@@ -191,7 +196,7 @@ export function resolveModelRef(cfg: AgentsConfig, ref: string, key: string): Mo
   const known = Object.keys(cfg.providers).join(", ");
   throw new AgentConfigError(
     `${key} "${ref}" names no configured provider: use "<provider>/<model>" with a provider under models.providers (configured: ${known})`,
-    "no-provider",
+    kind,
   );
 }
 
@@ -210,7 +215,7 @@ export function embeddingTarget(cfg: AgentsConfig, override?: string): ModelTarg
   if (Object.keys(cfg.providers).length === 0) {
     throw new AgentConfigError("No model provider is configured: set models.providers.<id> and agents.defaults.memorySearch.model.", "no-provider");
   }
-  if (override) return resolveModelRef(cfg, override, "x-openclaw-model");
+  if (override) return resolveModelRef(cfg, override, "x-openclaw-model", "unknown-model");
   const search = cfg.raw.defaults?.memorySearch;
   if (!search?.model) {
     throw new AgentConfigError(

@@ -1,8 +1,9 @@
-// RPC methods of the agents surface: agent (two-phase), agent.wait, chat.*, sessions.*, models.list.
+// RPC methods of the agents surface: agent (two-phase), agent.wait, chat.*, sessions.*, agents.list, models.list.
 import { z } from "zod";
 import { AgentConfigError, listModels, resolveAgent } from "./config.ts";
 import { canonicalKey } from "./keys.ts";
 import { historyMessage, sessionRow } from "./present.ts";
+import { agentsRoster } from "./roster.ts";
 import type { RunManager, RunResult } from "./runs.ts";
 import type { SessionStore } from "./store.ts";
 import { parseParams } from "../methods/_params.ts";
@@ -45,9 +46,11 @@ const ChatSendParams = z
   .loose();
 const HistoryParams = z.object({ sessionKey: z.string().min(1), limit: z.number().int().min(1).max(1000).optional() }).loose();
 const AbortParams = z.object({ sessionKey: z.string().min(1), runId: z.string().min(1).optional() }).strict();
+/** Rows one `sessions.list` answers at most; the reference has no cap and its browser UI asks for 10,000. */
+export const SESSIONS_LIST_MAX = 10_000;
 const ListParams = z
   .object({
-    limit: z.number().int().min(1).max(1000).optional(),
+    limit: z.number().int().min(1).optional(),
     offset: z.number().int().min(0).optional(),
     agentId: z.string().optional(),
     search: z.string().optional(),
@@ -58,6 +61,7 @@ const PreviewParams = z
   .object({ keys: z.array(z.string().min(1)).min(1).max(64), limit: z.number().int().min(1).max(50).optional(), maxChars: z.number().int().min(20).max(4000).optional() })
   .loose();
 const ResetParams = z.object({ key: z.string().min(1), reason: z.string().optional(), expectedSessionId: z.string().optional() }).strict();
+const AgentsListParams = z.object({}).strict();
 const DeleteParams = z.object({ key: z.string().min(1), deleteTranscript: z.boolean().optional(), expectedSessionId: z.string().optional() }).strict();
 
 /** Config and store failures as protocol errors; the message keeps the config key to set. */
@@ -65,6 +69,7 @@ export function gatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof AgentConfigError) {
     if (error.kind === "unknown-agent") return new GatewayError("INVALID_REQUEST", error.message, { details: { code: "UNKNOWN_AGENT_ID" } });
+    if (error.kind === "unknown-model") return new GatewayError("INVALID_REQUEST", error.message);
     return new GatewayError("UNAVAILABLE", error.message, { retryable: false });
   }
   return new GatewayError("UNAVAILABLE", (error as Error)?.message ?? String(error), { retryable: true });
@@ -155,7 +160,7 @@ export function agentsMethods(service: AgentsService): MethodFamily {
           input: { role: "user", content: p.message },
           channel: "webchat",
           timeoutMs: p.timeoutMs,
-        });
+        }, { deferConfigErrors: true });
         return { runId: run.runId, status: existing ? (run.result ? run.result.status : "in_flight") : "started" };
       } catch (error) {
         throw gatewayError(error);
@@ -184,7 +189,8 @@ export function agentsMethods(service: AgentsService): MethodFamily {
     "sessions.list": (params) => {
       const p = parseParams("sessions.list", ListParams, params);
       const store = openStore(service);
-      const limit = p.limit ?? 100;
+      // A larger limit is clamped, not refused (the reference accepts any positive limit); limitApplied says so.
+      const limit = Math.min(p.limit ?? 100, SESSIONS_LIST_MAX);
       const offset = p.offset ?? 0;
       const now = Date.now();
       const { rows, total } = store.list({
@@ -253,7 +259,14 @@ export function agentsMethods(service: AgentsService): MethodFamily {
       runs.abortSession(parsed.key);
       const deleted = store.delete(parsed.key);
       if (deleted) runs.sessionsChanged(parsed.key, "delete", row?.sessionId);
-      return { ok: true, key: parsed.key, deleted };
+      // `archived` lists transcript files moved aside (reference shape); transcripts live in SQLite here, so none.
+      return { ok: true, key: parsed.key, deleted, archived: [] };
+    },
+
+    "agents.list": (params) => {
+      parseParams("agents.list", AgentsListParams, params ?? {});
+      const session = (runs.snapshot().config as { session?: { scope?: unknown } }).session;
+      return agentsRoster(runs.config, session?.scope);
     },
 
     "models.list": () => {

@@ -1,10 +1,12 @@
 // Agent runs: one at a time per session (the rest queue in order), at most agents.defaults.maxConcurrent
 // overall. A run commits the user message, streams the model (with fallbacks), commits the reply, and tells
 // everyone: `agent`/`chat` events to readers, and its own listeners (the RPC and HTTP callers).
-import { agentsConfig, modelChain, resolveAgent, type AgentsConfig, type ModelTarget } from "./config.ts";
+import { sleep } from "../platform/sleep.ts";
+import { AgentConfigError, agentsConfig, modelChain, resolveAgent, type AgentsConfig, type ModelTarget } from "./config.ts";
 import { assistantMessage, sessionRow } from "./present.ts";
 import { ProviderError, streamWithFallback, type ChatMessage, type FinishReason, type FunctionTool, type ToolCall, type Usage } from "./providers/index.ts";
 import type { RawStreamSink } from "./providers/types.ts";
+import { chatErrorKind, RunEvents, type RunEventSink } from "./run-events.ts";
 import type { SessionStore, StoredMessage } from "./store.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 
@@ -64,6 +66,8 @@ export class Run {
   startedAt: number | undefined;
   result: RunResult | undefined;
   abortReason: string | undefined;
+  /** Set when the run was admitted although no model could be resolved: it starts, then fails with this. */
+  configError: AgentConfigError | undefined;
   #listeners = new Set<(event: RunEvent) => void>();
   #resolve!: (result: RunResult) => void;
 
@@ -109,10 +113,9 @@ export class Run {
   }
 }
 
-export interface RunManagerDeps {
+export interface RunManagerDeps extends RunEventSink {
   config: () => ConfigSnapshot;
   store: () => SessionStore;
-  broadcast: (event: string, payload: unknown) => void;
   log: { info(msg: string, meta?: Record<string, unknown>): void; warn(msg: string, meta?: Record<string, unknown>): void };
   raw?: RawStreamSink;
 }
@@ -132,6 +135,11 @@ export class RunManager {
     return agentsConfig(this.#deps.config());
   }
 
+  /** The whole config snapshot, for the few answers that read beyond agents/models (`session.scope`). */
+  snapshot(): ConfigSnapshot {
+    return this.#deps.config();
+  }
+
   get(runId: string): Run | undefined {
     return this.#runs.get(runId);
   }
@@ -145,13 +153,22 @@ export class RunManager {
    * Admits a run (resolving its model chain now, so config problems are refused before anything starts) and
    * queues it behind the session's current run. A repeat of a run id returns the existing run.
    */
-  start(request: RunRequest): { run: Run; existing: boolean } {
+  start(request: RunRequest, options: { deferConfigErrors?: boolean } = {}): { run: Run; existing: boolean } {
     this.#prune();
     const existing = this.#runs.get(request.runId);
     if (existing) return { run: existing, existing: true };
     resolveAgent(this.config, request.agentId);
-    const chain = modelChain(this.config, request.agentId, request.modelOverride);
+    let chain: ModelTarget[] = [];
+    let configError: AgentConfigError | undefined;
+    try {
+      chain = modelChain(this.config, request.agentId, request.modelOverride);
+    } catch (error) {
+      // chat.send starts anyway and fails through `chat`/`agent` events, as the reference does.
+      if (!(options.deferConfigErrors && error instanceof AgentConfigError && (error.kind === "no-provider" || error.kind === "invalid"))) throw error;
+      configError = error;
+    }
     const run = new Run(request, chain, (queued) => queued.finish(this.#result(queued, "aborted", "", [], undefined)));
+    run.configError = configError;
     this.#runs.set(run.runId, run);
     const previous = this.#sessionTails.get(run.sessionKey) ?? Promise.resolve();
     // A macrotask first: the caller's answer (`accepted`, the SSE head) is on the wire before any event.
@@ -182,7 +199,7 @@ export class RunManager {
   async settled(timeoutMs: number): Promise<void> {
     const pending = [...this.#runs.values()].filter((r) => r.state !== "done").map((r) => r.done);
     if (pending.length === 0) return;
-    await Promise.race([Promise.all(pending), Bun.sleep(timeoutMs)]);
+    await Promise.race([Promise.all(pending), sleep(timeoutMs)]);
   }
 
   async #slot(): Promise<void> {
@@ -221,12 +238,9 @@ export class RunManager {
     this.#sessionsChanged(run.sessionKey, created ? "create" : "send");
     run.state = "running";
     run.startedAt = Date.now();
-    let seq = 0;
-    const agentEvent = (stream: string, data: Record<string, unknown>) =>
-      this.#deps.broadcast("agent", { runId: run.runId, seq: ++seq, stream, ts: Date.now(), data, sessionKey: run.sessionKey });
-    let chatSeq = 0;
-    const chatEvent = (state: string, extra: Record<string, unknown>) =>
-      this.#deps.broadcast("chat", { runId: run.runId, sessionKey: run.sessionKey, seq: ++chatSeq, state, ...extra });
+    const events = new RunEvents(this.#deps, run.runId, run.sessionKey);
+    const agentEvent = (stream: string, data: Record<string, unknown>) => events.agent(stream, data);
+    const chatEvent = (state: string, extra: Record<string, unknown>) => events.chat(state, extra);
     agentEvent("lifecycle", { phase: "start", startedAt: run.startedAt });
     run.emit({ kind: "start" });
 
@@ -236,10 +250,10 @@ export class RunManager {
     let finishReason: FinishReason = "stop";
     let used: ModelTarget | undefined;
     const timeoutMs = req.timeoutMs ?? this.config.timeoutSeconds * 1000;
-    const timer = setTimeout(() => run.abort("timeout"), timeoutMs);
     const system = [agent.systemPrompt, req.extraSystem].filter(Boolean).join("\n\n") || undefined;
-    let failure: ProviderError | undefined;
-    try {
+    let failure: ProviderError | undefined = run.configError ? new ProviderError(run.configError.message, "config") : undefined;
+    const timer = failure ? undefined : setTimeout(() => run.abort("timeout"), timeoutMs);
+    if (!failure) try {
       const outcome = await streamWithFallback(
         run.chain,
         { system, messages: [...history, req.input], tools: req.tools, toolChoice: req.toolChoice, maxTokens: req.maxTokens, temperature: req.temperature, topP: req.topP, stop: req.stop },
@@ -248,8 +262,7 @@ export class RunManager {
           used = target;
           if (event.type === "text") {
             text += event.text;
-            agentEvent("assistant", { text, delta: event.text });
-            chatEvent("delta", { message: assistantMessage(text), deltaText: event.text });
+            events.appendText(event.text);
             run.emit({ kind: "text", delta: event.text, text });
           } else if (event.type === "tool_call") {
             const call = (calls[event.index] ??= { id: "", name: "", arguments: "" });
@@ -298,7 +311,7 @@ export class RunManager {
     // The lifecycle end is the run's last event: chat and session updates go out before it.
     if (status === "ok") chatEvent("final", { message: assistantMessage(text), usage, stopReason: finishReason });
     else if (status === "aborted") chatEvent("aborted", { message: text ? assistantMessage(text) : undefined, stopReason: run.abortReason });
-    else chatEvent("error", { errorMessage: failure!.message, errorKind: failure!.kind });
+    else chatEvent("error", { errorMessage: failure!.message, errorKind: chatErrorKind(failure!) });
     this.#sessionsChanged(run.sessionKey, "run");
     const times = { startedAt: run.startedAt, endedAt: result.endedAt };
     const took = `${result.endedAt - run.startedAt}ms`;
@@ -307,6 +320,7 @@ export class RunManager {
     if (status === "ok") agentEvent("lifecycle", { phase: "end", ...times });
     else if (status === "aborted") agentEvent("lifecycle", { phase: "end", aborted: true, ...times });
     else agentEvent("lifecycle", { phase: "error", error: failure!.message, ...times });
+    events.close();
     run.finish(result);
   }
 

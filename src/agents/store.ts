@@ -2,7 +2,7 @@
 // process, which holds the gateway's state lock). Every message is its own committed transaction, so a
 // kill -9 loses at most the message being written. The schema is versioned with PRAGMA user_version.
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** Ordered migrations; index i brings the schema from version i to i+1. Never edit a shipped one. */
@@ -136,6 +136,10 @@ export class SessionStore {
   /** Opens (creating if needed) and migrates the store; refuses a file written by a newer schema. */
   static open(path: string): SessionStore {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Transcripts are private: create the file 0600 ourselves (SQLite gives -wal/-shm the same mode) and
+    // narrow any older 0644 store and its side files.
+    closeSync(openSync(path, "a", 0o600));
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
     const db = new Database(path, { create: true, strict: true });
     try {
       db.exec("PRAGMA journal_mode = WAL");

@@ -1,5 +1,5 @@
 // The agents feature mounted on the gateway: session store, run manager, RPC methods and HTTP routes.
-import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { agentsConfig } from "./config.ts";
 import { agentsHttp } from "./http/routes.ts";
@@ -8,7 +8,7 @@ import { canRead } from "./present.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { RunManager } from "./runs.ts";
 import { SessionStore, StoreError } from "./store.ts";
-import type { Surface, SurfaceContext } from "../server/surfaces.ts";
+import type { ClientView, Surface, SurfaceContext } from "../surface/types.ts";
 
 /** Where the session store lives in a state dir (the same path `health`/`status` report). */
 export function sessionStorePath(stateDir: string): string {
@@ -21,23 +21,22 @@ function rawSink(path: string | undefined): RawStreamSink | undefined {
   return (record) => {
     try {
       if (!ready) {
-        mkdirSync(dirname(path), { recursive: true });
+        // Raw model events are transcripts: private like the session store, older files narrowed too.
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        appendFileSync(path, "", { mode: 0o600 });
+        // Only a regular file is ours to narrow; a device such as /dev/stdout is written as it is.
+        if (statSync(path).isFile()) chmodSync(path, 0o600);
         ready = true;
       }
-      appendFileSync(path, `${JSON.stringify({ ts: Date.now(), ...record })}\n`);
+      appendFileSync(path, `${JSON.stringify({ ts: Date.now(), ...record })}\n`, { mode: 0o600 });
     } catch {
       // The raw stream is a debugging aid; it never breaks a run.
     }
   };
 }
 
-/** The agents service of each mounted generation, for features built beside it (hooks start runs through it). */
-const services = new WeakMap<SurfaceContext, AgentsService>();
-export function agentsServiceFor(ctx: SurfaceContext): AgentsService | undefined {
-  return services.get(ctx);
-}
-
-export function agentsSurface(ctx: SurfaceContext): Surface {
+/** The agents feature, with the service that features built beside it use (hooks start runs through it). */
+export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsService } {
   const log = ctx.logger.child("agents");
   let store: SessionStore | undefined;
   let stopped = false;
@@ -47,17 +46,20 @@ export function agentsSurface(ctx: SurfaceContext): Surface {
     store ??= SessionStore.open(sessionStorePath(ctx.core.config().paths.stateDir));
     return store;
   };
+  const readers = (client: ClientView) => canRead(client.scopes);
   const runs = new RunManager({
     config: () => ctx.core.config(),
     store: openStore,
-    broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: (client) => canRead(client.scopes) }),
+    broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: readers }),
+    // Run events are built only when someone may read them (a lone CLI without read scope, or no client at all).
+    hasReaders: () => ctx.core.hasClient(readers),
     log,
     raw: rawSink(ctx.rawStreamPath),
   });
   const service: AgentsService = { runs, store: openStore };
-  services.set(ctx, service);
   return {
     name: "agents",
+    service,
     methods: agentsMethods(service),
     events: ["agent", "chat", "sessions.changed"],
     sessions: () => {

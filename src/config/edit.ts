@@ -1,7 +1,7 @@
 import { ConfigError } from "./errors.ts";
 import { hashText, parseConfigText, readConfigText, snapshotFromText, type ConfigSnapshot } from "./load.ts";
 import type { ProfilePaths } from "./paths.ts";
-import { writeFileAtomic, type WriteFs } from "./write.ts";
+import { sweepStaleTempFiles, writeFileAtomic, type WriteFs } from "./write.ts";
 
 /** Outcome of one validated config edit. */
 export interface ConfigEditResult {
@@ -16,6 +16,11 @@ export interface ConfigEditOptions {
   baseHash?: string;
   /** Validate and report, but write nothing. */
   dryRun?: boolean;
+  /**
+   * The edit replaces the whole file (`config.set`/`config.apply` with `raw`): a current file that does
+   * not parse is no obstacle then, so a broken or emptied config can be repaired by a full write.
+   */
+  replace?: boolean;
   fs?: WriteFs;
 }
 
@@ -28,24 +33,36 @@ export function editConfig(
   mutate: (authored: Record<string, unknown>) => Record<string, unknown>,
   options: ConfigEditOptions,
 ): ConfigEditResult {
+  if (!options.dryRun) sweepStaleTempFiles(paths.configPath);
   const raw = readConfigText(paths.configPath);
   const previousHash = hashText(raw ?? "");
-  if (options.baseHash !== undefined && options.baseHash !== previousHash) {
+  // No file yet: there is nothing a stale reader could overwrite, so the first write needs no hash.
+  if (options.baseHash !== undefined && raw !== null && options.baseHash !== previousHash) {
     throw new ConfigError(
       "ECONFLICT",
       `${paths.configPath}: config changed since it was read (baseHash ${options.baseHash.slice(0, 12)}… is stale); re-read and retry`,
       { file: paths.configPath },
     );
   }
-  const authored = raw === null ? {} : parseConfigText(raw, paths.configPath);
-  const next = mutate(structuredClone(authored));
+  const authored = raw === null ? {} : parseOrReplace(raw, paths, options.replace === true);
+  const next = mutate(structuredClone(authored ?? {}));
   const text = `${JSON.stringify(next, null, 2)}\n`;
   // Validation throws here, before anything touches the disk.
   const snapshot = snapshotFromText(paths, text, options.env);
-  if (raw !== null && JSON.stringify(next) === JSON.stringify(authored)) {
+  if (raw !== null && authored !== null && JSON.stringify(next) === JSON.stringify(authored)) {
     return { changed: false, snapshot: snapshotFromText(paths, raw, options.env), previousHash };
   }
   if (options.dryRun) return { changed: true, snapshot, previousHash };
   writeFileAtomic(paths.configPath, text, { fs: options.fs, backup: true, mode: 0o600 });
   return { changed: true, snapshot, previousHash };
+}
+
+// `null` stands for "the current file does not parse, and the edit replaces it anyway".
+function parseOrReplace(raw: string, paths: ProfilePaths, replace: boolean): Record<string, unknown> | null {
+  try {
+    return parseConfigText(raw, paths.configPath);
+  } catch (error) {
+    if (replace && error instanceof ConfigError) return null;
+    throw error;
+  }
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import JSON5 from "json5";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
@@ -33,7 +34,7 @@ export interface ConfigInspection {
 
 /** sha256 hex of a text, the hash every snapshot carries. */
 export function hashText(text: string): string {
-  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
+  return createHash("sha256").update(text).digest("hex");
 }
 
 /** Reads, parses, substitutes and validates the active config; throws one ConfigError naming file, line and key. */
@@ -85,11 +86,22 @@ export function snapshotFromText(
   });
 }
 
-/** Parses JSON5 text into an object; a syntax error names `file:line:col`. */
+/**
+ * Parses JSON5 text into an object; a syntax error names `file:line:col`. A file with no value at all
+ * (empty, whitespace or comments only) is refused rather than read as `{}`: a truncated file would
+ * otherwise silently switch every feature off and drop the auth token.
+ */
 export function parseConfigText(text: string, file: string): Record<string, unknown> {
+  if (holdsNoValue(text)) {
+    throw new ConfigError(
+      "EPARSE",
+      `${file}: the config file is empty (no JSON5 value, only whitespace or comments); write an object such as {} or restore the copy ending in .bak beside it`,
+      { file, issues: [{ path: "(file)", message: "empty config file" }] },
+    );
+  }
   let parsed: unknown;
   try {
-    parsed = text.trim() === "" ? {} : JSON5.parse(text);
+    parsed = JSON5.parse(text);
   } catch (error) {
     const e = error as { lineNumber?: number; columnNumber?: number; message?: string };
     const reason = String(e.message ?? error)
@@ -109,6 +121,18 @@ export function parseConfigText(text: string, file: string): Record<string, unkn
     });
   }
   return parsed as Record<string, unknown>;
+}
+
+// Only whitespace and complete comments: appending a value then parses (an unclosed comment still fails).
+function holdsNoValue(text: string): boolean {
+  if (text.trim() === "") return true;
+  if (!/^\s*\//.test(text)) return false;
+  try {
+    JSON5.parse(`${text}\n{}`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads the config text, `null` when the file does not exist; any other failure is EREAD. */

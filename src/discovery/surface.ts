@@ -1,6 +1,6 @@
 // Mounts the LAN beacon on the gateway: one advertisement per generation, started after the port is open
 // and stopped (with a goodbye) before shutdown or an in-process restart, which then re-announces.
-import type { Surface, SurfaceContext } from "../server/surfaces.ts";
+import type { Surface, SurfaceContext } from "../surface/types.ts";
 import { MdnsBeacon } from "./beacon.ts";
 import { beaconIdentity, beaconTxt, planBeacon } from "./settings.ts";
 

@@ -6,9 +6,9 @@ import { MAX_BODY_BYTES, BODY_TIMEOUT_MS, MAX_FOREACH_ITEMS, normalizeSubPath, t
 import { dispatch, HookError, plan, type Dispatched, type Dispatcher, type HookAction, type KeySource, type PlannedAction } from "./actions.ts";
 import { hasTemplate, renderTemplate, type TemplateContext } from "./templates.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
-import type { AuthThrottle } from "../server/auth-throttle.ts";
-import { safeEqual } from "../server/auth.ts";
-import { jsonResponse, methodNotAllowed, notFound, textResponse } from "../server/http-routes.ts";
+import type { AuthThrottle } from "../surface/auth-throttle.ts";
+import { safeEqual } from "../surface/auth.ts";
+import { jsonResponse, methodNotAllowed, notFound, parseJsonText, readBodyText, textResponse } from "../surface/http.ts";
 
 export const QUERY_TOKEN_REFUSED =
   "Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).";
@@ -222,41 +222,9 @@ type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; er
 
 /** Reads the body up to `maxBytes` within `timeoutMs`; empty is `{}`. */
 async function readBody(request: Request, maxBytes: number, timeoutMs: number): Promise<BodyResult> {
-  const tooLarge: BodyResult = { ok: false, status: 413, error: "payload too large" };
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge;
-  if (!request.body) return { ok: true, value: {} };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-  try {
-    for (;;) {
-      const next = await Promise.race([reader.read(), timeout]);
-      if (next === "timeout") {
-        void reader.cancel().catch(() => {});
-        return { ok: false, status: 408, error: "request body timeout" };
-      }
-      if (next.done) break;
-      size += next.value.byteLength;
-      if (size > maxBytes) {
-        void reader.cancel().catch(() => {});
-        return tooLarge;
-      }
-      chunks.push(next.value);
-    }
-  } catch (error) {
-    return { ok: false, status: 400, error: (error as Error)?.message ?? "request body read failed" };
-  } finally {
-    clearTimeout(timer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (!text.trim()) return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    const raw = (error as Error).message;
-    return { ok: false, status: 400, error: /unexpected eof|end of (json )?input/i.test(raw) ? "Unexpected end of JSON input" : raw.replace(/^JSON Parse error: /, "") };
-  }
+  const read = await readBodyText(request, maxBytes, timeoutMs);
+  if (!read.ok) return { ok: false, status: read.status, error: read.error };
+  if (!read.text.trim()) return { ok: true, value: {} };
+  const parsed = parseJsonText(read.text);
+  return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, status: 400, error: parsed.error };
 }

@@ -1,9 +1,12 @@
 // Hooks mounted on the gateway port: HTTP ingress under `hooks.path` (off unless `hooks.enabled`, and then
 // every path under it is a plain 404), the `hooks.status` RPC, and the wake queue that agent turns drain.
-import { agentsServiceFor } from "../agents/surface.ts";
-import { AuthThrottle } from "../server/auth-throttle.ts";
-import { notFound } from "../server/http-routes.ts";
-import type { Surface, SurfaceContext } from "../server/surfaces.ts";
+import { join } from "node:path";
+import { agentsConfig } from "../agents/config.ts";
+import type { AgentsService } from "../agents/methods.ts";
+import { GatewayError } from "../protocol/errors.ts";
+import { AuthThrottle } from "../surface/auth-throttle.ts";
+import { notFound } from "../surface/http.ts";
+import type { Surface, SurfaceContext } from "../surface/types.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { Dispatcher } from "./actions.ts";
 import { hooksConfig, type HooksResolved } from "./config.ts";
@@ -13,7 +16,12 @@ import { drainWakesIntoRuns, WakeQueue } from "./wakes.ts";
 /** Reference default for hook auth: 20 failures a minute lock that client out for a minute; loopback too. */
 const HOOK_RATE_LIMIT = { maxAttempts: 20, windowMs: 60_000, lockoutMs: 60_000, exemptLoopback: false };
 
-export function hooksSurface(ctx: SurfaceContext): Surface {
+/** The features hooks act through, handed over by the composition (src/features.ts). */
+export interface HooksDeps {
+  agents: AgentsService;
+}
+
+export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
   const log = ctx.logger.child("hooks");
   const queue = new WakeQueue();
   const ownThrottle = new AuthThrottle(HOOK_RATE_LIMIT);
@@ -38,11 +46,10 @@ export function hooksSurface(ctx: SurfaceContext): Surface {
   };
 
   const dispatcher: Dispatcher = {
-    service: () => agentsServiceFor(ctx),
+    service: () => deps.agents,
     queue,
     onWake(action, outcome) {
-      const service = agentsServiceFor(ctx);
-      if (service) drainWakesIntoRuns(service.runs, queue, log);
+      drainWakesIntoRuns(deps.agents.runs, queue, log);
       const preview = action.text.length > 80 ? `${action.text.slice(0, 79)}…` : action.text;
       log.info(`wake ${outcome} for ${action.target} (mode ${action.mode}, ${action.source}): ${JSON.stringify(preview)}`);
       if (action.mode === "now") {
@@ -58,7 +65,18 @@ export function hooksSurface(ctx: SurfaceContext): Surface {
   return {
     name: "hooks",
     methods: {
-      "hooks.status": () => {
+      // The reference's `hooks.status` reports internal (HOOK.md) hooks of an agent's workspace; this gateway runs
+      // none, so the list is empty in the reference's shape. The webhook ingress state is `hooks.webhooks`.
+      "hooks.status": (params) => {
+        const agentId = hooksStatusAgent(params);
+        const snapshot = ctx.core.config();
+        const agents = agentsConfig(snapshot);
+        const agent = agentId === undefined ? agents.agents[agents.defaultAgentId] : agents.agents[agentId.toLowerCase()];
+        if (!agent) throw new GatewayError("INVALID_REQUEST", `unknown agent id "${agentId}"`, { details: { code: "UNKNOWN_AGENT_ID" } });
+        const stateDir = snapshot.paths.stateDir;
+        return { workspaceDir: agent.workspace ?? join(stateDir, "workspace"), managedHooksDir: join(stateDir, "hooks"), hooks: [] };
+      },
+      "hooks.webhooks": () => {
         const { hooks } = current();
         return {
           enabled: hooks.enabled,
@@ -88,4 +106,17 @@ export function hooksSurface(ctx: SurfaceContext): Surface {
       if (hooks.enabled) log.info(`hooks enabled at ${hooks.basePath} (${hooks.mappings.length} mapping(s))`);
     },
   };
+}
+
+/** `hooks.status` params are closed: `{}` or `{agentId}` (the reference's HooksStatusParamsSchema). */
+function hooksStatusAgent(params: unknown): string | undefined {
+  if (params === undefined || params === null) return undefined;
+  if (typeof params !== "object" || Array.isArray(params)) throw new GatewayError("INVALID_REQUEST", "invalid hooks.status params: must be object");
+  for (const key of Object.keys(params)) {
+    if (key !== "agentId") throw new GatewayError("INVALID_REQUEST", `invalid hooks.status params: at root: unexpected property '${key}'`);
+  }
+  const { agentId } = params as { agentId?: unknown };
+  if (agentId === undefined) return undefined;
+  if (typeof agentId !== "string" || agentId.trim() === "") throw new GatewayError("INVALID_REQUEST", "invalid hooks.status params: at /agentId: must be a non-empty string");
+  return agentId.trim();
 }

@@ -5,17 +5,23 @@ import { ConfigError } from "../config/errors.ts";
 import { parseKeyPath, setAtPath } from "../config/key-path.ts";
 import { inspectConfig } from "../config/load.ts";
 import { REDACTED, redactConfig } from "../config/redact.ts";
-import { configJsonSchema } from "../config/schema.ts";
+import { configSchemaResponse } from "../config/schema-response.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import { parseParams } from "./_params.ts";
 import { isAdmin, type MethodContext, type MethodFamily } from "./types.ts";
 
+const DeliveryContext = z
+  .object({ channel: z.string().optional(), to: z.string().optional(), accountId: z.string().optional(), threadId: z.union([z.string(), z.number()]).optional() })
+  .strict();
+
 const writeCommon = {
   baseHash: z.string().optional(),
   sessionKey: z.string().optional(),
+  deliveryContext: DeliveryContext.optional(),
   note: z.string().optional(),
   restartDelayMs: z.number().int().min(0).max(600_000).optional(),
 };
+type WriteCommon = { baseHash?: string; sessionKey?: string; deliveryContext?: z.infer<typeof DeliveryContext>; note?: string; restartDelayMs?: number };
 
 const SetParams = z
   .object({ path: z.string().min(1).optional(), value: z.unknown().optional(), raw: z.string().optional(), ...writeCommon })
@@ -29,23 +35,26 @@ export const configMethods: MethodFamily = {
     parseParams("config.get", z.object({}).loose(), params);
     return describeConfig(ctx);
   },
-  "config.schema": () => ({ schema: configJsonSchema(), version: 1 }),
+  "config.schema": (params) => {
+    parseParams("config.schema", z.object({}).strict(), params ?? {});
+    return configSchemaResponse();
+  },
   "config.set": (params, ctx) => {
     const p = parseParams("config.set", SetParams, params);
-    if (p.raw !== undefined) return write(ctx, "config.set", () => parseRaw(p.raw!), p.baseHash, p.restartDelayMs);
+    if (p.raw !== undefined) return write(ctx, "config.set", () => parseRaw(p.raw!), p, true);
     if (!p.path) throw new GatewayError("INVALID_REQUEST", "invalid config.set params: must have required property 'path' or 'raw'");
     const segments = toSegments(p.path);
-    return write(ctx, "config.set", (authored) => setAtPath(authored, segments, p.value), p.baseHash, p.restartDelayMs);
+    return write(ctx, "config.set", (authored) => setAtPath(authored, segments, p.value), p, false);
   },
   "config.patch": (params, ctx) => {
     const p = parseParams("config.patch", PatchParams, params);
     const patch = parseRaw(p.raw);
-    return write(ctx, "config.patch", (authored) => mergePatch(authored, patch, p.replacePaths ?? []), p.baseHash, p.restartDelayMs);
+    return write(ctx, "config.patch", (authored) => mergePatch(authored, patch, p.replacePaths ?? []), p, false);
   },
   "config.apply": (params, ctx) => {
     const p = parseParams("config.apply", ApplyParams, params);
     const next = parseRaw(p.raw);
-    return write(ctx, "config.apply", () => next, p.baseHash, p.restartDelayMs);
+    return write(ctx, "config.apply", () => next, p, true);
   },
 };
 
@@ -75,40 +84,84 @@ function describeConfig({ gateway, caller }: MethodContext) {
   };
 }
 
+type WriteMethod = "config.set" | "config.patch" | "config.apply";
+
+/**
+ * One guarded write. Once a config file exists every write names the `baseHash` it was based on (from
+ * `config.get`), so a client that never read the file cannot replace it, token included; the very first
+ * write (no file yet) needs none, as in the reference. The answer has the reference's fields.
+ */
 function write(
   { gateway }: MethodContext,
-  method: string,
+  method: WriteMethod,
   mutate: (authored: Record<string, unknown>) => Record<string, unknown>,
-  baseHash: string | undefined,
-  restartDelayMs: number | undefined,
+  params: WriteCommon,
+  replace: boolean,
 ) {
   const paths = gateway.config().paths;
-  const exists = inspectConfig(paths, gateway.env).exists;
-  if (exists && baseHash === undefined && method !== "config.set") {
-    throw new GatewayError("INVALID_REQUEST", `${method} requires baseHash (read it from config.get)`);
+  const current = inspectConfig(paths, gateway.env);
+  const baseHash = params.baseHash?.trim() || undefined;
+  if (current.exists) {
+    if (baseHash === undefined) throw baseHashError("config base hash required; re-run config.get and retry", "CONFIG_BASE_HASH_REQUIRED");
+    if (baseHash !== current.hash) throw baseHashError(STALE, "CONFIG_BASE_HASH_MISMATCH");
   }
   let result;
   try {
-    result = editConfig(paths, mutate, { env: gateway.env, baseHash });
+    // The hash is checked again against the bytes read for the write, so a change in between is refused too.
+    result = editConfig(paths, mutate, { env: gateway.env, baseHash: current.exists ? baseHash : undefined, replace });
   } catch (error) {
+    if (error instanceof ConfigError && error.code === "ECONFLICT") throw baseHashError(STALE, "CONFIG_BASE_HASH_MISMATCH");
     if (error instanceof ConfigError) {
-      throw new GatewayError("INVALID_REQUEST", error.message, {
-        details: { code: error.code === "ECONFLICT" ? "CONFIG_BASE_HASH_MISMATCH" : "CONFIG_INVALID", issues: error.issues },
-      });
+      throw new GatewayError("INVALID_REQUEST", error.message, { details: { code: "CONFIG_INVALID", issues: error.issues } });
     }
     throw error;
   }
   const applied = result.changed
     ? gateway.adoptConfig(result.snapshot, method)
     : { restartRequired: false, changedPaths: [] as string[] };
-  if (applied.restartRequired && restartDelayMs !== undefined) gateway.requestRestart(`${method}`, restartDelayMs);
-  return {
-    ok: true,
+  const restart =
+    applied.restartRequired && params.restartDelayMs !== undefined ? gateway.requestRestart(method, params.restartDelayMs) : undefined;
+  const common = {
+    ok: true as const,
     path: paths.configPath,
-    changed: result.changed,
     hash: result.snapshot.hash,
-    changedPaths: applied.changedPaths,
+    config: redactConfig(result.snapshot.authored),
+    // Ours, beside the reference's fields: the Control UI reads them.
+    changed: result.changed,
     restartRequired: applied.restartRequired,
+  };
+  if (method === "config.set") return common;
+  if (method === "config.patch" && !result.changed) return { ...common, noop: true, changedPaths: [] };
+  return {
+    ...common,
+    ...(method === "config.patch" ? { changedPaths: applied.changedPaths } : {}),
+    ...(restart ? { restart } : {}),
+    sentinel: { persisted: false, payload: sentinelPayload(method, paths.configPath, applied.restartRequired, params) },
+  };
+}
+
+const STALE = "config changed since last load; re-run config.get and retry";
+
+function baseHashError(message: string, code: string): GatewayError {
+  return new GatewayError("INVALID_REQUEST", message, { details: { code } });
+}
+
+/**
+ * The reference's restart-sentinel record for a patch/apply: who asked, why, and whether a restart
+ * follows. We keep no sentinel store (nothing reports back to a channel after a restart), hence
+ * `persisted: false`.
+ */
+function sentinelPayload(method: WriteMethod, configPath: string, requiresRestart: boolean, params: WriteCommon) {
+  return {
+    kind: method === "config.patch" ? "config-patch" : "config-apply",
+    status: "ok",
+    ts: Date.now(),
+    sessionKey: params.sessionKey,
+    deliveryContext: params.deliveryContext,
+    threadId: params.deliveryContext?.threadId,
+    message: params.note ?? null,
+    doctorHint: "If the gateway misbehaves after this change, check it with: openclaw doctor",
+    stats: { mode: method, root: configPath, requiresRestart },
   };
 }
 

@@ -7,7 +7,7 @@ export const statusMethods: MethodFamily = {
     const { sessions } = gateway.summary();
     return {
       runtimeVersion: gateway.version,
-      runtime: { name: "bun", version: Bun.version, platform: process.platform, arch: process.arch },
+      runtime: { name: "bun", version: process.versions.bun ?? "unknown", platform: process.platform, arch: process.arch },
       pid: process.pid,
       bootId: gateway.bootId,
       uptimeMs: Date.now() - gateway.startedAt,

@@ -1,5 +1,16 @@
 import type { ConfigSnapshot } from "../config/load.ts";
-import type { EventLoopStats } from "../server/event-loop.ts";
+
+/** Event-loop health as the reference reports it in `health`, `status` and `/readyz`. */
+export interface EventLoopStats {
+  degraded: boolean;
+  degradedSinceMs: number | null;
+  reasons: string[];
+  intervalMs: number;
+  delayP99Ms: number;
+  delayMaxMs: number;
+  utilization: number;
+  cpuCoreRatio: number;
+}
 
 /** One entry of `system-presence` (spec §3.3); the gateway's own entry has `reason: "self"`. */
 export interface PresenceEntry {
@@ -41,7 +52,7 @@ export interface GatewayRuntime {
   /** The log file being written now (for `logs.tail`). */
   logFile(): string;
   /** Applies a freshly written config snapshot (hot-apply or restart per the reload plan). */
-  adoptConfig(snapshot: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[] };
+  adoptConfig(snapshot: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[]; refused?: string };
   requestRestart(reason: string, delayMs?: number): RestartTicket;
   /** Counts of what exists now, for `health`/`status` (sessions and channels arrive with later features). */
   summary(): { sessions: { path: string; count: number }; channels: Record<string, unknown> };

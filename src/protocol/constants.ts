@@ -8,6 +8,14 @@ export const MIN_PROBE_PROTOCOL_VERSION = 3;
 export const MAX_PAYLOAD_BYTES = 26_214_400;
 /** Largest frame before hello. */
 export const MAX_PREAUTH_PAYLOAD_BYTES = 65_536;
+/**
+ * What a connection may hold before hello-ok: frames pipelined behind `connect` while it is decided (a failed
+ * secret waits out its back-off there). Past either bound the socket closes (1008 count, 1009 bytes).
+ */
+export const MAX_PREAUTH_QUEUED_FRAMES = 16;
+export const MAX_PREAUTH_QUEUED_BYTES = MAX_PREAUTH_PAYLOAD_BYTES;
+/** Requests one connection may have in flight; more are answered UNAVAILABLE (retryable) at once. */
+export const MAX_INFLIGHT_REQUESTS = 256;
 /** A client with more than this queued for sending is closed 1008 "slow consumer". */
 export const MAX_BUFFERED_BYTES = 52_428_800;
 

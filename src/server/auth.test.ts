@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { AuthThrottle } from "./auth-throttle.ts";
-import { authenticateBearer, authenticateConnect, safeEqual, type AuthRequest, type AuthSettings } from "./auth.ts";
+import { AuthThrottle } from "../surface/auth-throttle.ts";
+import { authenticateBearer, safeEqual, type AuthSettings } from "../surface/auth.ts";
+import { authenticateConnect, type AuthRequest } from "./auth.ts";
 
 const token: AuthSettings = { mode: "token", token: "right-token" };
 const request = (over: Partial<AuthRequest> = {}): AuthRequest => ({
@@ -39,6 +40,22 @@ describe("shared-secret auth", () => {
     expect(outcome).toMatchObject({ ok: false, error: { code: "NOT_PAIRED", message: "device identity required", details: { code: "DEVICE_IDENTITY_REQUIRED" } } });
   });
 
+  test("a device without a secret is told the secret is missing (the reference: INVALID_REQUEST, AUTH_TOKEN_MISSING), no back-off", () => {
+    const throttle = new AuthThrottle(undefined);
+    const outcome = authenticateConnect(token, request({ presented: undefined, hasDevice: true }), throttle);
+    expect(outcome).toEqual({
+      ok: false,
+      delayMs: 0,
+      error: {
+        code: "INVALID_REQUEST",
+        message: "unauthorized: gateway token missing (use this gateway's gateway.auth.token or pair the device)",
+        details: { code: "AUTH_TOKEN_MISSING", authReason: "token_missing", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_configuration" },
+      },
+    });
+    const ui = authenticateConnect(token, request({ presented: undefined, hasDevice: true, clientMode: "webchat", clientId: "openclaw-control-ui" }), throttle);
+    expect(ui.ok || ui.error.message).toBe("unauthorized: gateway token missing (paste in Control UI settings or openclaw doctor --generate-gateway-token; restart)");
+  });
+
   test("failed attempts back off 250 ms, 500, 1 s, 2 s, 4 s, then 5 s; success resets", () => {
     const throttle = new AuthThrottle(undefined);
     const delays = Array.from({ length: 8 }, () => {
@@ -74,7 +91,9 @@ describe("shared-secret auth", () => {
   test("HTTP bearer: 401 for wrong, 429 with retry when locked", () => {
     const throttle = new AuthThrottle({ maxAttempts: 2, lockoutMs: 10_000, exemptLoopback: false });
     expect(authenticateBearer(token, "Bearer right-token", "127.0.0.1", throttle)).toEqual({ ok: true });
-    expect(authenticateBearer(token, "Bearer x", "127.0.0.1", throttle)).toEqual({ ok: false, status: 401 });
+    expect(authenticateBearer(token, "Bearer x", "127.0.0.1", throttle)).toMatchObject({ ok: false, status: 401 });
+    // A missing credential is not a guess: it never feeds the limiter.
+    for (let i = 0; i < 5; i++) expect(authenticateBearer(token, null, "127.0.0.1", throttle)).toEqual({ ok: false, status: 401 });
     expect(authenticateBearer(token, "Bearer x", "127.0.0.1", throttle)).toMatchObject({ ok: false, status: 429 });
   });
 

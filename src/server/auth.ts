@@ -1,15 +1,6 @@
-import { timingSafeEqual, createHash } from "node:crypto";
-import type { AuthThrottle } from "./auth-throttle.ts";
-import { isLoopbackAddress } from "./bind.ts";
-
-/** The gateway's effective auth settings, resolved at start and swapped on hot reload. */
-export interface AuthSettings {
-  mode: "none" | "token" | "password" | "trusted-proxy";
-  token?: string;
-  password?: string;
-  trustedProxy?: { userHeader?: string; requiredHeaders?: string[]; allowUsers?: string[]; allowLoopback?: boolean };
-  trustedProxies?: string[];
-}
+import type { AuthThrottle } from "../surface/auth-throttle.ts";
+import { safeEqual, type AuthSettings } from "../surface/auth.ts";
+import { isLoopbackAddress } from "../surface/net.ts";
 
 /** What the client presented in `connect.params.auth` (either field may carry the shared secret, spec §2.3). */
 export interface PresentedAuth {
@@ -35,6 +26,8 @@ export interface AuthRequest {
   presented: PresentedAuth | undefined;
   hasDevice: boolean;
   clientMode: string;
+  /** `client.id` of ConnectParams: the wording of a refusal depends on who asks (CLI, Control UI, others). */
+  clientId?: string;
   remoteAddress: string;
   headers: Record<string, string>;
 }
@@ -75,8 +68,19 @@ export function authenticateConnect(settings: AuthSettings, request: AuthRequest
     };
   }
   if (secretFrom(request.presented) === undefined) {
-    // No secret and no device: the reference answers NOT_PAIRED (spec §2.3).
-    return { ok: false, error: { code: "NOT_PAIRED", message: "device identity required", details: { code: "DEVICE_IDENTITY_REQUIRED" } }, delayMs: 0 };
+    // No secret and no device: the reference answers NOT_PAIRED (spec §2.3). A device without a secret is
+    // told the secret is missing (INVALID_REQUEST, AUTH_TOKEN_MISSING); a missing secret is no guess, so no back-off.
+    if (!request.hasDevice) return { ok: false, error: { code: "NOT_PAIRED", message: "device identity required", details: { code: "DEVICE_IDENTITY_REQUIRED" } }, delayMs: 0 };
+    const kind = settings.mode;
+    return {
+      ok: false,
+      error: {
+        code: "INVALID_REQUEST",
+        message: `unauthorized: gateway ${kind} missing (${missingHint(kind, request)})`,
+        details: { code: kind === "token" ? "AUTH_TOKEN_MISSING" : "AUTH_PASSWORD_MISSING", authReason: `${kind}_missing`, canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_configuration" },
+      },
+      delayMs: 0,
+    };
   }
   return checkSecret(settings.mode, expected, request, throttle);
 }
@@ -87,7 +91,7 @@ function checkSecret(kind: "token" | "password", expected: string, request: Auth
     throttle.recordSuccess(request.remoteAddress);
     return { ok: true, method: kind };
   }
-  const hint = request.clientMode === "probe" ? `(provide gateway auth ${kind})` : `(use this gateway's gateway.auth.${kind} or pair the device)`;
+  const hint = `(${credentialHint(kind, request)})`;
   return {
     ok: false,
     error: {
@@ -102,6 +106,32 @@ function checkSecret(kind: "token" | "password", expected: string, request: Auth
     },
     delayMs: throttle.recordFailure(request.remoteAddress),
   };
+}
+
+/** Who is asking, as the reference words its refusals (CLI, browser UI, anything else). */
+function clientKind(request: AuthRequest): "cli" | "ui" | "other" {
+  if (request.clientMode === "cli") return "cli";
+  if (request.clientId === "openclaw-control-ui" || request.clientMode === "ui" || request.clientMode === "webchat") return "ui";
+  return "other";
+}
+
+/** The reference's guidance after a wrong secret, per client kind (never the secret itself). */
+function credentialHint(kind: "token" | "password", request: AuthRequest): string {
+  switch (clientKind(request)) {
+    case "cli":
+      if (!isLoopbackAddress(request.remoteAddress)) return `set gateway.remote.${kind} to match gateway.auth.${kind}`;
+      return `use this gateway's gateway.auth.${kind}${kind === "token" ? " or pair the device" : ""}`;
+    case "ui":
+      return kind === "token" ? "open the dashboard URL and paste the token in Control UI settings" : "enter the password in Control UI settings";
+    default:
+      return `provide gateway auth ${kind}`;
+  }
+}
+
+/** The reference's guidance when a secret is missing: the Control UI is told where to paste it. */
+function missingHint(kind: "token" | "password", request: AuthRequest): string {
+  if (kind === "token" && clientKind(request) === "ui") return "paste in Control UI settings or openclaw doctor --generate-gateway-token; restart";
+  return credentialHint(kind, request);
 }
 
 /** The secret a client sent, from `auth.token` or `auth.password`. */
@@ -121,13 +151,6 @@ export function rateLimited(retryAfterMs: number): AuthFailure {
   };
 }
 
-/** Timing-safe string compare: both sides hashed to equal length first, so length leaks nothing either. */
-export function safeEqual(a: string, b: string): boolean {
-  const left = createHash("sha256").update(a).digest();
-  const right = createHash("sha256").update(b).digest();
-  return timingSafeEqual(left, right);
-}
-
 function trustedProxyIdentity(settings: AuthSettings, request: AuthRequest): string | undefined {
   const proxies = settings.trustedProxies ?? [];
   const from = request.remoteAddress.replace(/^::ffff:/, "");
@@ -140,20 +163,4 @@ function trustedProxyIdentity(settings: AuthSettings, request: AuthRequest): str
   const allow = settings.trustedProxy?.allowUsers;
   if (allow && allow.length > 0 && !allow.includes(user)) return undefined;
   return user;
-}
-
-/** HTTP Bearer check for the HTTP APIs, with the same throttle as WS. */
-export function authenticateBearer(settings: AuthSettings, header: string | null, remoteAddress: string, throttle: AuthThrottle): { ok: true } | { ok: false; status: 401 | 429; retryAfterMs?: number } {
-  const locked = throttle.lockedFor(remoteAddress);
-  if (locked > 0) return { ok: false, status: 429, retryAfterMs: locked };
-  if (settings.mode === "none") return { ok: true };
-  const presented = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
-  const candidates = [settings.token, settings.password].filter((s): s is string => Boolean(s));
-  if (presented && candidates.some((secret) => safeEqual(presented, secret))) {
-    throttle.recordSuccess(remoteAddress);
-    return { ok: true };
-  }
-  if (presented) throttle.recordFailure(remoteAddress);
-  const after = throttle.lockedFor(remoteAddress);
-  return after > 0 ? { ok: false, status: 429, retryAfterMs: after } : { ok: false, status: 401 };
 }

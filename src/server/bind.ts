@@ -1,13 +1,5 @@
 import { networkInterfaces } from "node:os";
-
-/** A bind decision: where to listen, and why (printed at start-up). */
-export interface BindPlan {
-  mode: string;
-  /** Hosts to listen on, the first one primary; loopback adds ::1 when the host has IPv6. */
-  hosts: string[];
-  /** True when only this machine can connect (no auth needed for `auth: none`). */
-  loopbackOnly: boolean;
-}
+import type { BindPlan } from "../surface/net.ts";
 
 /** Thrown when a bind mode cannot be satisfied on this host. */
 export class BindError extends Error {
@@ -59,11 +51,6 @@ export function tailnetAddress(interfaces: Interfaces): string | undefined {
 }
 
 /** True for addresses only this machine can reach. */
-export function isLoopbackAddress(address: string): boolean {
-  const plain = address.replace(/^::ffff:/, "");
-  return plain.startsWith("127.") || plain === "::1" || plain === "localhost";
-}
-
 function hasIpv6Loopback(interfaces: Interfaces): boolean {
   return Object.values(interfaces).some((list) => list?.some((info) => info.family === "IPv6" && info.address === "::1"));
 }

@@ -1,6 +1,7 @@
 import { authenticateConnect, type AuthFailure } from "./auth.ts";
 import { authorize } from "./authorize.ts";
-import { isLoopbackAddress } from "./bind.ts";
+import { isLoopbackAddress } from "../surface/net.ts";
+import { sleep } from "../platform/sleep.ts";
 import type { IdempotencyCache } from "./dedupe.ts";
 import { buildHello } from "./hello.ts";
 import type { ConnectionHandler, UpgradeInfo, WireSocket } from "./listen.ts";
@@ -10,7 +11,17 @@ import type { ClientLink, GatewayCore } from "./runtime.ts";
 import { SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import type { CallerInfo, MethodHandler, PresenceEntry } from "../methods/types.ts";
 import { parseConnectParams, type ConnectParams } from "../protocol/connect.ts";
-import { CLOSE, MAX_BUFFERED_BYTES, MAX_PREAUTH_PAYLOAD_BYTES, MIN_PROBE_PROTOCOL_VERSION, PROTOCOL_VERSION } from "../protocol/constants.ts";
+import {
+  CLOSE,
+  MAX_BUFFERED_BYTES,
+  MAX_INFLIGHT_REQUESTS,
+  MAX_PREAUTH_PAYLOAD_BYTES,
+  MAX_PREAUTH_QUEUED_BYTES,
+  MAX_PREAUTH_QUEUED_FRAMES,
+  MIN_PROBE_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+} from "../protocol/constants.ts";
+import { exceedsJsonDepth } from "../protocol/json-depth.ts";
 import { GatewayError, type ErrorShape } from "../protocol/errors.ts";
 import { checkRequestFrame, eventFrame, responseFrame, type RequestFrame } from "../protocol/frames.ts";
 
@@ -45,8 +56,10 @@ export class GatewayConnection implements ConnectionHandler {
   #deps: ConnectionDeps;
   #seq = 0;
   #caller: CallerInfo | undefined;
-  /** Frames pipelined behind `connect` while it is being decided; run after hello (spec §3.1). */
+  /** Frames pipelined behind `connect` while it is being decided; run after hello (spec §3.1). Bounded. */
   #pipelined: string[] = [];
+  #pipelinedBytes = 0;
+  #inflight = 0;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(socket: WireSocket, upgrade: UpgradeInfo, deps: ConnectionDeps) {
@@ -67,14 +80,31 @@ export class GatewayConnection implements ConnectionHandler {
     if (this.#state !== "open") {
       const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
       if (bytes > MAX_PREAUTH_PAYLOAD_BYTES) return this.#close(CLOSE.tooBig, "");
-      if (this.#state === "authenticating") {
-        this.#pipelined.push(text);
-        return;
-      }
+      if (this.#state === "authenticating") return this.#holdUntilHello(text, bytes);
+      // Decided from here on: frames arriving while connect is checked queue instead of starting a second handshake.
+      this.#state = "authenticating";
       void this.#handshake(text);
       return;
     }
-    void this.#request(text);
+    if (this.#inflight >= MAX_INFLIGHT_REQUESTS) return this.#busy(text);
+    this.#inflight++;
+    void this.#request(text).finally(() => this.#inflight--);
+  }
+
+  /** Queues a frame behind `connect`; a client that floods before hello is closed, never buffered without bound. */
+  #holdUntilHello(text: string, bytes: number): void {
+    this.#pipelinedBytes += bytes;
+    if (this.#pipelined.length >= MAX_PREAUTH_QUEUED_FRAMES) return this.#close(CLOSE.policy, "too many frames before hello");
+    if (this.#pipelinedBytes > MAX_PREAUTH_QUEUED_BYTES) return this.#close(CLOSE.tooBig, "too much data before hello");
+    this.#pipelined.push(text);
+  }
+
+  /** Over the in-flight bound: answer at once (when the frame has an id) instead of queueing more work. */
+  #busy(text: string): void {
+    const id = /"id"\s*:\s*"([^"\\]{1,128})"/.exec(text.slice(0, 512))?.[1];
+    if (id === undefined) return;
+    const error = { code: "UNAVAILABLE", message: `too many requests in flight (limit ${MAX_INFLIGHT_REQUESTS})`, retryable: true, retryAfterMs: 100 };
+    this.#send(responseFrame(id, { ok: false, error }));
   }
 
   onClose(): void {
@@ -88,6 +118,7 @@ export class GatewayConnection implements ConnectionHandler {
   // ---- handshake -------------------------------------------------------------------------------------
 
   async #handshake(text: string): Promise<void> {
+    if (exceedsJsonDepth(text)) return this.#close(CLOSE.policy, "frame nested too deeply");
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -151,13 +182,13 @@ export class GatewayConnection implements ConnectionHandler {
     if (role === "node" && !params.device) {
       return this.#refuse(frame.id, { code: "NOT_PAIRED", message: "device identity required", details: { code: "DEVICE_IDENTITY_REQUIRED" } });
     }
-    this.#state = "authenticating";
     const outcome = authenticateConnect(
       core.auth,
       {
         presented: params.auth,
         hasDevice: params.device !== undefined,
         clientMode: params.client.mode,
+        clientId: params.client.id,
         remoteAddress: this.#upgrade.remoteAddress,
         headers: this.#upgrade.headers,
       },
@@ -166,7 +197,7 @@ export class GatewayConnection implements ConnectionHandler {
     if (!outcome.ok) {
       this.#deps.log.warn(`connect refused: ${outcome.error.message}`, { remote: this.#upgrade.remoteAddress, client: params.client.id });
       // Failed shared-secret attempts are answered late, growing per client IP (spec §2.7).
-      if (outcome.delayMs > 0) await Bun.sleep(outcome.delayMs);
+      if (outcome.delayMs > 0) await sleep(outcome.delayMs);
       return this.#refuse(frame.id, outcome.error);
     }
     await this.#welcome(frame, params, role, outcome.method);
@@ -186,7 +217,8 @@ export class GatewayConnection implements ConnectionHandler {
     this.#deps.log.debug("client connected", { connId: this.connId, client: params.client.id, mode: params.client.mode, scopes });
     const queued = this.#pipelined;
     this.#pipelined = [];
-    for (const text of queued) void this.#request(text);
+    this.#pipelinedBytes = 0;
+    for (const text of queued) this.onMessage(text);
   }
 
   /**
@@ -258,6 +290,11 @@ export class GatewayConnection implements ConnectionHandler {
   // ---- requests after hello --------------------------------------------------------------------------
 
   async #request(text: string): Promise<void> {
+    if (exceedsJsonDepth(text)) {
+      // Refused before parsing: deep nesting costs the parser ~10× (fuzzing found it); treated as malformed.
+      this.#deps.log.debug("ignored frame nested too deeply", { connId: this.connId, bytes: text.length });
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);

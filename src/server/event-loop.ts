@@ -1,14 +1,4 @@
-/** Event-loop health as the reference reports it in `health`, `status` and `/readyz`. */
-export interface EventLoopStats {
-  degraded: boolean;
-  degradedSinceMs: number | null;
-  reasons: string[];
-  intervalMs: number;
-  delayP99Ms: number;
-  delayMaxMs: number;
-  utilization: number;
-  cpuCoreRatio: number;
-}
+import type { EventLoopStats } from "../methods/types.ts";
 
 const SAMPLE_MS = 1000;
 const WINDOW = 60;

@@ -1,10 +1,12 @@
 import { ConfigError } from "../config/errors.ts";
 import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
-import type { GatewayOverrides } from "../config/resolve.ts";
-import type { ProfilePaths } from "../config/paths.ts";
+import { sweepStaleTempFiles } from "../config/write.ts";
+import { existsSync } from "node:fs";
 import { createGatewayLogger, type GatewayLogger, type GatewayLoggerOptions } from "../logging/index.ts";
 import { allMethods } from "../methods/index.ts";
+import { sleep } from "../platform/sleep.ts";
 import { CLOSE, GATEWAY_EVENTS, HANDSHAKE_TIMEOUT_MS } from "../protocol/constants.ts";
+import type { Surface } from "../surface/types.ts";
 import { wsUrlFor } from "./bind.ts";
 import { watchConfigFile, type ConfigWatch } from "./config-watcher.ts";
 import { GatewayConnection } from "./connection.ts";
@@ -14,32 +16,10 @@ import { staticProbes } from "./http-routes.ts";
 import { openListeners, type Listeners } from "./listen.ts";
 import { acquireStateLock, LockError, type StateLock } from "./lock.ts";
 import { findListeningPids, stopProcess } from "./port-owner.ts";
+import type { GatewayOptions } from "./options.ts";
 import { GatewayCore } from "./runtime.ts";
 import { resolveStartSettings, type StartSettings } from "./settings.ts";
 import { GatewayStartError } from "./start-errors.ts";
-import { createSurfaces, type Surface } from "./surfaces.ts";
-
-/** What `startGateway` needs; the CLI converts flags into this (style habit 4), tests build it directly. */
-export interface StartGatewayOptions {
-  paths: ProfilePaths;
-  env: Record<string, string | undefined>;
-  overrides?: GatewayOverrides;
-  allowUnconfigured?: boolean;
-  /** Stop whatever listens on the port first (TERM, then KILL after a grace). */
-  force?: boolean;
-  verbose?: boolean;
-  wsLog?: "auto" | "full" | "compact";
-  color?: boolean;
-  consoleSubsystemFilter?: string;
-  /** Where raw model stream events go (JSONL), when `--raw-stream` is on. */
-  rawStreamPath?: string;
-  version: string;
-  buildId?: string;
-  /** Injected logger (tests); by default one is built from `logging.*`. */
-  logger?: GatewayLogger;
-  /** Console sink for the default logger. */
-  console?: GatewayLoggerOptions["console"];
-}
 
 /** A running gateway. */
 export interface GatewayHandle {
@@ -68,9 +48,11 @@ interface Generation {
 }
 
 /** Starts the gateway: guards, lock, listeners, timers, config watch. Throws GatewayStartError on refusal. */
-export async function startGateway(options: StartGatewayOptions): Promise<GatewayHandle> {
+export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const overrides = { ...options.overrides, allowUnconfigured: options.allowUnconfigured };
   const snapshot = loadOrRefuse(options);
+  // Temp files of a config write killed mid-way hold every secret; the next start removes them.
+  sweepStaleTempFiles(snapshot.paths.configPath);
   const settings = resolveStartSettings(snapshot, overrides, options.env);
   const logger = options.logger ?? createGatewayLogger({ ...loggerOptions(snapshot, options), subsystem: "gateway" });
   for (const secret of [settings.auth.token, settings.auth.password]) if (secret) logger.redact(secret);
@@ -101,13 +83,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
       logger: logger.child("gateway"),
       hooks: {
         restart: (reason) => void handle.restart(reason),
-        applied: (next) => applyHot(core, next, start, logger),
+        applied: (next) => {
+          applyHot(core, next, start, logger);
+          for (const surface of surfaces) void guard(logger, `${surface.name} config change`, () => surface.configChanged?.(next));
+        },
+        vet: (next) => vetRestart(next),
         logFile: () => logger.file(),
       },
     });
     const wsLogger = logger.child("ws");
     let listeners: Listeners | undefined;
-    const surfaces = createSurfaces({
+    const surfaces: Surface[] = (options.features ?? noFeatures)({
       core,
       logger,
       bind: start.bind,
@@ -156,16 +142,32 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   const onFileChange = (core: GatewayCore) => {
     const mode = core.config().config.gateway?.reload?.mode ?? "hybrid";
     if (mode === "off") return;
+    const paths = core.config().paths;
+    // A deleted file would load as defaults (`{}`): that is no edit anyone meant, so it changes nothing.
+    if (!existsSync(paths.configPath)) {
+      logger.error(`config reload rejected: ${paths.configPath} no longer exists; still serving the last good config`);
+      return;
+    }
     let next: ConfigSnapshot;
     try {
-      next = loadConfig(core.config().paths, options.env);
+      next = loadConfig(paths, options.env);
     } catch (error) {
-      const where = error instanceof ConfigError && error.line ? ` at ${error.file}:${error.line}:${error.column}` : "";
-      logger.error(`config reload rejected${where}: ${(error as Error).message}; still serving the last good config`);
+      // The error's message already names file:line:col where it has one.
+      logger.error(`config reload rejected: ${(error as Error).message}; still serving the last good config`);
       return;
     }
     if (next.hash === core.config().hash) return;
     core.adoptConfig(next, "file");
+  };
+
+  /** Why a restart into `next` would be refused (the start guards), or undefined: a refused config applies nothing. */
+  const vetRestart = (next: ConfigSnapshot): string | undefined => {
+    try {
+      resolveStartSettings(next, overrides, options.env);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
   };
 
   current = open(snapshot, settings);
@@ -176,7 +178,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     await Promise.all(generation.surfaces.map((surface) => guard(logger, `${surface.name} stop`, () => surface.stop?.())));
     generation.core.broadcast("shutdown", event);
     // Give the shutdown event a moment on the wire before the close frame (reference: ~20 ms).
-    await Bun.sleep(20);
+    await sleep(20);
     for (const client of [...generation.core.clients.values()]) client.close(CLOSE.serviceRestart, "service restart");
     generation.listeners.stop();
     generation.core.dispose();
@@ -250,6 +252,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   return handle;
 }
 
+const noFeatures = (): Surface[] => [];
+
 /** Runs an optional feature's hook; its failure is logged and never takes the gateway down. */
 async function guard(logger: GatewayLogger, what: string, action: () => unknown): Promise<void> {
   try {
@@ -259,7 +263,7 @@ async function guard(logger: GatewayLogger, what: string, action: () => unknown)
   }
 }
 
-function loadOrRefuse(options: StartGatewayOptions): ConfigSnapshot {
+function loadOrRefuse(options: GatewayOptions): ConfigSnapshot {
   try {
     return loadConfig(options.paths, options.env);
   } catch (error) {
@@ -270,7 +274,7 @@ function loadOrRefuse(options: StartGatewayOptions): ConfigSnapshot {
   }
 }
 
-function loggerOptions(snapshot: ConfigSnapshot, options: StartGatewayOptions): GatewayLoggerOptions {
+function loggerOptions(snapshot: ConfigSnapshot, options: GatewayOptions): GatewayLoggerOptions {
   const logging = snapshot.config.logging ?? {};
   return {
     file: logging.file,

@@ -1,6 +1,12 @@
 import type { GatewayRuntime } from "../methods/types.ts";
 import { HEALTH_REFRESH_INTERVAL_MS } from "../protocol/constants.ts";
 
+/** The reference's default heartbeat prompt (reference-docs/gateway/heartbeat.md), sent verbatim as the user turn. */
+export const DEFAULT_HEARTBEAT_PROMPT =
+  "Follow the heartbeat monitor scratch context when provided. Recurring tasks are automations; create or change their schedules with the automations tool, not heartbeat scratch. Do not infer or repeat old tasks from prior chats. If nothing needs attention, reply NO_REPLY.";
+/** An acknowledgement with at most this many other characters stays silent (fixed in the reference). */
+export const HEARTBEAT_ACK_MAX_CHARS = 300;
+
 type HealthInputs = Pick<GatewayRuntime, "eventLoop" | "summary" | "config">;
 
 /** Keeps the `health` payload cached; a refresh recomputes it and tells `onRefresh` (which broadcasts). */
@@ -50,7 +56,8 @@ export class HealthService {
         {
           agentId: "main",
           isDefault: true,
-          heartbeat: { enabled: false, every: "30m", everyMs: 1_800_000, target: "owner" },
+          // No heartbeat runs yet: reported as the reference reports a disabled one (every "disabled", everyMs null).
+          heartbeat: { enabled: false, every: "disabled", everyMs: null, prompt: DEFAULT_HEARTBEAT_PROMPT, target: "owner", ackMaxChars: HEARTBEAT_ACK_MAX_CHARS },
           sessions: sessionInfo,
         },
       ],

@@ -1,4 +1,5 @@
-import type { EventLoopStats } from "./event-loop.ts";
+import type { EventLoopStats } from "../methods/types.ts";
+import { jsonResponse, methodNotAllowed } from "../surface/http.ts";
 
 /** Lifecycle phase as probes see it: `/readyz` and `/startupz` answer 503 unless `ready`. */
 export type GatewayPhase = "starting" | "ready" | "draining";
@@ -9,41 +10,6 @@ export interface ProbeState {
   uptimeMs(): number;
   version: string;
   eventLoop(): EventLoopStats;
-}
-
-/** Headers on every response (spec §6); the Control UI adds its own CSP and frame rules. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
-  "Permissions-Policy": "camera=(), microphone=(self), geolocation=()",
-});
-
-const JSON_TYPE = "application/json; charset=utf-8";
-
-/** A JSON response with the common headers. */
-export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { ...SECURITY_HEADERS, "Content-Type": JSON_TYPE, ...headers },
-  });
-}
-
-/** A plain-text response with the common headers (404 `Not Found`, 405 `Method Not Allowed`). */
-export function textResponse(body: string, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(body, {
-    status,
-    headers: { ...SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8", ...headers },
-  });
-}
-
-/** 405 with the `Allow` header the spec shows. */
-export function methodNotAllowed(allow: string): Response {
-  return textResponse("Method Not Allowed", 405, { Allow: allow });
-}
-
-/** 404 `Not Found`, the answer for every path nobody serves. */
-export function notFound(): Response {
-  return textResponse("Not Found", 404);
 }
 
 const PROBES: Record<string, (state: ProbeState, local: boolean) => Response> = {

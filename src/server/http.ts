@@ -1,8 +1,6 @@
-import { isLoopbackAddress } from "./bind.ts";
-import { handleProbe, notFound, type ProbeState } from "./http-routes.ts";
-
-/** One HTTP surface mounted on the gateway port; returns undefined when the path is not its own. */
-export type HttpRoute = (request: Request, url: URL, remoteAddress: string) => Response | Promise<Response> | undefined;
+import { notFound, type HttpRoute } from "../surface/http.ts";
+import { isLoopbackAddress } from "../surface/net.ts";
+import { handleProbe, type ProbeState } from "./http-routes.ts";
 
 /**
  * The HTTP side of the one port: probes first (always on, no auth), then the mounted surfaces in order

@@ -1,3 +1,4 @@
+import { sleep } from "../platform/sleep.ts";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { isAlive } from "./lock.ts";
 
@@ -71,10 +72,10 @@ export async function stopProcess(pid: number, graceMs = 5000): Promise<boolean>
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return true;
-    await Bun.sleep(50);
+    await sleep(50);
   }
   signal(pid, "SIGKILL");
-  for (let i = 0; i < 40 && isAlive(pid); i++) await Bun.sleep(25);
+  for (let i = 0; i < 40 && isAlive(pid); i++) await sleep(25);
   return !isAlive(pid);
 }
 

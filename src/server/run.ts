@@ -1,6 +1,4 @@
 import type { GatewayRunOptions } from "./options.ts";
-import { join } from "node:path";
-import { VERSION, COMMIT } from "../version.ts";
 
 /** Starts the gateway, wires OS signals, and resolves with the exit code once it has stopped. */
 export async function runGatewayUntilStopped(options: GatewayRunOptions): Promise<number> {
@@ -8,20 +6,7 @@ export async function runGatewayUntilStopped(options: GatewayRunOptions): Promis
   const { GatewayStartError } = await import("./start-errors.ts");
   let handle;
   try {
-    handle = await startGateway({
-      paths: options.paths,
-      env: options.env,
-      overrides: options.overrides,
-      allowUnconfigured: options.allowUnconfigured,
-      force: options.force,
-      verbose: options.verbose,
-      wsLog: options.wsLog,
-      color: options.color,
-      consoleSubsystemFilter: options.consoleSubsystemFilter,
-      rawStreamPath: options.rawStream ? (options.rawStreamPath ?? join(options.paths.stateDir, "logs", "raw-stream.jsonl")) : undefined,
-      version: VERSION,
-      buildId: `${VERSION}-${COMMIT}`,
-    });
+    handle = await startGateway(options);
   } catch (error) {
     if (error instanceof GatewayStartError) {
       options.err(`Error: ${error.message}`);
@@ -43,7 +28,7 @@ export async function runGatewayUntilStopped(options: GatewayRunOptions): Promis
     // From a checkout (`npm start`) the CLI is `npm run openclaw --`. `--dev` finds this gateway through the
     // dev config; a port or token given by flag or env only for this run needs the explicit URL and token.
     const cli = options.env.npm_lifecycle_event ? "npm run openclaw --" : "openclaw";
-    const adHoc = options.overrides.port || options.overrides.token || options.env.OPENCLAW_GATEWAY_PORT || options.env.OPENCLAW_GATEWAY_TOKEN;
+    const adHoc = options.overrides?.port || options.overrides?.token || options.env.OPENCLAW_GATEWAY_PORT || options.env.OPENCLAW_GATEWAY_TOKEN;
     if (!adHoc) options.out(`CLI: ${cli} --dev gateway health`);
     else options.out(`CLI: ${cli} gateway health --url ${localUrl}${token ? ` --token ${token}` : ""}`);
   }

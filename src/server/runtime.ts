@@ -3,20 +3,17 @@ import { join } from "node:path";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { planReload } from "../config/reload-plan.ts";
 import { PING_INTERVAL_MS, TICK_INTERVAL_MS } from "../protocol/constants.ts";
-import type { GatewayRuntime, PresenceEntry, RestartTicket } from "../methods/types.ts";
-import { AuthThrottle } from "./auth-throttle.ts";
-import type { AuthSettings } from "./auth.ts";
-import { EventLoopMonitor, type EventLoopStats } from "./event-loop.ts";
+import type { EventLoopStats, GatewayRuntime, PresenceEntry, RestartTicket } from "../methods/types.ts";
+import { AuthThrottle } from "../surface/auth-throttle.ts";
+import type { AuthSettings } from "../surface/auth.ts";
+import type { BroadcastOptions, ClientView, GatewayView } from "../surface/types.ts";
+import { EventLoopMonitor } from "./event-loop.ts";
 import { HealthService, healthForBroadcast } from "./health-service.ts";
 import type { GatewayPhase } from "./http-routes.ts";
 import type { ServerLogger } from "./logger-port.ts";
 
 /** What the runtime needs to reach one connected client. */
-export interface ClientLink {
-  connId: string;
-  clientId: string;
-  mode: string;
-  scopes: readonly string[];
+export interface ClientLink extends ClientView {
   /** Sends one event; the payload arrives already serialized so a broadcast stringifies it once. */
   sendEvent(event: string, payloadJson: string, stateVersion?: { presence: number; health: number }): void;
   ping(): void;
@@ -29,11 +26,13 @@ export interface RuntimeHooks {
   restart(reason: string): void;
   /** A new snapshot was adopted: re-derive what depends on it (auth secrets, log levels). */
   applied(snapshot: ConfigSnapshot): void;
+  /** Why the gateway could not run on this snapshot (the start guards a restart applies), else undefined. */
+  vet(snapshot: ConfigSnapshot): string | undefined;
   logFile(): string;
 }
 
 /** The gateway's shared state: config snapshot, clients, presence, health and reload decisions. */
-export class GatewayCore implements GatewayRuntime {
+export class GatewayCore implements GatewayRuntime, GatewayView {
   readonly version: string;
   readonly buildId: string;
   readonly bootId = crypto.randomUUID();
@@ -124,15 +123,25 @@ export class GatewayCore implements GatewayRuntime {
     return { sessions, channels: {} };
   }
 
-  /** Sends an event to every client (optionally only those a filter admits); per-connection seq is the link's job. */
-  broadcast(event: string, payload: unknown, options: { stateVersion?: boolean; filter?: (c: ClientLink) => boolean } = {}): void {
-    if (this.clients.size === 0) return;
+  /**
+   * Sends an event to every client a filter admits; the payload is serialized once, and not at all when no
+   * client is admitted (an event nobody may read costs nothing). Per-connection seq is the link's job.
+   */
+  broadcast(event: string, payload: unknown, options: BroadcastOptions & { stateVersion?: boolean } = {}): void {
+    const { filter } = options;
+    if (!this.hasClient(filter)) return;
     const json = JSON.stringify(payload ?? null);
     const stateVersion = options.stateVersion ? { ...this.stateVersion } : undefined;
     for (const client of this.clients.values()) {
-      if (options.filter && !options.filter(client)) continue;
+      if (filter && !filter(client)) continue;
       client.sendEvent(event, json, stateVersion);
     }
+  }
+
+  hasClient(filter?: (client: ClientView) => boolean): boolean {
+    if (!filter) return this.clients.size > 0;
+    for (const client of this.clients.values()) if (filter(client)) return true;
+    return false;
   }
 
   /** Starts the gateway's clocks: WS pings every 25 s, `tick` every 30 s, health refresh, event-loop sampling. */
@@ -165,12 +174,18 @@ export class GatewayCore implements GatewayRuntime {
   }
 
   /** Swaps in a new valid snapshot and decides, per the reload plan and mode, whether to restart. */
-  adoptConfig(next: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[] } {
+  adoptConfig(next: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[]; refused?: string } {
     const plan = planReload(this.#snapshot, next);
     const changedPaths = plan.changes.map((c) => c.path);
     if (changedPaths.length === 0) {
       this.#snapshot = next;
       return { restartRequired: false, changedPaths };
+    }
+    // All or nothing: a snapshot the gateway could not restart into is refused before any part of it applies.
+    const refused = this.#hooks.vet(next);
+    if (refused) {
+      this.#log.error(`config change refused (${origin}): ${refused}; still serving the last good config`);
+      return { restartRequired: false, changedPaths: [], refused };
     }
     const mode = next.config.gateway?.reload?.mode ?? this.#snapshot.config.gateway?.reload?.mode ?? "hybrid";
     this.#snapshot = next;

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { resolveGatewaySettings, type GatewayOverrides, type SettingSource } from "../config/resolve.ts";
-import type { AuthSettings } from "./auth.ts";
-import { planBind, BindError, type BindPlan } from "./bind.ts";
+import type { AuthSettings } from "../surface/auth.ts";
+import type { BindPlan } from "../surface/net.ts";
+import { planBind, BindError } from "./bind.ts";
 import { GatewayStartError } from "./start-errors.ts";
 
 /** Everything the listener needs, decided once before binding. */

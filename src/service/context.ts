@@ -1,3 +1,4 @@
+import { sleep as defaultSleep } from "../platform/sleep.ts";
 import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
 import { resolveProfilePaths, type ProfilePaths } from "../config/paths.ts";
@@ -72,7 +73,7 @@ export function createServiceContext(opts: ServiceOptions): ServiceContext {
     user: opts.user || env.USER || env.USERNAME || info.username,
     system: opts.system ?? false,
     roots,
-    sleep: opts.sleep ?? ((ms) => Bun.sleep(ms)),
+    sleep: opts.sleep ?? defaultSleep,
     isAlive: opts.isAlive ?? processAlive,
     stopTimeoutMs: opts.stopTimeoutMs ?? 45_000,
   };

@@ -1,3 +1,5 @@
+import { sleep as defaultSleep } from "../platform/sleep.ts";
+
 /** Outcome of waiting for `/readyz`: a slow start is `starting`, never `down` (field lessons). */
 export type Readiness = "ready" | "starting" | "not running";
 
@@ -29,7 +31,7 @@ export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 export async function waitForReady(opts: ReadinessOptions): Promise<ReadinessResult> {
   const url = `http://127.0.0.1:${opts.port}/readyz`;
   const doFetch = opts.fetch ?? fetch;
-  const sleep = opts.sleep ?? ((ms: number) => Bun.sleep(ms));
+  const sleep = opts.sleep ?? defaultSleep;
   const deadline = Date.now() + opts.timeoutMs;
   opts.onWait?.(`Waiting for the gateway to be ready: ${url} (up to ${formatDuration(opts.timeoutMs)})`);
   let last: string | undefined;

@@ -1,6 +1,6 @@
 // The Control UI's responses. Loaded lazily by surface.ts on the first UI request; the client bundle is
 // inlined here at bundle time by the clientAssets() macro (see build-client.ts).
-import { SECURITY_HEADERS, textResponse } from "../server/http-routes.ts";
+import { SECURITY_HEADERS, textResponse } from "../surface/http.ts";
 import { clientAssets } from "./build-client.ts" with { type: "macro" };
 import { ASSET_PREFIX } from "./routes.ts";
 

@@ -1,5 +1,5 @@
-import { textResponse } from "../server/http-routes.ts";
-import type { Surface, SurfaceContext } from "../server/surfaces.ts";
+import { textResponse } from "../surface/http.ts";
+import type { Surface, SurfaceContext } from "../surface/types.ts";
 import { ASSET_PREFIX, uiRouteOf } from "./routes.ts";
 
 type AssetsModule = typeof import("./assets.ts");

@@ -212,6 +212,15 @@ describe("exact statuses and bodies", () => {
   });
 });
 
+test("a model the request names that no provider serves → 400 invalid_request_error, not 401", async () => {
+  const chat = await post("/v1/chat/completions", { model: "openclaw", messages: [{ role: "user", content: "hi" }] }, { "x-openclaw-model": "nowhere/model" });
+  expect(chat.status).toBe(400);
+  expect((await json(chat)).error).toMatchObject({ type: "invalid_request_error", message: expect.stringContaining("models.providers") });
+  const embeddings = await post("/v1/embeddings", { model: "openclaw", input: "hi" }, { "x-openclaw-model": "nowhere/embed" });
+  expect(embeddings.status).toBe(400);
+  expect((await json(embeddings)).error.type).toBe("invalid_request_error");
+});
+
 describe("no provider configured", () => {
   let bare: SpawnedGateway;
   beforeAll(async () => {
@@ -220,33 +229,51 @@ describe("no provider configured", () => {
   const call = (path: string, body: unknown) =>
     fetch(`${bare.httpUrl}${path}`, { method: "POST", headers: { authorization: `Bearer ${bare.token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
 
-  test("chat → 401 naming the config key; streaming → role chunk, error, [DONE]; responses → failed", async () => {
+  test("no provider is the server's gap, not the caller's: 503 naming the config key, never 401", async () => {
     const plain = await call("/v1/chat/completions", { model: "openclaw", messages: [{ role: "user", content: "hi" }] });
-    expect(plain.status).toBe(401);
+    expect(plain.status).toBe(503);
     const error = (await json(plain)).error;
-    expect(error.type).toBe("authentication_error");
+    expect(error.type).toBe("api_error");
     expect(error.message).toContain("models.providers");
     const streamed = await readSseBody(await call("/v1/chat/completions", { model: "openclaw", stream: true, messages: [{ role: "user", content: "hi" }] }));
     expect(JSON.parse(streamed[0]!.data).choices[0].delta).toEqual({ role: "assistant" });
-    expect(JSON.parse(streamed[1]!.data).error.type).toBe("authentication_error");
+    expect(JSON.parse(streamed[1]!.data).error).toMatchObject({ type: "api_error", message: expect.stringContaining("models.providers") });
     expect(streamed[2]!.data).toBe("[DONE]");
     const responses = await call("/v1/responses", { model: "openclaw", input: "hi" });
-    expect(responses.status).toBe(401);
-    expect(await json(responses)).toMatchObject({ object: "response", status: "failed", output: [], error: { code: "authentication_error" } });
+    expect(responses.status).toBe(503);
+    expect(await json(responses)).toMatchObject({ object: "response", status: "failed", output: [], error: { code: "api_error" } });
     const embeddings = await call("/v1/embeddings", { model: "openclaw", input: "hi" });
-    expect((await json(embeddings)).error.message).toContain("models.providers");
+    expect(embeddings.status).toBe(503);
+    expect((await json(embeddings)).error).toMatchObject({ type: "api_error", message: expect.stringContaining("models.providers") });
   });
 
-  test("RPC agent and chat.send → UNAVAILABLE with the same hint, never a made-up reply", async () => {
+  test("RPC agent → UNAVAILABLE with the same hint, never a made-up reply", async () => {
     const socket = await connectOperator(bare.url, bare.token, ["operator.write"]);
     try {
-      for (const [method, params] of [["agent", { message: "hi", idempotencyKey: "np-1" }], ["chat.send", { sessionKey: "main", message: "hi", idempotencyKey: "np-2" }]] as const) {
-        const answer = await socket.request(method, params);
-        expect(answer.ok).toBe(false);
-        expect(answer.error!.code).toBe("UNAVAILABLE");
-        expect(answer.error!.message).toContain("models.providers");
-      }
+      const answer = await socket.request("agent", { message: "hi", idempotencyKey: "np-1" });
+      expect(answer.ok).toBe(false);
+      expect(answer.error!.code).toBe("UNAVAILABLE");
+      expect(answer.error!.message).toContain("models.providers");
       expect(socket.frames.some((f) => f.event === "agent" || f.event === "chat")).toBe(false);
+    } finally {
+      socket.close();
+    }
+  });
+
+  test("chat.send starts, then fails through chat and agent events (the reference's order and shapes)", async () => {
+    const socket = await connectOperator(bare.url, bare.token, ["operator.write"]);
+    try {
+      const answer = await socket.request("chat.send", { sessionKey: "main", message: "hi", idempotencyKey: "np-2" });
+      expect(answer.payload).toEqual({ runId: "np-2", status: "started" });
+      const failed = await socket.next((f) => f.event === "chat" && f.payload?.runId === "np-2" && f.payload.state === "error");
+      expect(failed.payload).toEqual({ runId: "np-2", sessionKey: "agent:main:main", seq: 1, state: "error", errorMessage: expect.stringContaining("models.providers"), errorKind: "unknown" });
+      const end = await socket.next((f) => f.event === "agent" && f.payload?.runId === "np-2" && f.payload.data?.phase === "error");
+      expect(end.payload.data.error).toContain("models.providers");
+      const lifecycle = socket.frames.filter((f) => f.event === "agent" && f.payload?.runId === "np-2").map((f) => f.payload.data.phase);
+      expect(lifecycle).toEqual(["start", "error"]);
+      expect(socket.frames.indexOf(answer)).toBeLessThan(socket.frames.indexOf(failed));
+      const waited = await socket.request("agent.wait", { runId: "np-2", timeoutMs: 5000 });
+      expect(waited.payload).toMatchObject({ runId: "np-2", status: "error", error: expect.stringContaining("models.providers") });
     } finally {
       socket.close();
     }

@@ -22,12 +22,12 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function manager(config: Record<string, unknown>) {
+function manager(config: Record<string, unknown>, hasReaders?: () => boolean) {
   const store = SessionStore.open(join(dir, `${crypto.randomUUID()}.sqlite`));
   stores.push(store);
   const snapshot = { config, paths: { stateDir: dir } } as unknown as ConfigSnapshot;
   const events: Array<{ event: string; payload: any }> = [];
-  const runs = new RunManager({ config: () => snapshot, store: () => store, broadcast: (event, payload) => events.push({ event, payload }), log: { info() {}, warn() {} } });
+  const runs = new RunManager({ config: () => snapshot, store: () => store, broadcast: (event, payload) => events.push({ event, payload }), hasReaders, log: { info() {}, warn() {} } });
   return { runs, events, store };
 }
 
@@ -63,6 +63,14 @@ describe("run manager", () => {
     expect(result.status).toBe("error");
     expect(result.error?.message).toContain("agents.defaults.timeoutSeconds");
     expect(store.history("agent:main:t").at(-1)).toMatchObject({ role: "assistant", stopReason: "error" });
+  });
+
+  test("no client may read run events: none is built or broadcast, the run and its transcript are unchanged", async () => {
+    const { runs, events, store } = manager({ models: providers(), agents: { defaults: { model: "s/m" } } }, () => false);
+    const result = await runs.start({ runId: "unread", agentId: "main", sessionKey: "agent:main:unread", input: user("quiet") }).run.done;
+    expect(result).toMatchObject({ status: "ok", text: "echo(m): quiet" });
+    expect(events.filter((e) => e.event === "agent" || e.event === "chat")).toEqual([]);
+    expect(store.history("agent:main:unread").map((m) => m.content)).toEqual(["quiet", "echo(m): quiet"]);
   });
 
   test("no provider, no model, unknown agent, invalid config: refused up front with the key to set", () => {

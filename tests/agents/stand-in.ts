@@ -7,6 +7,7 @@
 //   "flaky-<name>"  the first call answers 429 with `Retry-After: 1`, later ones succeed
 //   "fail-<name>"   always 500
 //   "tool-<name>"   a tool call `lookup({"q":"…"})` streamed as argument fragments
+//   "bulk-<n>x<k>"  a reply of n pieces of k characters each, written back to back without pauses
 import type { Server } from "bun";
 
 export interface SeenRequest {
@@ -43,6 +44,11 @@ function pieces(text: string): string[] {
   return text.match(/.{1,6}/gs) ?? [];
 }
 
+/** n pieces of k characters, cycling through the alphabet so the answer is not one repeated byte. */
+export function bulkPieces(n: number, k: number): string[] {
+  return Array.from({ length: n }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(k));
+}
+
 export function startStandIn(): StandIn {
   const requests: SeenRequest[] = [];
   const flakySeen = new Set<string>();
@@ -76,7 +82,8 @@ export function startStandIn(): StandIn {
       }
       const reply = `echo(${model}): ${lastUserText(body)}`;
       const slow = model.startsWith("slow-");
-      const parts = slow ? Array.from({ length: 60 }, (_, i) => `${i} `) : pieces(reply);
+      const bulk = /^bulk-(\d+)x(\d+)/.exec(model);
+      const parts = bulk ? bulkPieces(Number(bulk[1]), Number(bulk[2])) : slow ? Array.from({ length: 60 }, (_, i) => `${i} `) : pieces(reply);
       const tool = model.startsWith("tool-");
       const cut = model.startsWith("cut-");
       const usage = { input: 7, output: parts.length };
@@ -89,6 +96,11 @@ export function startStandIn(): StandIn {
             if (cut && sent === 3) {
               controller.error(new Error("stand-in: stream cut on purpose (cut-* model)"));
               return;
+            }
+            if (bulk) {
+              controller.enqueue(encoder.encode(event));
+              sent++;
+              continue;
             }
             // Split every record in two writes so the gateway's parser has to join chunks.
             const half = Math.ceil(event.length / 2);

@@ -152,7 +152,7 @@ describe("sessions and models", () => {
       expect(reset.payload).toMatchObject({ ok: true, key: "agent:main:ws-one" });
       expect((await admin.request("chat.history", { sessionKey: "ws-one" })).payload.messages).toEqual([]);
       const deleted = await admin.request("sessions.delete", { key: "ws-chat" });
-      expect(deleted.payload).toEqual({ ok: true, key: "agent:main:ws-chat", deleted: true });
+      expect(deleted.payload).toEqual({ ok: true, key: "agent:main:ws-chat", deleted: true, archived: [] });
       const main = await admin.request("sessions.delete", { key: "main" });
       expect(main.error?.code).toBe("INVALID_REQUEST");
       const gone = await admin.next((f) => f.event === "sessions.changed" && f.payload?.reason === "delete");
@@ -160,6 +160,34 @@ describe("sessions and models", () => {
     } finally {
       admin.close();
     }
+  });
+
+  test("sessions.list accepts the reference UI's limit of 10,000 and clamps anything larger", async () => {
+    const ui = await reader.request("sessions.list", { limit: 10_000 });
+    expect(ui.ok).toBe(true);
+    expect(ui.payload.limitApplied).toBe(10_000);
+    const huge = await reader.request("sessions.list", { limit: 1_000_000 });
+    expect(huge.payload.limitApplied).toBe(10_000);
+    expect(huge.payload.sessions.length).toBe(ui.payload.sessions.length);
+    const zero = await reader.request("sessions.list", { limit: 0 });
+    expect(zero.error?.code).toBe("INVALID_REQUEST");
+  });
+
+  test("agents.list: the configured agents and the default id, in the reference's AgentsListResult shape", async () => {
+    const list = await reader.request("agents.list", {});
+    expect(list.payload).toEqual({
+      defaultId: "main",
+      mainKey: "main",
+      scope: "per-sender",
+      agents: [
+        { id: "main", model: { primary: "stand/alpha" } },
+        { id: "sturdy", model: { primary: "stand/fail-primary", fallbacks: ["resp/beta"] } },
+        { id: "writer", name: "Writer", model: { primary: "claude/gamma" } },
+      ],
+    });
+    const extra = await reader.request("agents.list", { all: true });
+    expect(extra.error?.code).toBe("INVALID_REQUEST");
+    expect((await blind.request("agents.list", {})).error?.code).toBe("FORBIDDEN");
   });
 
   test("models.list shows the configured models", async () => {

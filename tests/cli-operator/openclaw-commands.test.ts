@@ -28,7 +28,7 @@ describe("openclaw health", () => {
   test("agents, heartbeat and session store of the default agent", async () => {
     const result = await run(["health"], env);
     expect(result.code).toBe(0);
-    expect(result.stdout.split("\n")).toEqual(["Agents: main (default)", "Heartbeat interval: 30m (main)", expect.stringMatching(/^Session store \(main\): .+ \(0 entries\)$/)]);
+    expect(result.stdout.split("\n")).toEqual(["Agents: main (default)", "Heartbeat interval: disabled (main)", expect.stringMatching(/^Session store \(main\): .+ \(0 entries\)$/)]);
   });
 
   test("--verbose adds the connection details (and forces a live probe)", async () => {

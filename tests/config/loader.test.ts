@@ -95,6 +95,33 @@ describe("loading", () => {
     expect(loadConfig(paths, {}).hash).not.toBe(a.hash);
   });
 
+  test.each([
+    ["empty", ""],
+    ["whitespace only", "  \n\t\n"],
+    ["comments only", "// my gateway\n/* nothing yet */\n"],
+  ])("a file that is %s is invalid, not {}: EPARSE naming the file once", (_, text) => {
+    write(text);
+    const error = loadError();
+    expect(error.code).toBe("EPARSE");
+    expect(error.file).toBe(paths.configPath);
+    expect(error.message).toContain("empty");
+    expect(error.message.split(paths.configPath + ":").length - 1).toBe(1);
+  });
+
+  test("a comment before a value, or an unclosed comment, is judged by JSON5 as before", () => {
+    write(`/* header */ { gateway: { port: 1234 } }`);
+    expect(loadConfig(paths, {}).config.gateway?.port).toBe(1234);
+    write(`// a\n/* never closed`);
+    expect(loadError().message).not.toContain("empty");
+  });
+
+  test("an emptied file can be replaced by a full write, but not edited key by key", () => {
+    write("");
+    expect(() => editConfig(paths, (c) => setAtPath(c, ["gateway", "port"], 2000), { env: {} })).toThrow("empty");
+    editConfig(paths, () => ({ gateway: { port: 2000 } }), { env: {}, replace: true });
+    expect(loadConfig(paths, {}).config.gateway?.port).toBe(2000);
+  });
+
   test("an unreadable file is a clear EREAD", () => {
     mkdirSync(paths.configPath); // a directory where the file should be
     expect(loadError().code).toBe("EREAD");

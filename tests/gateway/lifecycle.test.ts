@@ -154,7 +154,7 @@ describe("config hot reload", () => {
     expect((await client.request("health")).ok).toBe(true);
 
     writeFileSync(gw.configPath, '{\n  gateway: { mode: "local",, }\n}\n');
-    await gw.waitForOutput(/config reload rejected at .*openclaw\.json:2:\d+/);
+    await gw.waitForOutput(/config reload rejected: .*openclaw\.json:2:\d+/);
     expect((await client.request("health")).ok).toBe(true);
     const { socket, hello } = await handshake(gw.url, connectParams({ auth: { token: "rotated-token-value" } }));
     expect(hello.ok).toBe(true);

@@ -98,6 +98,18 @@ describe("method payloads (spec §3.3)", () => {
     expect(b.payload.ts).toBe(a.payload.ts);
   });
 
+  test("health agents[].heartbeat carries every field the reference's schema requires (prompt, ackMaxChars)", async () => {
+    const { payload } = await reader.request("health");
+    expect(payload.agents[0].heartbeat).toEqual({
+      enabled: false,
+      every: "disabled",
+      everyMs: null,
+      prompt: expect.stringContaining("If nothing needs attention, reply NO_REPLY."),
+      target: "owner",
+      ackMaxChars: 300,
+    });
+  });
+
   test("health {probe:true} refreshes and the health event arrives before the response", async () => {
     const before = reader.frames.length;
     const res = await reader.request("health", { probe: true });

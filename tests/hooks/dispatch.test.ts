@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 const hook = async (path: string, body: unknown, headers: Record<string, string> = {}) => read(await post(gw.httpUrl, path, body, { ...bearer(), ...headers }));
-const pending = async () => (await op.request("hooks.status")).payload.pendingWakes as any[];
+const pending = async () => (await op.request("hooks.webhooks")).payload.pendingWakes as any[];
 const waitRun = async (runId: string) => expect((await op.request("agent.wait", { runId, timeoutMs: 10_000 })).payload).toMatchObject({ runId, status: "ok" });
 const history = async (key: string) => (await op.request("chat.history", { sessionKey: key })).payload.messages.map((m: any) => [m.role, m.content[0]?.text]);
 const sessionOf = async (runId: string) => (await op.request("sessions.list", {})).payload.sessions.find((s: any) => s.lastRunId === runId);
@@ -61,7 +61,7 @@ describe("wakes", () => {
       ["agent:main:main", "disk almost full", "next-heartbeat"],
       ["agent:main:main", "backup done", "now"],
     ]);
-    const status = await op.request("hooks.status");
+    const status = await op.request("hooks.webhooks");
     expect(status.payload).toMatchObject({ enabled: true, path: "/hooks", problems: [], heartbeatRequestedAt: expect.any(Number) });
     expect(JSON.stringify(status.payload)).not.toContain(HOOK_TOKEN);
 

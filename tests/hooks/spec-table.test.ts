@@ -2,6 +2,7 @@
 // token (Bearer or X-OpenClaw-Token), wake queued then coalesced, wake {} refused, an agent run that
 // shows in sessions.list with the stand-in provider's reply in chat.history, the query-token refusal,
 // an unknown hook path and the wrong method.
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator, type TestSocket } from "../helpers/ws.ts";
@@ -44,7 +45,7 @@ describe("§6 hook rows", () => {
       expect(res.text).toBe("Unauthorized");
       expect(res.type).toStartWith("text/plain");
     }
-    const status = await op.request("hooks.status");
+    const status = await op.request("hooks.webhooks");
     expect(status.payload.pendingWakes).toEqual([]);
   });
 
@@ -56,9 +57,16 @@ describe("§6 hook rows", () => {
     const second = await read(await post(gw.httpUrl, "/hooks/wake", { text: "ping", mode: "now" }, { "x-openclaw-token": HOOK_TOKEN }));
     expect(second.text).toBe('{"ok":true,"mode":"now","eventOutcome":"coalesced"}');
     // The queued wake is observable: one pending system event on the main session.
-    const status = await op.request("hooks.status");
+    const status = await op.request("hooks.webhooks");
     expect(status.ok).toBe(true);
     expect(status.payload.pendingWakes).toEqual([{ sessionKey: "agent:main:main", text: "ping", mode: "now", ts: expect.any(Number), source: "wake" }]);
+  });
+
+  test("hooks.status has the reference's shape: the agent's workspace, the managed hooks folder, and no internal hooks", async () => {
+    const status = await op.request("hooks.status", {});
+    expect(status.payload).toEqual({ workspaceDir: join(gw.stateDir, "workspace"), managedHooksDir: join(gw.stateDir, "hooks"), hooks: [] });
+    expect((await op.request("hooks.status", { agentId: "nobody" })).error).toMatchObject({ code: "INVALID_REQUEST", details: { code: "UNKNOWN_AGENT_ID" } });
+    expect((await op.request("hooks.status", { bogus: 1 })).error?.message).toBe("invalid hooks.status params: at root: unexpected property 'bogus'");
   });
 
   test("POST /hooks/wake {} → 400 text required", async () => {
@@ -91,7 +99,7 @@ describe("§6 hook rows", () => {
     expect(user[1]).toBe("<<<EXTERNAL_UNTRUSTED_CONTENT>>>\nSource: Webhook (test)\n---\nhello\n<<<END_EXTERNAL_UNTRUSTED_CONTENT>>>");
     expect(assistant).toEqual(["assistant", `echo(alpha): ${user[1]}`]);
     // This turn ran in its own hook session: the main session's queued wake is still pending.
-    const status = await op.request("hooks.status");
+    const status = await op.request("hooks.webhooks");
     expect(status.payload.pendingWakes.map((w: any) => w.text)).toEqual(["ping"]);
   });
 

@@ -3,7 +3,7 @@ import type { ChatMessage, FunctionTool } from "../providers/types.ts";
 import type { Run, RunResult } from "../runs.ts";
 import type { AgentsService } from "../methods.ts";
 import { abortOnDisconnect, conversationRun, failureStatus, openaiError, resultFailure, routeRequest, sseResponse, textOf, type Json } from "./common.ts";
-import { jsonResponse } from "../../server/http-routes.ts";
+import { jsonResponse } from "../../surface/http.ts";
 
 const bad = (message: string) => openaiError(400, message, "invalid_request_error");
 

@@ -4,9 +4,10 @@ import { AgentConfigError, type AgentsConfig } from "../config.ts";
 import { canonicalKey, isReservedKey } from "../keys.ts";
 import { ProviderError, type ChatMessage } from "../providers/types.ts";
 import type { Run, RunRequest } from "../runs.ts";
-import type { SurfaceContext } from "../../server/surfaces.ts";
-import { authenticateBearer } from "../../server/auth.ts";
-import { jsonResponse, SECURITY_HEADERS } from "../../server/http-routes.ts";
+import type { SurfaceContext } from "../../surface/types.ts";
+import { authenticateBearer, retryAfterSeconds } from "../../surface/auth.ts";
+import { sleep } from "../../platform/sleep.ts";
+import { jsonResponse, parseJsonText, readBodyText, SECURITY_HEADERS } from "../../surface/http.ts";
 
 export type Json = Record<string, any>;
 
@@ -15,14 +16,17 @@ export function openaiError(status: number, message: string, type: string, heade
   return jsonResponse({ error: { message, type } }, status, headers);
 }
 
-/** Bearer check with the gateway secret; undefined when the caller may proceed. */
-export function checkBearer(ctx: SurfaceContext, request: Request, remoteAddress: string): Response | undefined {
+/**
+ * Bearer check with the gateway secret; undefined when the caller may proceed. A wrong token feeds the shared
+ * limiter and its 401 is held back like a failed WS connect; a locked-out address gets 429 with Retry-After.
+ */
+export async function checkBearer(ctx: SurfaceContext, request: Request, remoteAddress: string): Promise<Response | undefined> {
   const outcome = authenticateBearer(ctx.auth(), request.headers.get("authorization"), remoteAddress, ctx.core.throttle);
   if (outcome.ok) return undefined;
   if (outcome.status === 429) {
-    const seconds = String(Math.max(1, Math.ceil((outcome.retryAfterMs ?? 1000) / 1000)));
-    return openaiError(429, "Too many failed authentication attempts. Please try again later.", "rate_limited", { "Retry-After": seconds });
+    return openaiError(429, "Too many failed authentication attempts. Please try again later.", "rate_limited", { "Retry-After": retryAfterSeconds(outcome.retryAfterMs) });
   }
+  if (outcome.delayMs) await sleep(outcome.delayMs);
   return openaiError(401, "Unauthorized", "unauthorized");
 }
 
@@ -32,21 +36,18 @@ export const MAX_TOOLS_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Parses a JSON object body; a malformed one answers 400 with the parser's message (V8 wording where known). */
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<{ body: Json } | { response: Response }> {
-  const tooLarge = () => ({ response: openaiError(413, `Request body exceeds ${maxBytes} bytes.`, "invalid_request_error") });
-  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) return tooLarge();
-  const text = await request.text();
-  if (text.length > maxBytes) return tooLarge();
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      return { response: openaiError(400, "Request body must be a JSON object.", "invalid_request_error") };
-    }
-    return { body: value as Json };
-  } catch (error) {
-    const raw = (error as Error).message;
-    const message = /unexpected eof|end of (json )?input/i.test(raw) || text.trim() === "" ? "Unexpected end of JSON input" : raw.replace(/^JSON Parse error: /, "");
-    return { response: openaiError(400, message, "invalid_request_error") };
+  const read = await readBodyText(request, maxBytes);
+  if (!read.ok) {
+    const message = read.status === 413 ? `Request body exceeds ${maxBytes} bytes.` : read.error;
+    return { response: openaiError(read.status, message, "invalid_request_error") };
   }
+  const parsed = parseJsonText(read.text);
+  if (!parsed.ok) return { response: openaiError(400, parsed.error, "invalid_request_error") };
+  const value = parsed.value;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { response: openaiError(400, "Request body must be a JSON object.", "invalid_request_error") };
+  }
+  return { body: value as Json };
 }
 
 export const INVALID_MODEL = "Invalid `model`. Use `openclaw` or `openclaw/<agentId>`.";
@@ -104,8 +105,9 @@ export function routeRequest(request: Request, body: Json, cfg: AgentsConfig, pr
 /** HTTP status and OpenAI error type for a failure to start or finish a run. */
 export function failureStatus(error: unknown): { status: number; type: string; message: string } {
   if (error instanceof AgentConfigError) {
-    if (error.kind === "unknown-agent") return { status: 400, type: "invalid_request_error", message: error.message };
-    if (error.kind === "no-provider") return { status: 401, type: "authentication_error", message: error.message };
+    // A gateway without a provider or model is not configured, which is no fault of the caller's credentials:
+    // 503 naming the key to set; 400 only when the request itself named the agent or model.
+    if (error.kind === "unknown-agent" || error.kind === "unknown-model") return { status: 400, type: "invalid_request_error", message: error.message };
     return { status: 503, type: "api_error", message: error.message };
   }
   if (error instanceof ProviderError) {

@@ -9,9 +9,8 @@ import { embed, encodeBase64Floats } from "../providers/openai.ts";
 import { handleChatCompletions } from "./chat.ts";
 import { agentFromModel, checkBearer, failureStatus, INVALID_MODEL, MAX_TOOLS_BODY_BYTES, modelIds, openaiError, readJsonBody, type Json } from "./common.ts";
 import { handleResponses } from "./responses.ts";
-import type { HttpRoute } from "../../server/http.ts";
-import { jsonResponse, methodNotAllowed } from "../../server/http-routes.ts";
-import type { SurfaceContext } from "../../server/surfaces.ts";
+import { jsonResponse, methodNotAllowed, type HttpRoute } from "../../surface/http.ts";
+import type { SurfaceContext } from "../../surface/types.ts";
 
 /** Tools the HTTP surface never runs, whatever the policy (reference default deny list). */
 const HTTP_DENY = new Set(["exec", "spawn", "shell", "fs_write", "fs_delete", "fs_move", "apply_patch", "sessions_spawn", "sessions_send", "cron", "gateway", "nodes"]);
@@ -26,7 +25,7 @@ export function agentsHttp(ctx: SurfaceContext, service: AgentsService): HttpRou
     const responses = endpointEnabled(snapshot, "responses");
     const guarded = (method: string, handler: () => Promise<Response> | Response) => async () => {
       if (request.method !== method && !(method === "GET" && request.method === "HEAD")) return methodNotAllowed(method);
-      return checkBearer(ctx, request, remoteAddress) ?? handler();
+      return (await checkBearer(ctx, request, remoteAddress)) ?? handler();
     };
     const withBody = (handler: (body: Json) => Promise<Response> | Response) => async () => {
       const parsed = await readJsonBody(request);
@@ -91,7 +90,7 @@ async function embeddings(request: Request, body: Json, service: AgentsService, 
 
 async function toolsInvoke(ctx: SurfaceContext, service: AgentsService, request: Request, remoteAddress: string): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed("POST");
-  const denied = checkBearer(ctx, request, remoteAddress);
+  const denied = await checkBearer(ctx, request, remoteAddress);
   if (denied) return denied;
   const parsed = await readJsonBody(request, MAX_TOOLS_BODY_BYTES);
   if ("response" in parsed) return parsed.response;

@@ -2,7 +2,7 @@
 // Probe target, Dashboard, Runtime, probe result); problems go to stderr as the reference does.
 // `Runtime:` is the supervisor's word (running|stopped|not installed|unknown); `Process:` is the gateway
 // lock, which also covers a gateway started by hand; `Connectivity probe:` is the RPC probe.
-import type { GatewayStatusReport } from "./status.ts";
+import type { GatewayStatusReport } from "./_status-gather.ts";
 import { describeRuntime, describeService } from "./_service-view.ts";
 import { painter } from "./_style.ts";
 

@@ -29,11 +29,11 @@ export default defineCommand({
   async run(context) {
     const ctx = cliContext(context);
     const options = await argsToOptions(context.args, ctx);
-    const { runGatewayUntilStopped } = await import("../../server/run.ts");
+    const [{ runGatewayUntilStopped }, { mountFeatures }] = await Promise.all([import("../../server/run.ts"), import("../../features.ts")]);
     const { stopWhenOrphaned } = await import("./_parent-watch.ts");
     const unwatch = stopWhenOrphaned(ctx.env);
     try {
-      return await runGatewayUntilStopped(options);
+      return await runGatewayUntilStopped({ ...options, features: mountFeatures });
     } finally {
       unwatch();
     }
@@ -62,6 +62,9 @@ export async function argsToOptions(args: RunArgs, ctx: CliContext): Promise<Gat
   if (str(args.token)) ctx.env.OPENCLAW_GATEWAY_TOKEN = String(args.token);
   if (password) ctx.env.OPENCLAW_GATEWAY_PASSWORD = password;
 
+  const { join } = await import("node:path");
+  const { VERSION, COMMIT } = await import("../../version.ts");
+  const rawStream = Boolean(args["raw-stream"] || args["raw-stream-path"]);
   return {
     paths,
     env: ctx.env,
@@ -70,8 +73,9 @@ export async function argsToOptions(args: RunArgs, ctx: CliContext): Promise<Gat
     force: Boolean(args.force),
     verbose: Boolean(args.verbose),
     wsLog: args.compact ? "compact" : ((str(args["ws-log"]) as GatewayRunOptions["wsLog"]) ?? "auto"),
-    rawStream: Boolean(args["raw-stream"] || args["raw-stream-path"]),
-    rawStreamPath: str(args["raw-stream-path"]),
+    rawStreamPath: rawStream ? (str(args["raw-stream-path"]) ?? join(paths.stateDir, "logs", "raw-stream.jsonl")) : undefined,
+    version: VERSION,
+    buildId: `${VERSION}-${COMMIT}`,
     consoleSubsystemFilter: args["cli-backend-logs"] || args["claude-cli-logs"] ? "cli-backend" : undefined,
     tailscale: str(args.tailscale) as GatewayRunOptions["tailscale"],
     tailscaleResetOnExit: args["tailscale-reset-on-exit"] === true ? true : undefined,

@@ -1,6 +1,6 @@
-import { isLoopbackAddress } from "./bind.ts";
+import { isLoopbackAddress } from "./net.ts";
 
-/** `gateway.auth.rateLimit`: optional lockout on top of the always-on back-off. */
+/** `gateway.auth.rateLimit`: the lockout on top of the always-on back-off (defaults below when unset). */
 export interface RateLimitConfig {
   maxAttempts?: number;
   windowMs?: number;
@@ -22,21 +22,24 @@ const MAX_DELAY_MS = 5000;
 // Back-off memory: a client that stops failing for this long starts again from the first step.
 const FORGET_AFTER_MS = 10 * 60_000;
 const MAX_TRACKED = 10_000;
+// The reference's defaults (security/rate-limiting.md): 10 failures a minute lock the address out for 5 minutes;
+// loopback is exempt unless `exemptLoopback: false`, so a local CLI cannot lock itself out.
+const DEFAULT_LIMIT = { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: true };
 
-/** Per-client-IP memory of failed shared-secret attempts: grows a delay, and locks out when configured. */
+/** Per-client-IP memory of failed auth attempts: grows a delay, and locks the address out past the limit. */
 export class AuthThrottle {
   #entries = new Map<string, Entry>();
-  #config: RateLimitConfig | undefined;
+  #config: Required<RateLimitConfig>;
   #now: () => number;
 
   constructor(config: RateLimitConfig | undefined, now: () => number = Date.now) {
-    this.#config = config;
+    this.#config = withDefaults(config);
     this.#now = now;
   }
 
   /** Applies a hot-reloaded `gateway.auth.rateLimit`; recorded failures survive. */
   reconfigure(config: RateLimitConfig | undefined): void {
-    this.#config = config;
+    this.#config = withDefaults(config);
   }
 
   /** `retryAfterMs` when this client is locked out now, else 0. */
@@ -56,15 +59,14 @@ export class AuthThrottle {
     }
     entry.failures++;
     entry.lastFailure = now;
-    const windowMs = this.#config?.windowMs ?? 60_000;
+    const windowMs = this.#config.windowMs;
     if (now - entry.windowStart > windowMs) {
       entry.windowStart = now;
       entry.windowFailures = 0;
     }
     entry.windowFailures++;
-    const max = this.#config?.maxAttempts;
-    if (max !== undefined && entry.windowFailures >= max && this.#limited(ip)) {
-      entry.lockedUntil = now + (this.#config?.lockoutMs ?? 300_000);
+    if (entry.windowFailures >= this.#config.maxAttempts && this.#limited(ip)) {
+      entry.lockedUntil = now + this.#config.lockoutMs;
     }
     return Math.min(FIRST_DELAY_MS * 2 ** (entry.failures - 1), MAX_DELAY_MS);
   }
@@ -75,8 +77,7 @@ export class AuthThrottle {
   }
 
   #limited(ip: string): boolean {
-    if (!this.#config || this.#config.maxAttempts === undefined) return false;
-    return !(this.#config.exemptLoopback !== false && isLoopbackAddress(ip));
+    return !(this.#config.exemptLoopback && isLoopbackAddress(ip));
   }
 
   #remember(ip: string, entry: Entry): void {
@@ -87,4 +88,13 @@ export class AuthThrottle {
     }
     this.#entries.set(ip, entry);
   }
+}
+
+function withDefaults(config: RateLimitConfig | undefined): Required<RateLimitConfig> {
+  return {
+    maxAttempts: config?.maxAttempts ?? DEFAULT_LIMIT.maxAttempts,
+    windowMs: config?.windowMs ?? DEFAULT_LIMIT.windowMs,
+    lockoutMs: config?.lockoutMs ?? DEFAULT_LIMIT.lockoutMs,
+    exemptLoopback: config?.exemptLoopback ?? DEFAULT_LIMIT.exemptLoopback,
+  };
 }

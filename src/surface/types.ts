@@ -1,0 +1,72 @@
+// What a feature mounted on the gateway is and what it is given. Features (agents, hooks, ui, discovery, and every
+// feature to come) import this leaf, never `server/`; the server imports it too and knows no feature by name.
+import type { ConfigSnapshot } from "../config/load.ts";
+import type { GatewayLogger } from "../logging/index.ts";
+import type { MethodFamily } from "../methods/types.ts";
+import type { AuthSettings } from "./auth.ts";
+import type { AuthThrottle } from "./auth-throttle.ts";
+import type { HttpRoute } from "./http.ts";
+import type { BindPlan } from "./net.ts";
+
+/** One connected client as a feature may see it (after hello). */
+export interface ClientView {
+  readonly connId: string;
+  readonly clientId: string;
+  readonly mode: string;
+  readonly scopes: readonly string[];
+}
+
+/** Options of a broadcast: only the clients a filter admits receive it. */
+export interface BroadcastOptions {
+  filter?: (client: ClientView) => boolean;
+}
+
+/** The running gateway as features see it: config, clients and events, and the shared failed-auth limiter. */
+export interface GatewayView {
+  readonly version: string;
+  config(): ConfigSnapshot;
+  /** Sends an event to every admitted client, serialized once for all of them; nothing when none is admitted. */
+  broadcast(event: string, payload: unknown, options?: BroadcastOptions): void;
+  /** True when at least one client passes the filter: lets a feature skip building an event nobody reads. */
+  hasClient(filter?: (client: ClientView) => boolean): boolean;
+  /** The one per-address failed-auth limiter: WS connect, every bearer-checked HTTP route and hooks feed it. */
+  readonly throttle: AuthThrottle;
+}
+
+/** What a feature is given when a generation of the gateway mounts it. */
+export interface SurfaceContext {
+  core: GatewayView;
+  logger: GatewayLogger;
+  bind: BindPlan;
+  auth: () => AuthSettings;
+  /** The port actually listened on (known once start() runs). */
+  port: () => number;
+  env: Record<string, string | undefined>;
+  /** `--raw-stream` / `--raw-stream-path`: append raw model stream events to this JSONL file. */
+  rawStreamPath?: string;
+}
+
+/**
+ * A feature mounted on the gateway beside the core protocol: agents and the OpenAI-compatible API, hooks,
+ * the Control UI, the discovery beacon. Each brings what it adds; the server owns when.
+ */
+export interface Surface {
+  readonly name: string;
+  /** RPC methods this feature adds (merged into `hello-ok.features.methods`). */
+  methods?: MethodFamily;
+  /** Events this feature emits (merged into `hello-ok.features.events`). */
+  events?: readonly string[];
+  /** Counts for `health`/`status` when this feature owns sessions. */
+  sessions?(): { path: string; count: number };
+  /** HTTP handler on the gateway port; returns undefined for paths it does not own. */
+  http?: HttpRoute;
+  /** Runs once the port is open (it never delays listening). Errors are logged, never fatal. */
+  start?(): void | Promise<void>;
+  /** A new config snapshot was adopted without a restart (hot reload); the feature re-reads what it needs. */
+  configChanged?(next: ConfigSnapshot): void;
+  /** Runs on stop and before an in-process restart. */
+  stop?(): void | Promise<void>;
+}
+
+/** The features of one build, in HTTP precedence order; `src/features.ts` is the one list `gateway run` hands over. */
+export type MountFeatures = (ctx: SurfaceContext) => Surface[];
