@@ -1,5 +1,6 @@
 // One deadline per command (field lessons: `gateway probe --timeout 1000` ran for minutes because every
 // phase got a fresh timeout). Phases ask for what is left instead of starting their own clocks.
+import { sleep } from "../platform/sleep.ts";
 
 /** A fixed point in time that every phase of a command shares. */
 export class Deadline {
@@ -33,5 +34,5 @@ export class Deadline {
 
 /** Resolves after `ms`, or at once if the deadline leaves less; never outlives the deadline. */
 export function sleepWithin(ms: number, deadline: Deadline): Promise<void> {
-  return Bun.sleep(Math.min(ms, deadline.remaining()));
+  return sleep(Math.min(ms, deadline.remaining()));
 }

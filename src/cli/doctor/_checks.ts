@@ -1,6 +1,7 @@
 // The checks of `openclaw doctor`. Each returns a finding and, when a repair is safe (permissions, a
 // missing log directory, a drifted service definition), a `repair` that --fix runs; nothing here rewrites
 // the config or the token.
+import { sleep } from "../../platform/sleep.ts";
 import { accessSync, chmodSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Deadline } from "../../client/deadline.ts";
@@ -130,7 +131,7 @@ async function waitForReady(port: number, input: DoctorInput): Promise<{ state: 
       input.say(`Waiting for the gateway on port ${port} to become ready (/readyz; up to ${Math.round(input.deadline.remaining())}ms)…`);
       said = true;
     }
-    await Bun.sleep(250);
+    await sleep(250);
   }
 }
 

@@ -1,6 +1,7 @@
 // `gateway probe --ssh user@host[:port]`: the macOS app's "Remote over SSH" as a command. Opens
 // `ssh -N -L <free local port>:127.0.0.1:<gateway port> user@host`, waits until the local end accepts
 // connections (inside the command's deadline), and hands back a close() that ends the ssh process.
+import { sleep } from "../../platform/sleep.ts";
 import type { Subprocess } from "bun";
 import type { Deadline } from "../../client/deadline.ts";
 import { tcpAccepts } from "./_net.ts";
@@ -75,7 +76,7 @@ async function waitForListener(port: number, proc: Subprocess<"ignore", "ignore"
       throw new Error(`ssh exited with ${proc.exitCode ?? proc.signalCode}${stderr ? `: ${stderr.split("\n").at(-1)}` : ""}`);
     }
     if (await tcpAccepts(port, Math.max(1, Math.min(500, deadline.remaining())))) return;
-    await Bun.sleep(Math.min(50, deadline.remaining()));
+    await sleep(Math.min(50, deadline.remaining()));
   }
   throw new Error(`ssh tunnel did not open 127.0.0.1:${port} within the probe budget`);
 }

@@ -1,3 +1,4 @@
+import { sleep } from "../../platform/sleep.ts";
 import { defineCommand } from "citty";
 import { GatewayClient } from "../../client/client.ts";
 import { Deadline } from "../../client/deadline.ts";
@@ -91,7 +92,7 @@ async function follow(ctx: CliContext, target: GatewayTarget, plan: CallPlan, pr
       printer.result({ ...result, reset: rotated }, cursor === undefined);
       cursor = result.cursor;
       // A full window means more is waiting: read it now instead of after the interval.
-      if (result.lines.length < options.limit) await Bun.sleep(options.intervalMs);
+      if (result.lines.length < options.limit) await sleep(options.intervalMs);
     } catch (error) {
       // Not reachable at the start fails fast (no silent waiting); a drop later is retried.
       if (!connectedOnce || !isRecoverable(error) || failures >= MAX_RETRIES) throw error;
@@ -100,7 +101,7 @@ async function follow(ctx: CliContext, target: GatewayTarget, plan: CallPlan, pr
       failures++;
       const delay = Math.min(1000 * 2 ** (failures - 1), 30_000);
       printer.connectionNotice(`[logs] gateway connection lost (${(error as Error).message}); retrying in ${delay}ms (${failures}/${MAX_RETRIES})`, { retry: failures, delayMs: delay });
-      await Bun.sleep(delay);
+      await sleep(delay);
     }
   }
 }
