@@ -3,11 +3,11 @@
 // everyone: `agent`/`chat` events to readers, and its own listeners (the RPC and HTTP callers).
 import { sleep } from "../platform/sleep.ts";
 import { AgentConfigError, agentsConfig, modelChain, resolveAgent, type AgentsConfig, type ModelTarget } from "./config.ts";
-import { assistantMessage, sessionRow } from "./present.ts";
+import { assistantMessage, sessionMessageEvent, sessionRow } from "./present.ts";
 import { ProviderError, streamWithFallback, type ChatMessage, type FinishReason, type FunctionTool, type ToolCall, type Usage } from "./providers/index.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { chatErrorKind, RunEvents, type RunEventSink } from "./run-events.ts";
-import type { SessionStore, StoredMessage } from "./store.ts";
+import type { NewMessage, SessionStore, StoredMessage } from "./store.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 
 const KEEP_FINISHED_MS = 5 * 60_000;
@@ -118,6 +118,8 @@ export interface RunManagerDeps extends RunEventSink {
   store: () => SessionStore;
   log: { info(msg: string, meta?: Record<string, unknown>): void; warn(msg: string, meta?: Record<string, unknown>): void };
   raw?: RawStreamSink;
+  /** True when a connection follows this session (`session.message`, `session.tool` are built only then). */
+  followed?: (sessionKey: string) => boolean;
 }
 
 export class RunManager {
@@ -234,7 +236,8 @@ export class RunManager {
     const { created } = store.ensure(run.sessionKey, run.agentId, req.channel);
     if (run.controller.signal.aborted) return run.finish(this.#result(run, "aborted", "", [], undefined));
     const history = req.context ?? toChat(store.history(run.sessionKey));
-    store.append({ sessionKey: run.sessionKey, runId: run.runId, role: req.input.role, content: req.input.content, toolCallId: req.input.toolCallId, toolCalls: req.input.toolCalls });
+    this.append(store, { sessionKey: run.sessionKey, runId: run.runId, role: req.input.role, content: req.input.content, toolCallId: req.input.toolCallId, toolCalls: req.input.toolCalls });
+    store.markRunning(run.sessionKey, run.runId);
     this.#sessionsChanged(run.sessionKey, created ? "create" : "send");
     run.state = "running";
     run.startedAt = Date.now();
@@ -294,7 +297,7 @@ export class RunManager {
     const callsDone = calls.filter(Boolean);
     if (text || callsDone.length || status === "ok") {
       // The session may have been deleted while this run was being aborted; the run still ends cleanly.
-      if (store.get(run.sessionKey)) store.append({
+      if (store.get(run.sessionKey)) this.append(store, {
         sessionKey: run.sessionKey,
         runId: run.runId,
         role: "assistant",
@@ -307,6 +310,7 @@ export class RunManager {
         error: status === "ok" ? undefined : (failure?.message ?? run.abortReason),
       });
     }
+    if (store.get(run.sessionKey)) store.markRunning(run.sessionKey, null);
     const result = this.#result(run, status, text, callsDone, status === "error" ? failure : undefined, usage, finishReason, used);
     // The lifecycle end is the run's last event: chat and session updates go out before it.
     if (status === "ok") chatEvent("final", { message: assistantMessage(text), usage, stopReason: finishReason });
@@ -338,6 +342,17 @@ export class RunManager {
     if (error) result.error = { message: error.message, kind: error.kind, status: error.status };
     else if (status === "aborted") result.error = { message: `run aborted (${run.abortReason ?? "aborted"})`, kind: "aborted" };
     return result;
+  }
+
+  /** Commits a transcript message and tells the session's message subscribers (`session.message`). */
+  append(store: SessionStore, message: NewMessage): StoredMessage {
+    const stored = store.append(message);
+    if (this.#deps.followed?.(message.sessionKey) !== false && (this.#deps.hasReaders?.() ?? true)) {
+      const row = store.get(message.sessionKey);
+      const seq = store.messageCount(message.sessionKey);
+      this.#deps.broadcast("session.message", sessionMessageEvent(stored, row?.agentId ?? "main", seq, row ? sessionRow(row, this.active(message.sessionKey)) : undefined));
+    }
+    return stored;
   }
 
   /** `sessions.changed` with the affected row, or a tombstone for a delete. */

@@ -43,6 +43,11 @@ const MIGRATIONS: string[] = [
    CREATE INDEX messages_by_session ON messages(session_id, id);`,
   `CREATE INDEX sessions_by_updated ON sessions(updated_at DESC);
    CREATE INDEX messages_by_key ON messages(session_key);`,
+  // Tool results name their tool and say whether they failed; a session remembers the run it is in the middle
+  // of, so a process killed mid-run leaves a marker the next open turns into an "interrupted" turn.
+  `ALTER TABLE messages ADD COLUMN tool_name TEXT;
+   ALTER TABLE messages ADD COLUMN is_error INTEGER;
+   ALTER TABLE sessions ADD COLUMN running_run_id TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -78,10 +83,12 @@ export interface StoredMessage {
   usage: { input: number; output: number; total: number } | null;
   stopReason: string | null;
   error: string | null;
+  toolName: string | null;
+  isError: boolean;
 }
 
-export type NewMessage = Omit<StoredMessage, "id" | "sessionId" | "createdAt" | "toolCalls" | "toolCallId" | "provider" | "model" | "usage" | "stopReason" | "error" | "runId"> &
-  Partial<Pick<StoredMessage, "toolCalls" | "toolCallId" | "provider" | "model" | "usage" | "stopReason" | "error" | "runId">>;
+type Optional = "toolCalls" | "toolCallId" | "provider" | "model" | "usage" | "stopReason" | "error" | "runId" | "toolName" | "isError";
+export type NewMessage = Omit<StoredMessage, "id" | "sessionId" | "createdAt" | Optional> & Partial<Pick<StoredMessage, Optional>>;
 
 export class StoreError extends Error {
   override readonly name = "StoreError";
@@ -121,6 +128,8 @@ function toMessage(r: Record<string, any>): StoredMessage {
     usage: r.total_tokens === null ? null : { input: r.input_tokens ?? 0, output: r.output_tokens ?? 0, total: r.total_tokens ?? 0 },
     stopReason: r.stop_reason,
     error: r.error,
+    toolName: r.tool_name ?? null,
+    isError: r.is_error === 1,
   };
 }
 
@@ -186,7 +195,7 @@ export class SessionStore {
       const info = this.#db
         .query(
           `INSERT INTO messages (session_key, session_id, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model,
-             input_tokens, output_tokens, total_tokens, stop_reason, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             input_tokens, output_tokens, total_tokens, stop_reason, error, tool_name, is_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           message.sessionKey,
@@ -204,6 +213,8 @@ export class SessionStore {
           usage?.total ?? null,
           message.stopReason ?? null,
           message.error ?? null,
+          message.toolName ?? null,
+          message.isError === undefined ? null : message.isError ? 1 : 0,
         );
       this.#db
         .query(
@@ -249,6 +260,50 @@ export class SessionStore {
       .query(`SELECT * FROM sessions ${clause} ORDER BY updated_at DESC, key ASC LIMIT ? OFFSET ?`)
       .all(...args, options.limit ?? 100, options.offset ?? 0) as Record<string, any>[];
     return { rows: rows.map(toRow), total };
+  }
+
+  /** One message of a session's current transcript by id, with its 1-based position (`messageSeq`). */
+  message(key: string, id: number): { message: StoredMessage; seq: number } | undefined {
+    const session = this.get(key);
+    if (!session) return undefined;
+    const row = this.#db.query("SELECT * FROM messages WHERE id = ? AND session_id = ?").get(id, session.sessionId) as Record<string, any> | null;
+    if (!row) return undefined;
+    const seq = (this.#db.query("SELECT COUNT(*) AS n FROM messages WHERE session_id = ? AND id <= ?").get(session.sessionId, id) as { n: number }).n;
+    return { message: toMessage(row), seq };
+  }
+
+  /** Messages in a session's current transcript. */
+  messageCount(key: string): number {
+    const session = this.get(key);
+    if (!session) return 0;
+    return (this.#db.query("SELECT COUNT(*) AS n FROM messages WHERE session_id = ?").get(session.sessionId) as { n: number }).n;
+  }
+
+  /** Marks (or clears, with null) the run a session is in the middle of; committed before the run streams. */
+  markRunning(key: string, runId: string | null): void {
+    this.#db.query("UPDATE sessions SET running_run_id = ? WHERE key = ?").run(runId, key);
+  }
+
+  /**
+   * Turns the marks of runs that never finished (the process died) into an assistant turn with stop reason
+   * "interrupted", so the transcript says what happened; returns the session keys it marked.
+   */
+  markInterrupted(): string[] {
+    const rows = this.#db.query("SELECT key, running_run_id FROM sessions WHERE running_run_id IS NOT NULL").all() as Array<{ key: string; running_run_id: string }>;
+    for (const row of rows) {
+      this.append({ sessionKey: row.key, runId: row.running_run_id, role: "assistant", content: "", stopReason: "interrupted", error: "the gateway stopped during this run" });
+      this.markRunning(row.key, null);
+    }
+    return rows.map((r) => r.key);
+  }
+
+  /** Token totals per provider/model over assistant turns, for one session or all of them. */
+  usageByModel(key?: string): Array<{ provider: string | null; model: string | null; input: number; output: number; total: number; count: number }> {
+    const where = key ? "WHERE role = 'assistant' AND session_key = ?" : "WHERE role = 'assistant'";
+    const rows = this.#db
+      .query(`SELECT provider, model, SUM(COALESCE(input_tokens,0)) AS i, SUM(COALESCE(output_tokens,0)) AS o, SUM(COALESCE(total_tokens,0)) AS t, COUNT(*) AS n FROM messages ${where} GROUP BY provider, model`)
+      .all(...(key ? [key] : [])) as Array<Record<string, any>>;
+    return rows.map((r) => ({ provider: r.provider, model: r.model, input: r.i, output: r.o, total: r.t, count: r.n }));
   }
 
   count(): number {

@@ -18,6 +18,8 @@ beforeAll(async () => {
   writer = await connectOperator(gw.url, gw.token, ["operator.write"]);
   reader = await connectOperator(gw.url, gw.token, ["operator.read"]);
   blind = await connectOperator(gw.url, gw.token, []);
+  // sessions.changed goes to connections that subscribed (as the reference sends it).
+  expect((await reader.request("sessions.subscribe", {})).payload).toEqual({ subscribed: true });
 });
 afterAll(async () => {
   for (const s of [writer, reader, blind]) s?.close();
@@ -56,7 +58,7 @@ describe("agent", () => {
     const history = await reader.request("chat.history", { sessionKey: "ws-one" });
     expect(history.ok).toBe(true);
     const messages = history.payload.messages;
-    expect(messages.map((m: any) => [m.role, m.content[0].text])).toEqual([["user", "tell me"], ["assistant", text]]);
+    expect(messages.map((m: any) => [m.role, typeof m.content === "string" ? m.content : m.content[0].text])).toEqual([["user", "tell me"], ["assistant", text]]);
     expect(messages[1]).toMatchObject({ provider: "stand", model: "alpha", usage: { input: 7 } });
   });
 
@@ -145,6 +147,7 @@ describe("sessions and models", () => {
     ]);
 
     const admin = await connectOperator(gw.url, gw.token, ["operator.admin"]);
+    await admin.request("sessions.subscribe", {});
     try {
       const denied = await writer.request("sessions.reset", { key: "ws-one" });
       expect(denied.error?.code).toBe("FORBIDDEN");

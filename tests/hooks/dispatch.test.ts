@@ -50,7 +50,7 @@ afterAll(async () => {
 const hook = async (path: string, body: unknown, headers: Record<string, string> = {}) => read(await post(gw.httpUrl, path, body, { ...bearer(), ...headers }));
 const pending = async () => (await op.request("hooks.webhooks")).payload.pendingWakes as any[];
 const waitRun = async (runId: string) => expect((await op.request("agent.wait", { runId, timeoutMs: 10_000 })).payload).toMatchObject({ runId, status: "ok" });
-const history = async (key: string) => (await op.request("chat.history", { sessionKey: key })).payload.messages.map((m: any) => [m.role, m.content[0]?.text]);
+const history = async (key: string) => (await op.request("chat.history", { sessionKey: key })).payload.messages.map((m: any) => [m.role, typeof m.content === "string" ? m.content : m.content[0]?.text]);
 const sessionOf = async (runId: string) => (await op.request("sessions.list", {})).payload.sessions.find((s: any) => s.lastRunId === runId);
 
 describe("wakes", () => {
