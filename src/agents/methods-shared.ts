@@ -4,6 +4,7 @@ import type { RunManager } from "./runs.ts";
 import type { SessionStore } from "./store.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { Approvals } from "./tools/approvals.ts";
+import type { Toolbox } from "./tools/toolbox.ts";
 import type { SessionSubscriptions } from "./subscriptions.ts";
 
 /** What the methods reach: the run manager, the (lazily opened) store, subscriptions and pending approvals. */
@@ -12,6 +13,7 @@ export interface AgentsService {
   store(): SessionStore;
   subscriptions?: SessionSubscriptions;
   approvals?: Approvals;
+  tools?: Toolbox;
 }
 
 /** Config and store failures as protocol errors; the message keeps the config key to set. */

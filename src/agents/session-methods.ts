@@ -164,8 +164,6 @@ export function sessionMethods(service: AgentsService): MethodFamily {
       return { ts: Date.now(), providers };
     },
 
-    "exec.approval.list": () => (service.approvals?.list() ?? []).map((a) => ({ ...a, approvalKind: "exec" })),
-
     "usage.status": () => ({ updatedAt: Date.now(), providers: [] }),
 
     "sessions.usage": (params) => {

@@ -7,9 +7,11 @@ import { agentsMethods, type AgentsService } from "./methods.ts";
 import { canRead } from "./present.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { RunManager } from "./runs.ts";
+import { approvalMethods } from "./approval-methods.ts";
 import { sessionMethods } from "./session-methods.ts";
 import { SessionSubscriptions } from "./subscriptions.ts";
 import { Approvals } from "./tools/approvals.ts";
+import { Toolbox } from "./tools/toolbox.ts";
 import { SessionStore, StoreError } from "./store.ts";
 import type { ClientView, Surface, SurfaceContext } from "../surface/types.ts";
 
@@ -64,7 +66,11 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     if (event === "session.tool") return (c) => readers(c) && (subscriptions.followsSessions(c.connId) || subscriptions.followsMessages(c.connId, key));
     return readers;
   };
+  const approvers = (client: ClientView) => client.scopes.includes("operator.approvals") || client.scopes.includes("operator.admin");
+  const approvals = new Approvals((event, payload) => ctx.core.broadcast(event, payload, { filter: approvers }));
+  const tools = new Toolbox({ config: () => ctx.core.config(), approvals });
   const runs = new RunManager({
+    tools,
     config: () => ctx.core.config(),
     store: openStore,
     broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: audience(event, payload) }),
@@ -74,13 +80,11 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     log,
     raw: rawSink(ctx.rawStreamPath),
   });
-  const approvers = (client: ClientView) => client.scopes.includes("operator.approvals") || client.scopes.includes("operator.admin");
-  const approvals = new Approvals((event, payload) => ctx.core.broadcast(event, payload, { filter: approvers }));
-  const service: AgentsService = { runs, store: openStore, subscriptions, approvals };
+  const service: AgentsService = { runs, store: openStore, subscriptions, approvals, tools };
   return {
     name: "agents",
     service,
-    methods: { ...agentsMethods(service), ...sessionMethods(service) },
+    methods: { ...agentsMethods(service), ...sessionMethods(service), ...approvalMethods(service) },
     events: ["agent", "chat", "sessions.changed", "session.message", "session.tool", "exec.approval.requested", "exec.approval.resolved"],
     sessions: () => {
       const path = sessionStorePath(ctx.core.config().paths.stateDir);
@@ -96,6 +100,7 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     async stop() {
       runs.abortAll("gateway stopping");
       approvals.abortAll();
+      tools.stop();
       await runs.settled(2000);
       stopped = true;
       store?.close();

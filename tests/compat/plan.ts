@@ -78,6 +78,13 @@ export const PLAN: PlannedCall[] = [
     params: () => ({ sessionKey: MAIN_SESSION, message: "compat subscribed", idempotencyKey: `compat-chat-${crypto.randomUUID()}` }),
     settle: (socket, payload) => chatDone(socket, payload?.runId),
   },
+  {
+    method: "agent",
+    label: "agent (a model that calls a workspace tool)",
+    params: () => ({ message: "compat tools", sessionKey: MAIN_SESSION, model: "stand/script-compat", idempotencyKey: `compat-tools-${crypto.randomUUID()}` }),
+    settle: (socket, payload) => chatDone(socket, payload?.runId),
+  },
+  { method: "chat.history", label: "chat.history (with tool calls)", params: () => ({ sessionKey: MAIN_SESSION }) },
   { method: "sessions.messages.unsubscribe", params: () => ({ key: MAIN_SESSION }) },
   { method: "sessions.list", params: () => ({}) },
   // The reference's browser Control UI asks for this many.
