@@ -170,3 +170,31 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+test("openclaw approvals: pending, resolve allow-always (then no prompt), get, allowlist add/remove", async () => {
+  const { cli } = await import("../helpers/cli.ts");
+  const env = { HOME: gw.stateDir, OPENCLAW_STATE_DIR: gw.stateDir, NO_COLOR: "1", ...STANDIN_ENV };
+  standIn.script("uname", [{ tools: [{ name: "exec", args: { command: "uname -s" } }] }, { text: "ok" }]);
+  await op.request("agent", { message: "uname", agentId: "asker", sessionKey: "cli-ask", model: "stand/script-uname", idempotencyKey: "cli-ask-1" });
+  const requested = await op.next((f) => f.event === "exec.approval.requested" && f.payload.request.runId === "cli-ask-1");
+  const pending = await cli(["approvals", "pending", "--json"], env);
+  expect(pending.code).toBe(0);
+  expect(JSON.parse(pending.stdout).map((a: any) => a.id)).toEqual([requested.payload.id]);
+  const resolved = await cli(["approvals", "resolve", requested.payload.id, "allow-always"], env);
+  expect(resolved.stdout).toBe(`Resolved ${requested.payload.id}: allow-always`);
+  await op.next(ended("cli-ask-1"), 20_000);
+  // The executable is now allowlisted for this agent: the same command runs without a prompt.
+  await op.request("agent", { message: "uname", agentId: "asker", sessionKey: "cli-ask", model: "stand/script-uname", idempotencyKey: "cli-ask-2" });
+  await op.next(ended("cli-ask-2"), 20_000);
+  expect(op.frames.some((f) => f.event === "exec.approval.requested" && f.payload.request.runId === "cli-ask-2")).toBe(false);
+  expect(results(await history("agent:asker:cli-ask")).map((r) => r[2])).toEqual(["Linux\n", "Linux\n"]);
+
+  const get = JSON.parse((await cli(["approvals", "get", "--json"], env)).stdout);
+  expect(get.effective.asker).toMatchObject({ mode: "ask", allowlist: [expect.objectContaining({ pattern: expect.stringMatching(/\/uname$/), source: "allow-always" })] });
+  expect(get.effective.main.mode).toBe("full");
+  const { statSync } = await import("node:fs");
+  expect(statSync(join(gw.stateDir, "exec-approvals.json")).mode & 0o777).toBe(0o600);
+  expect((await cli(["approvals", "allowlist", "add", "/usr/bin/uptime", "--agent", "asker"], env)).code).toBe(0);
+  expect((await cli(["approvals", "allowlist", "remove", "/usr/bin/uptime", "--agent", "asker"], env)).code).toBe(0);
+  expect((await cli(["approvals", "resolve", "nope", "maybe"], env)).code).toBe(1);
+});

@@ -60,7 +60,9 @@ async function authorize(host: ExecHost, command: string, cwd: string, ctx: Tool
   const settings = host.settings(ctx.agentId);
   if (settings.mode === "full" && !settings.askAlways) return;
   if (settings.mode === "deny") throw new ToolError("exec is denied by policy (tools.exec.mode = deny)");
-  const allow = readApprovals(host.approvalsPath()).agents[ctx.agentId]?.allowlist ?? [];
+  const file = readApprovals(host.approvalsPath());
+  // Entries under "*" apply to every agent (the CLI's default --agent).
+  const allow = [...(file.agents["*"]?.allowlist ?? []), ...(file.agents[ctx.agentId]?.allowlist ?? [])];
   const hit = settings.askAlways ? undefined : matchAllowlist(allow, command, process.env);
   if (hit) return;
   if (settings.mode === "ask" && ctx.trustedOperator) return;
