@@ -173,7 +173,7 @@ export class RunManager {
     let system = [agent.systemPrompt, req.extraSystem].filter(Boolean).join("\n\n") || undefined;
     if (toolbox && !failure) {
       try {
-        workspace = toolbox.workspace(run.agentId, agent.workspace);
+        workspace = toolbox.workspace(run.agentId, agent.workspace, agent.name);
         toolDefs = toolbox.definitions(run.agentId);
         system = [this.#deps.systemPrompt?.(run.agentId, workspace, system) ?? system].filter(Boolean).join("\n\n") || undefined;
       } catch (error) {

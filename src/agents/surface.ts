@@ -7,11 +7,13 @@ import { agentsMethods, type AgentsService } from "./methods.ts";
 import { canRead } from "./present.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { RunManager } from "./runs.ts";
+import { agentAdminMethods } from "./agent-admin.ts";
 import { approvalMethods } from "./approval-methods.ts";
 import { sessionMethods } from "./session-methods.ts";
 import { SessionSubscriptions } from "./subscriptions.ts";
 import { Approvals } from "./tools/approvals.ts";
 import { Toolbox } from "./tools/toolbox.ts";
+import { bootstrapPrompt } from "./workspace-files.ts";
 import { SessionStore, StoreError } from "./store.ts";
 import type { ClientView, Surface, SurfaceContext } from "../surface/types.ts";
 
@@ -71,6 +73,7 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
   const tools = new Toolbox({ config: () => ctx.core.config(), approvals });
   const runs = new RunManager({
     tools,
+    systemPrompt: (_agentId, workspace, configured) => [configured, bootstrapPrompt(workspace)].filter(Boolean).join("\n\n") || undefined,
     config: () => ctx.core.config(),
     store: openStore,
     broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: audience(event, payload) }),
@@ -84,7 +87,7 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
   return {
     name: "agents",
     service,
-    methods: { ...agentsMethods(service), ...sessionMethods(service), ...approvalMethods(service) },
+    methods: { ...agentsMethods(service), ...sessionMethods(service), ...approvalMethods(service), ...agentAdminMethods(service) },
     events: ["agent", "chat", "sessions.changed", "session.message", "session.tool", "exec.approval.requested", "exec.approval.resolved"],
     sessions: () => {
       const path = sessionStorePath(ctx.core.config().paths.stateDir);

@@ -44,6 +44,15 @@ export const COMMANDS: Record<string, CommandNode> = {
   },
   agent: leaf("Run one agent turn through the gateway (--message, --agent, --session, --json)", () => import("./agent.ts")),
   sessions: leaf("List the gateway's agent sessions", () => import("./sessions.ts")),
+  agents: {
+    description: "Manage agents: each has its own workspace and model",
+    default: "list",
+    sub: {
+      list: leaf("List the configured agents", () => import("./agents/list.ts")),
+      add: leaf("Add an agent with its own workspace", () => import("./agents/add.ts")),
+      delete: leaf("Delete an agent (its workspace stays unless --delete-files)", () => import("./agents/delete.ts")),
+    },
+  },
   approvals: {
     description: "Exec approvals: pending requests, decisions, the exec policy and allowlists",
     sub: {

@@ -86,6 +86,12 @@ export const PLAN: PlannedCall[] = [
   },
   { method: "chat.history", label: "chat.history (with tool calls)", params: () => ({ sessionKey: MAIN_SESSION }) },
   { method: "sessions.messages.unsubscribe", params: () => ({ key: MAIN_SESSION }) },
+  { method: "agents.create", params: () => ({ name: "Compat Agent", model: "stand/alpha" }) },
+  { method: "agents.update", params: () => ({ agentId: "compat-agent", name: "Compat Agent 2" }) },
+  { method: "agents.files.list", params: () => ({ agentId: "compat-agent" }) },
+  { method: "agents.files.get", params: () => ({ agentId: "compat-agent", name: "AGENTS.md" }) },
+  { method: "agents.files.set", params: () => ({ agentId: "compat-agent", name: "USER.md", content: "compat user" }) },
+  { method: "agents.delete", params: () => ({ agentId: "compat-agent", deleteFiles: true }) },
   { method: "sessions.list", params: () => ({}) },
   // The reference's browser Control UI asks for this many.
   { method: "sessions.list", label: "sessions.list {limit:10000}", params: () => ({ limit: 10_000 }) },

@@ -1,5 +1,7 @@
 // The agent's tool set: every workspace tool, filtered by policy for one agent, run in that agent's workspace.
 // Runs (the model loop) and `/tools/invoke` both call tools through here, so both obey the same policy.
+import { existsSync } from "node:fs";
+import { seedWorkspace } from "../workspace-files.ts";
 import { applyPatchTool } from "./apply-patch.ts";
 import type { Approvals } from "./approvals.ts";
 import { approvalsPath } from "./allowlist.ts";
@@ -38,9 +40,13 @@ export class Toolbox {
     return this.deps.config().config as Record<string, any>;
   }
 
-  /** The agent's workspace folder (created on first use). */
-  workspace(agentId: string, configured: string | undefined): string {
-    return ensureWorkspace(workspaceDir(configured, agentId, this.deps.config().paths.stateDir));
+  /** The agent's workspace folder; a brand-new one gets the starting bootstrap files (as the reference does). */
+  workspace(agentId: string, configured: string | undefined, name = agentId): string {
+    const dir = workspaceDir(configured, agentId, this.deps.config().paths.stateDir);
+    const fresh = !existsSync(dir);
+    const real = ensureWorkspace(dir);
+    if (fresh) seedWorkspace(real, { name });
+    return real;
   }
 
   /** Tools this agent may call, as the model sees them. */
