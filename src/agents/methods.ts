@@ -37,6 +37,7 @@ const ChatSendParams = z
     message: z.string(),
     idempotencyKey: z.string().min(1).optional(),
     timeoutMs: z.number().int().min(0).optional(),
+    queueMode: z.enum(["steer", "followup", "collect", "interrupt"]).optional(),
   })
   .loose();
 const HistoryParams = z.object({ sessionKey: z.string().min(1), limit: z.number().int().min(1).max(1000).optional() }).loose();
@@ -137,15 +138,20 @@ export function agentsMethods(service: AgentsService): MethodFamily {
       const p = parseParams("chat.send", ChatSendParams, params);
       const parsed = key(p.sessionKey);
       try {
-        const { run, existing } = runs.start({
-          runId: p.idempotencyKey ?? crypto.randomUUID(),
+        const runId = p.idempotencyKey ?? crypto.randomUUID();
+        const { run, existing, interrupted } = runs.start({
+          runId,
           agentId: parsed.agentId,
           sessionKey: parsed.key,
           input: { role: "user", content: p.message },
           channel: "webchat",
           timeoutMs: p.timeoutMs,
+          queueMode: p.queueMode,
         }, { deferConfigErrors: true });
-        return { runId: run.runId, status: existing ? (run.result ? run.result.status : "in_flight") : "started" };
+        // A steered or collected message answers with its own run id, as the reference acks it.
+        const out: Record<string, unknown> = { runId, status: existing ? (run.result ? run.result.status : "in_flight") : "started" };
+        if (interrupted) out.interruptedActiveRun = true;
+        return out;
       } catch (error) {
         throw gatewayError(error);
       }

@@ -20,6 +20,8 @@ export interface RunRequest {
   topP?: number;
   stop?: string[];
   timeoutMs?: number;
+  /** How this message treats a run already active in the session (see queue.ts); absent: session/config. */
+  queueMode?: string;
 }
 
 export interface RunResult {
@@ -57,6 +59,12 @@ export class Run {
   abortReason: string | undefined;
   /** Set when the run was admitted although no model could be resolved: it starts, then fails with this. */
   configError: AgentConfigError | undefined;
+  /** True while the run executes tool calls: a steered message joins before its next model call. */
+  acceptsSteer = false;
+  /** Steered user messages waiting for the next model call. */
+  readonly steers: ChatMessage[] = [];
+  /** Messages collected into this queued run (bounded by the queue cap). */
+  collected = 0;
   #listeners = new Set<(event: RunEvent) => void>();
   #resolve!: (result: RunResult) => void;
 

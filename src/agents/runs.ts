@@ -8,6 +8,7 @@ import { ProviderError, streamWithFallback, type ChatMessage, type FinishReason,
 import type { RawStreamSink } from "./providers/types.ts";
 import { chatErrorKind, RunEvents, type RunEventSink } from "./run-events.ts";
 import { Run, type RunRequest, type RunResult } from "./run.ts";
+import { queueMode, STEER_CAP } from "./queue.ts";
 import { MAX_TOOL_ROUNDS, runToolCalls } from "./tool-loop.ts";
 import type { Toolbox } from "./tools/toolbox.ts";
 import type { NewMessage, SessionStore, StoredMessage } from "./store.ts";
@@ -33,6 +34,8 @@ export interface RunManagerDeps extends RunEventSink {
 
 export class RunManager {
   #runs = new Map<string, Run>();
+  /** Run ids of messages that joined another run (steered or collected) → that run. */
+  #aliases = new Map<string, Run>();
   #sessionTails = new Map<string, Promise<unknown>>();
   #running = 0;
   #waiting: Array<() => void> = [];
@@ -52,7 +55,43 @@ export class RunManager {
   }
 
   get(runId: string): Run | undefined {
-    return this.#runs.get(runId);
+    return this.#runs.get(runId) ?? this.#aliases.get(runId);
+  }
+
+  /**
+   * Applies the session's queue mode to a user message while a run is active: steer into the running run,
+   * collect into the queued followup, or interrupt (abort, then run this one). Undefined: queue normally.
+   */
+  #queue(request: RunRequest): { run: Run; existing: boolean } | { interrupted: true } | undefined {
+    if (request.context || request.tools || request.input.role !== "user") return undefined;
+    const live = [...this.#runs.values()].filter((r) => r.sessionKey === request.sessionKey && r.state !== "done" && !r.controller.signal.aborted);
+    if (live.length === 0) return undefined;
+    let sessionMode: string | null | undefined;
+    try {
+      sessionMode = this.#deps.store().get(request.sessionKey)?.queueMode;
+    } catch {
+      sessionMode = undefined;
+    }
+    const mode = queueMode(request.queueMode, sessionMode, this.snapshot().config as Record<string, any>);
+    if (mode === "interrupt") {
+      for (const run of live) run.abort("interrupted by a newer message");
+      return { interrupted: true };
+    }
+    const running = live.find((r) => r.state === "running");
+    const waiting = live.filter((r) => r.state === "queued").at(-1);
+    if (mode === "steer" && running?.acceptsSteer && running.steers.length < STEER_CAP && live.length === 1) {
+      running.steers.push(request.input);
+      this.#aliases.set(request.runId, running);
+      return { run: running, existing: false };
+    }
+    if (mode === "collect" && waiting && waiting.collected < STEER_CAP && waiting.request.input.role === "user" && !waiting.request.context && waiting.agentId === request.agentId) {
+      // One followup turn for everything that arrived while the session was busy.
+      waiting.request.input = { role: "user", content: `${waiting.request.input.content}\n\n${request.input.content}` };
+      waiting.collected++;
+      this.#aliases.set(request.runId, waiting);
+      return { run: waiting, existing: false };
+    }
+    return undefined;
   }
 
   /** Run ids queued or running for a session, oldest first. */
@@ -64,11 +103,22 @@ export class RunManager {
    * Admits a run (resolving its model chain now, so config problems are refused before anything starts) and
    * queues it behind the session's current run. A repeat of a run id returns the existing run.
    */
-  start(request: RunRequest, options: { deferConfigErrors?: boolean } = {}): { run: Run; existing: boolean } {
+  start(request: RunRequest, options: { deferConfigErrors?: boolean } = {}): { run: Run; existing: boolean; interrupted?: boolean } {
     this.#prune();
-    const existing = this.#runs.get(request.runId);
+    const existing = this.#runs.get(request.runId) ?? this.#aliases.get(request.runId);
     if (existing) return { run: existing, existing: true };
     resolveAgent(this.config, request.agentId);
+    if (!request.modelOverride && !request.context) {
+      // A model chosen for the session (sessions.patch) applies to every run that names none.
+      try {
+        const override = this.#deps.store().get(request.sessionKey)?.modelOverride;
+        if (override) request = { ...request, modelOverride: override };
+      } catch {
+        // store closed (stopping): the run fails on its own when it starts
+      }
+    }
+    const queued = this.#queue(request);
+    if (queued && "run" in queued) return queued;
     let chain: ModelTarget[] = [];
     let configError: AgentConfigError | undefined;
     try {
@@ -88,7 +138,7 @@ export class RunManager {
     void tail.finally(() => {
       if (this.#sessionTails.get(run.sessionKey) === tail) this.#sessionTails.delete(run.sessionKey);
     });
-    return { run, existing: false };
+    return queued ? { run, existing: false, interrupted: true } : { run, existing: false };
   }
 
   /** Aborts a session's runs (queued ones too), or one run; returns the ids it aborted. */
@@ -175,7 +225,9 @@ export class RunManager {
       try {
         workspace = toolbox.workspace(run.agentId, agent.workspace, agent.name);
         toolDefs = toolbox.definitions(run.agentId);
-        system = [this.#deps.systemPrompt?.(run.agentId, workspace, system) ?? system].filter(Boolean).join("\n\n") || undefined;
+        // The workspace's bootstrap files follow the agent's own prompt; this run's extra prompt comes last.
+        const base = this.#deps.systemPrompt?.(run.agentId, workspace, agent.systemPrompt) ?? agent.systemPrompt;
+        system = [base, req.extraSystem].filter(Boolean).join("\n\n") || undefined;
       } catch (error) {
         failure = new ProviderError(`agent workspace unavailable: ${(error as Error).message}`, "config");
       }
@@ -249,6 +301,7 @@ export class RunManager {
         break;
       }
       messages.push({ role: "assistant", content: text, toolCalls: callsDone });
+      run.acceptsSteer = true;
       const results = await runToolCalls(callsDone, {
         toolbox: toolbox!,
         workspace: workspace!,
@@ -262,6 +315,12 @@ export class RunManager {
         event: (data) => events.tool(data),
       });
       messages.push(...results);
+      run.acceptsSteer = false;
+      // Messages steered in while the tools ran join the conversation before the next model call.
+      for (const steer of run.steers.splice(0)) {
+        if (store.get(run.sessionKey)) this.append(store, { sessionKey: run.sessionKey, runId: run.runId, role: "user", content: steer.content });
+        messages.push(steer);
+      }
       if (run.controller.signal.aborted) {
         status = run.abortReason === "timeout" ? "error" : "aborted";
         if (status === "error") failure = timedOut();
@@ -337,6 +396,7 @@ export class RunManager {
     for (const [id, run] of this.#runs) {
       if (run.state === "done" && (run.result!.endedAt < cutoff || this.#runs.size > KEEP_FINISHED_MAX)) this.#runs.delete(id);
     }
+    for (const [id, run] of this.#aliases) if (run.state === "done" && !this.#runs.has(run.runId)) this.#aliases.delete(id);
   }
 }
 

@@ -48,6 +48,9 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE messages ADD COLUMN tool_name TEXT;
    ALTER TABLE messages ADD COLUMN is_error INTEGER;
    ALTER TABLE sessions ADD COLUMN running_run_id TEXT;`,
+  // Per-session settings from sessions.patch: a model override and the queue mode.
+  `ALTER TABLE sessions ADD COLUMN model_override TEXT;
+   ALTER TABLE sessions ADD COLUMN queue_mode TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -66,6 +69,8 @@ export interface SessionRow {
   outputTokens: number;
   totalTokens: number;
   lastRunId: string | null;
+  modelOverride: string | null;
+  queueMode: string | null;
 }
 
 export interface StoredMessage {
@@ -109,6 +114,8 @@ function toRow(r: Record<string, any>): SessionRow {
     outputTokens: r.output_tokens,
     totalTokens: r.total_tokens,
     lastRunId: r.last_run_id,
+    modelOverride: r.model_override ?? null,
+    queueMode: r.queue_mode ?? null,
   };
 }
 
@@ -317,6 +324,61 @@ export class SessionStore {
       .query("UPDATE sessions SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0, total_tokens = 0 WHERE key = ?")
       .run(crypto.randomUUID(), now, key);
     return info.changes > 0 ? this.get(key) : undefined;
+  }
+
+  /** Sets a session's label, model override and queue mode (null clears; undefined leaves as is). */
+  patch(key: string, fields: { label?: string | null; modelOverride?: string | null; queueMode?: string | null }): SessionRow | undefined {
+    const sets: string[] = [];
+    const args: Array<string | null | number> = [];
+    const column = { label: "label", modelOverride: "model_override", queueMode: "queue_mode" } as const;
+    for (const [name, col] of Object.entries(column)) {
+      const value = fields[name as keyof typeof fields];
+      if (value === undefined) continue;
+      sets.push(`${col} = ?`);
+      args.push(value);
+    }
+    if (sets.length) this.#db.query(`UPDATE sessions SET ${sets.join(", ")}, updated_at = ? WHERE key = ?`).run(...args, Date.now(), key);
+    return this.get(key);
+  }
+
+  /**
+   * Starts a fresh transcript for the session holding only its newest `keep` messages (the old transcript
+   * stays on disk under the old session id, as reset leaves it); returns how many were kept.
+   */
+  compact(key: string, keep: number): number {
+    return this.#db.transaction(() => {
+      const session = this.get(key);
+      if (!session) return 0;
+      const fresh = crypto.randomUUID();
+      const info = this.#db
+        .query(
+          `INSERT INTO messages (session_key, session_id, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens,
+             output_tokens, total_tokens, stop_reason, error, tool_name, is_error)
+           SELECT session_key, ?, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens, output_tokens, total_tokens,
+             stop_reason, error, tool_name, is_error FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC`,
+        )
+        .run(fresh, session.sessionId, keep);
+      this.#db.query("UPDATE sessions SET session_id = ?, updated_at = ? WHERE key = ?").run(fresh, Date.now(), key);
+      return info.changes;
+    })();
+  }
+
+  /** A new session `newKey` whose transcript is a copy of `key`'s messages before message `beforeId`. */
+  fork(key: string, newKey: string, agentId: string, beforeId: number): SessionRow {
+    return this.#db.transaction(() => {
+      const source = this.get(key);
+      if (!source) throw new StoreError(`no session ${key}`);
+      const { row } = this.ensure(newKey, agentId, source.channel ?? undefined);
+      this.#db
+        .query(
+          `INSERT INTO messages (session_key, session_id, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens,
+             output_tokens, total_tokens, stop_reason, error, tool_name, is_error)
+           SELECT ?, ?, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens, output_tokens, total_tokens,
+             stop_reason, error, tool_name, is_error FROM messages WHERE session_id = ? AND id < ? ORDER BY id ASC`,
+        )
+        .run(newKey, row.sessionId, source.sessionId, beforeId);
+      return this.get(newKey)!;
+    })();
   }
 
   /** Removes a session and its transcripts. */

@@ -9,6 +9,7 @@ import type { RawStreamSink } from "./providers/types.ts";
 import { RunManager } from "./runs.ts";
 import { agentAdminMethods } from "./agent-admin.ts";
 import { approvalMethods } from "./approval-methods.ts";
+import { sessionAdminMethods } from "./session-admin.ts";
 import { sessionMethods } from "./session-methods.ts";
 import { SessionSubscriptions } from "./subscriptions.ts";
 import { Approvals } from "./tools/approvals.ts";
@@ -87,7 +88,7 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
   return {
     name: "agents",
     service,
-    methods: { ...agentsMethods(service), ...sessionMethods(service), ...approvalMethods(service), ...agentAdminMethods(service) },
+    methods: { ...agentsMethods(service), ...sessionMethods(service), ...approvalMethods(service), ...agentAdminMethods(service), ...sessionAdminMethods(service) },
     events: ["agent", "chat", "sessions.changed", "session.message", "session.tool", "exec.approval.requested", "exec.approval.resolved"],
     sessions: () => {
       const path = sessionStorePath(ctx.core.config().paths.stateDir);

@@ -41,12 +41,15 @@ export type Scripted = ScriptStep | ((body: any) => ScriptStep);
 
 const encoder = new TextEncoder();
 
-/** Which step a scripted model is at: the assistant turns since the last user message. */
+/**
+ * Which step a scripted model is at: the assistant turns since the last user message that opened a turn (a
+ * user message right after a tool result was steered into a running turn and does not restart the script).
+ */
 function scriptIndex(body: any): number {
   const messages: any[] = body.messages ?? [];
   let lastUser = -1;
   messages.forEach((m, i) => {
-    if (m?.role === "user") lastUser = i;
+    if (m?.role === "user" && messages[i - 1]?.role !== "tool") lastUser = i;
   });
   return messages.slice(lastUser + 1).filter((m) => m?.role === "assistant").length;
 }

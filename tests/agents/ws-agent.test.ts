@@ -117,7 +117,8 @@ describe("chat", () => {
     const lifecycle = writer.frames.filter((f) => f.event === "agent" && f.payload?.stream === "lifecycle" && ["q-1", "q-2"].includes(f.payload.runId));
     expect(lifecycle.map((f) => `${f.payload.runId}:${f.payload.data.phase}`)).toEqual(["q-1:start", "q-1:end", "q-2:start", "q-2:end"]);
     const second = standIn.requests.find((r) => r.body.messages?.at(-1)?.content === "q2")!;
-    expect(second.body.messages.map((m: any) => m.content)).toEqual(["q1", "echo(alpha): q1", "q2"]);
+    // The system prompt (the workspace's bootstrap files) leads; the conversation follows.
+    expect(second.body.messages.filter((m: any) => m.role !== "system").map((m: any) => m.content)).toEqual(["q1", "echo(alpha): q1", "q2"]);
   });
 
   test("chat.abort stops a running reply and the upstream request", async () => {

@@ -7,6 +7,8 @@ export interface PlanState {
   configHash?: string;
   configRaw?: string;
   runId?: string;
+  /** A user message id of the created session (for sessions.fork). */
+  entryId?: string;
 }
 
 export interface PlannedCall {
@@ -86,6 +88,22 @@ export const PLAN: PlannedCall[] = [
   },
   { method: "chat.history", label: "chat.history (with tool calls)", params: () => ({ sessionKey: MAIN_SESSION }) },
   { method: "sessions.messages.unsubscribe", params: () => ({ key: MAIN_SESSION }) },
+  { method: "sessions.create", params: () => ({ key: "compat-created", label: "Compat" }) },
+  {
+    method: "sessions.send",
+    params: () => ({ key: "compat-created", message: "compat send", idempotencyKey: `compat-send-${crypto.randomUUID()}` }),
+    settle: (socket, payload) => chatDone(socket, payload?.runId),
+  },
+  {
+    method: "chat.history",
+    label: "chat.history (created session)",
+    params: () => ({ sessionKey: "compat-created" }),
+    after: (p, s) => (s.entryId = p?.messages?.find((m: any) => m.role === "user")?.id),
+  },
+  { method: "sessions.fork", params: (s) => ({ sessionKey: "compat-created", entryId: s.entryId }) },
+  { method: "sessions.patch", params: () => ({ key: "compat-created", label: "Compat 2" }) },
+  { method: "sessions.abort", params: () => ({ key: "compat-created" }) },
+  { method: "sessions.compact", params: () => ({ key: "compat-created", maxLines: 1 }) },
   { method: "agents.create", params: () => ({ name: "Compat Agent", model: "stand/alpha" }) },
   { method: "agents.update", params: () => ({ agentId: "compat-agent", name: "Compat Agent 2" }) },
   { method: "agents.files.list", params: () => ({ agentId: "compat-agent" }) },

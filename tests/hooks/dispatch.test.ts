@@ -71,6 +71,7 @@ describe("wakes", () => {
     const seen = await standIn.waitFor((r) => r.body.messages?.at(-1)?.content === "anything new?");
     const system = seen.body.messages[0];
     expect(system.role).toBe("system");
+    // The workspace's bootstrap files come first (# Project Context); the hook's system events close the prompt.
     expect(system.content).toMatch(/System: \[\d{4}-\d\d-\d\dT[^\]]+\] disk almost full\nSystem: \[[^\]]+\] backup done$/);
     expect(await pending()).toEqual([]);
     // The wake text is context, not transcript: history holds only the turn itself.
