@@ -25,7 +25,8 @@ beforeAll(async () => {
       },
     },
   });
-  gw = await spawnGateway({ config, env: STANDIN_ENV });
+  // The token also in the environment: exec must not hand it to commands.
+  gw = await spawnGateway({ config, token: "env-secret-token", env: { ...STANDIN_ENV, OPENCLAW_GATEWAY_TOKEN: "env-secret-token" } });
   op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
   await op.request("sessions.subscribe", {});
 });
@@ -108,6 +109,14 @@ test("an exec needing approval waits, is listed and announced, runs after approv
   expect(expired.payload).toMatchObject({ decision: "deny", reason: "timeout" });
   await op.next(ended("ask-3"), 20_000);
   expect(results(await history("agent:hasty:ask-3"))).toEqual([["exec", true, "exec denied: approval timed out"]]);
+});
+
+test("exec runs in the workspace without the gateway's own credentials in its environment", async () => {
+  standIn.script("env", [{ tools: [{ name: "exec", args: { command: "pwd; echo token=${OPENCLAW_GATEWAY_TOKEN:-none} shell=$OPENCLAW_SHELL" } }] }, { text: "ok" }]);
+  await run("main", "env", "script-env", "env-1");
+  const [[, isError, text]] = results(await history("env")) as [[string, boolean, string]];
+  expect(isError).toBe(false);
+  expect(text).toBe(`${join(gw.stateDir, "workspace")}\ntoken=none shell=exec\n`);
 });
 
 test("a background exec is polled to completion", async () => {

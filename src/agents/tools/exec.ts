@@ -41,6 +41,8 @@ export interface ExecHost {
 
 /** Environment overrides a model may not set on the gateway host (binary and loader hijacking). */
 const BLOCKED_ENV = /^(PATH|LD_.*|DYLD_.*)$/;
+/** The gateway's own credentials never reach a command the model runs. */
+const PRIVATE_ENV = /^OPENCLAW_GATEWAY_(TOKEN|PASSWORD)$/;
 /** Foreground output returned to the model at most (the full tail stays reachable with process log). */
 const MAX_RESULT_CHARS = 30_000;
 
@@ -111,9 +113,9 @@ export function execTool(host: ExecHost): ToolDefinition {
       const cwd = resolveInWorkspace(ctx.workspace, str(args, "workdir", false) ?? ".", "workdir");
       const extra = (args.env ?? {}) as Record<string, unknown>;
       const env: Record<string, string> = {};
-      for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+      for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !PRIVATE_ENV.test(k)) env[k] = v;
       for (const [k, v] of Object.entries(extra)) {
-        if (BLOCKED_ENV.test(k)) throw new ToolError(`env.${k} may not be overridden on the gateway host`);
+        if (BLOCKED_ENV.test(k) || PRIVATE_ENV.test(k)) throw new ToolError(`env.${k} may not be overridden on the gateway host`);
         if (typeof v !== "string") throw new ToolError(`env.${k} must be a string`);
         env[k] = v;
       }
