@@ -1,4 +1,5 @@
 // How sessions, messages and run events look on the wire (RPC payloads, events, tool results).
+import type { ChatMessage } from "./providers/types.ts";
 import type { SessionRow, StoredMessage } from "./store.ts";
 
 /** Events about agent runs go to operators who can read (write and admin include read). */
@@ -80,4 +81,11 @@ export function sessionMessageEvent(m: StoredMessage, agentId: string, messageSe
 /** The assistant message snapshot carried by `chat` events. */
 export function assistantMessage(text: string, timestamp = Date.now()): Record<string, unknown> {
   return { role: "assistant", content: [{ type: "text", text }], timestamp };
+}
+
+/** Stored transcript → provider messages (system rows are not replayed; the agent's prompt is). */
+export function toChat(messages: StoredMessage[]): ChatMessage[] {
+  return messages
+    .filter((m) => m.role !== "system" && (m.content || m.toolCalls?.length || m.role === "tool"))
+    .map((m) => ({ role: m.role, content: m.content, toolCalls: m.toolCalls ?? undefined, toolCallId: m.toolCallId ?? undefined }));
 }

@@ -3,7 +3,7 @@
 // everyone: `agent`/`chat` events to readers, and its own listeners (the RPC and HTTP callers).
 import { sleep } from "../platform/sleep.ts";
 import { AgentConfigError, agentsConfig, modelChain, resolveAgent, type AgentsConfig, type ModelTarget } from "./config.ts";
-import { assistantMessage, sessionMessageEvent, sessionRow } from "./present.ts";
+import { assistantMessage, sessionMessageEvent, sessionRow, toChat } from "./present.ts";
 import { ProviderError, streamWithFallback, type ChatMessage, type FinishReason, type FunctionTool, type ToolCall, type Usage } from "./providers/index.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { chatErrorKind, RunEvents, type RunEventSink } from "./run-events.ts";
@@ -398,11 +398,4 @@ export class RunManager {
     }
     for (const [id, run] of this.#aliases) if (run.state === "done" && !this.#runs.has(run.runId)) this.#aliases.delete(id);
   }
-}
-
-/** Stored transcript → provider messages (system rows are not replayed; the agent's prompt is). */
-export function toChat(messages: StoredMessage[]): ChatMessage[] {
-  return messages
-    .filter((m) => m.role !== "system" && (m.content || m.toolCalls?.length || m.role === "tool"))
-    .map((m) => ({ role: m.role, content: m.content, toolCalls: m.toolCalls ?? undefined, toolCallId: m.toolCallId ?? undefined }));
 }
