@@ -25,6 +25,9 @@ const DescribeParams = z
   .object({ key: z.string().min(1), agentId: z.string().min(1).optional(), includeDerivedTitles: z.boolean().optional(), includeLastMessage: z.boolean().optional() })
   .strict();
 const BranchesParams = z.object({ sessionKey: z.string().min(1), agentId: z.string().min(1).optional() }).strict();
+const MessageGetParams = z
+  .object({ sessionKey: z.string().min(1), agentId: z.string().min(1).optional(), messageId: z.string().min(1), maxChars: z.number().int().min(1).max(2_000_000).optional() })
+  .strict();
 const AuthStatusParams = z.object({ refresh: z.boolean().optional(), agentId: z.string().optional() }).strict();
 const UsageParams = z
   .object({
@@ -151,6 +154,17 @@ export function sessionMethods(service: AgentsService): MethodFamily {
       const firstUser = store.history(parsed.key, Math.min(count, 50)).find((m) => m.role === "user");
       const headline = (firstUser?.content ?? leaf.content).slice(0, 120);
       return { branches: [{ leafEntryId: String(leaf.id), headline, messageCount: count, updatedAt: new Date(row.updatedAt).toISOString(), active: true }] };
+    },
+
+    "chat.message.get": (params) => {
+      const p = parseParams("chat.message.get", MessageGetParams, params);
+      const parsed = key(p.sessionKey, p.agentId);
+      const id = Number(p.messageId);
+      const found = Number.isInteger(id) ? openStore(service).message(parsed.key, id) : undefined;
+      if (!found) return { ok: false, unavailableReason: "not_found" };
+      const message = found.message;
+      if (p.maxChars && message.content.length > p.maxChars) message.content = message.content.slice(0, p.maxChars);
+      return { ok: true, message: historyMessage(message) };
     },
 
     "models.authStatus": (params) => {

@@ -50,6 +50,10 @@ test("subscriptions route session.message and sessions.changed; history and usag
   const branches = (await op.request("sessions.branches.list", { sessionKey: "ui" })).payload.branches;
   expect(branches).toEqual([{ leafEntryId: history.messages[1].id, headline: "hello ui", messageCount: 2, updatedAt: expect.any(String), active: true }]);
 
+  const got = (await op.request("chat.message.get", { sessionKey: "ui", messageId: history.messages[1].id, maxChars: 4 })).payload;
+  expect(got).toEqual({ ok: true, message: { ...history.messages[1], content: [{ type: "text", text: "echo" }] } });
+  expect((await op.request("chat.message.get", { sessionKey: "ui", messageId: "999999" })).payload).toEqual({ ok: false, unavailableReason: "not_found" });
+
   const usage = (await op.request("sessions.usage", { key: "ui" })).payload;
   expect(usage.sessions[0]).toMatchObject({ key: "agent:main:ui", usage: { input: 7 } });
   expect(usage.aggregates.byModel).toEqual([{ provider: "stand", model: "alpha", count: 1, totals: expect.objectContaining({ input: 7 }) }]);

@@ -100,6 +100,7 @@ export const PLAN: PlannedCall[] = [
     params: () => ({ sessionKey: "compat-created" }),
     after: (p, s) => (s.entryId = p?.messages?.find((m: any) => m.role === "user")?.id),
   },
+  { method: "chat.message.get", params: (s) => ({ sessionKey: "compat-created", messageId: s.entryId }) },
   { method: "sessions.fork", params: (s) => ({ sessionKey: "compat-created", entryId: s.entryId }) },
   { method: "sessions.patch", params: () => ({ key: "compat-created", label: "Compat 2" }) },
   { method: "sessions.abort", params: () => ({ key: "compat-created" }) },
