@@ -251,6 +251,17 @@ export class SessionStore {
   markInterrupted(): string[] {
     const rows = this.#db.query("SELECT key, running_run_id FROM sessions WHERE running_run_id IS NOT NULL").all() as Array<{ key: string; running_run_id: string }>;
     for (const row of rows) {
+      // Tool calls the run never answered get a result, so the transcript replays to any model API.
+      const session = this.get(row.key);
+      const turn = this.#db
+        .query("SELECT * FROM messages WHERE session_id = ? AND run_id = ? ORDER BY id ASC")
+        .all(session?.sessionId ?? "", row.running_run_id)
+        .map((r) => toMessage(r as Record<string, any>));
+      const answered = new Set(turn.filter((m) => m.role === "tool").map((m) => m.toolCallId));
+      for (const call of turn.flatMap((m) => m.toolCalls ?? [])) {
+        if (answered.has(call.id)) continue;
+        this.append({ sessionKey: row.key, runId: row.running_run_id, role: "tool", content: "Interrupted: the gateway stopped while this tool ran.", toolCallId: call.id, toolName: call.name, isError: true });
+      }
       this.append({ sessionKey: row.key, runId: row.running_run_id, role: "assistant", content: "", stopReason: "interrupted", error: "the gateway stopped during this run" });
       this.markRunning(row.key, null);
     }
