@@ -1,20 +1,15 @@
 // RPC methods of the agents surface: agent (two-phase), agent.wait, chat.*, sessions.*, agents.list, models.list.
 import { z } from "zod";
-import { AgentConfigError, listModels, resolveAgent } from "./config.ts";
+import { listModels } from "./config.ts";
+import { chatHistory } from "./history.ts";
+import { defaults, gatewayError, openStore, type AgentsService } from "./methods-shared.ts";
 import { canonicalKey } from "./keys.ts";
-import { historyMessage, sessionRow } from "./present.ts";
+import { sessionRow } from "./present.ts";
 import { agentsRoster } from "./roster.ts";
 import type { RunManager, RunResult } from "./runs.ts";
-import type { SessionStore } from "./store.ts";
 import { parseParams } from "../methods/_params.ts";
 import type { MethodContext, MethodFamily } from "../methods/types.ts";
 import { GatewayError } from "../protocol/errors.ts";
-
-/** What the methods reach: the run manager and the (lazily opened) store. */
-export interface AgentsService {
-  runs: RunManager;
-  store(): SessionStore;
-}
 
 /**
  * Two-phase methods send the `accepted` ack as an extra `res` before their final one. The connection offers
@@ -42,6 +37,7 @@ const ChatSendParams = z
     message: z.string(),
     idempotencyKey: z.string().min(1).optional(),
     timeoutMs: z.number().int().min(0).optional(),
+    queueMode: z.enum(["steer", "followup", "collect", "interrupt"]).optional(),
   })
   .loose();
 const HistoryParams = z.object({ sessionKey: z.string().min(1), limit: z.number().int().min(1).max(1000).optional() }).loose();
@@ -63,17 +59,6 @@ const PreviewParams = z
 const ResetParams = z.object({ key: z.string().min(1), reason: z.string().optional(), expectedSessionId: z.string().optional() }).strict();
 const AgentsListParams = z.object({}).strict();
 const DeleteParams = z.object({ key: z.string().min(1), deleteTranscript: z.boolean().optional(), expectedSessionId: z.string().optional() }).strict();
-
-/** Config and store failures as protocol errors; the message keeps the config key to set. */
-export function gatewayError(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  if (error instanceof AgentConfigError) {
-    if (error.kind === "unknown-agent") return new GatewayError("INVALID_REQUEST", error.message, { details: { code: "UNKNOWN_AGENT_ID" } });
-    if (error.kind === "unknown-model") return new GatewayError("INVALID_REQUEST", error.message);
-    return new GatewayError("UNAVAILABLE", error.message, { retryable: false });
-  }
-  return new GatewayError("UNAVAILABLE", (error as Error)?.message ?? String(error), { retryable: true });
-}
 
 function agentFinal(result: RunResult): Record<string, unknown> {
   if (result.status !== "ok") {
@@ -153,15 +138,20 @@ export function agentsMethods(service: AgentsService): MethodFamily {
       const p = parseParams("chat.send", ChatSendParams, params);
       const parsed = key(p.sessionKey);
       try {
-        const { run, existing } = runs.start({
-          runId: p.idempotencyKey ?? crypto.randomUUID(),
+        const runId = p.idempotencyKey ?? crypto.randomUUID();
+        const { run, existing, interrupted } = runs.start({
+          runId,
           agentId: parsed.agentId,
           sessionKey: parsed.key,
           input: { role: "user", content: p.message },
           channel: "webchat",
           timeoutMs: p.timeoutMs,
+          queueMode: p.queueMode,
         }, { deferConfigErrors: true });
-        return { runId: run.runId, status: existing ? (run.result ? run.result.status : "in_flight") : "started" };
+        // A steered or collected message answers with its own run id, as the reference acks it.
+        const out: Record<string, unknown> = { runId, status: existing ? (run.result ? run.result.status : "in_flight") : "started" };
+        if (interrupted) out.interruptedActiveRun = true;
+        return out;
       } catch (error) {
         throw gatewayError(error);
       }
@@ -169,15 +159,7 @@ export function agentsMethods(service: AgentsService): MethodFamily {
 
     "chat.history": (params) => {
       const p = parseParams("chat.history", HistoryParams, params);
-      const parsed = key(p.sessionKey);
-      const store = openStore(service);
-      const row = store.get(parsed.key);
-      return {
-        sessionKey: parsed.key,
-        sessionId: row?.sessionId,
-        messages: store.history(parsed.key, p.limit ?? 200).map(historyMessage),
-        sessionInfo: { hasActiveRun: runs.active(parsed.key).length > 0, activeRunIds: runs.active(parsed.key) },
-      };
+      return chatHistory(service, p.sessionKey, p.limit ?? 200);
     },
 
     "chat.abort": (params) => {
@@ -285,23 +267,4 @@ export function agentsMethods(service: AgentsService): MethodFamily {
   };
 }
 
-function openStore(service: AgentsService): SessionStore {
-  try {
-    return service.store();
-  } catch (error) {
-    throw gatewayError(error);
-  }
-}
-
-/** `sessions.list.defaults`: the default agent's primary model, when one is configured. */
-export function defaults(runs: RunManager): Record<string, unknown> {
-  const cfg = runs.config;
-  const choice = cfg.raw.defaults?.model;
-  const ref = typeof choice === "string" ? choice : choice?.primary;
-  const slash = ref?.indexOf("/") ?? -1;
-  const provider = ref && slash > 0 ? ref.slice(0, slash) : null;
-  const model = ref ? (slash > 0 ? ref.slice(slash + 1) : ref) : null;
-  const entry = provider ? cfg.providers[provider]?.models?.find((m) => m.id === model) : undefined;
-  resolveAgent(cfg, cfg.defaultAgentId);
-  return { modelProvider: provider, model, contextTokens: entry?.contextWindow ?? null };
-}
+export { defaults, gatewayError, type AgentsService } from "./methods-shared.ts";

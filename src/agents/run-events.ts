@@ -57,6 +57,13 @@ export class RunEvents {
     this.#agent(stream, data);
   }
 
+  /** A tool step (start/result): an `agent` event on the tool stream, mirrored as `session.tool` for subscribers. */
+  tool(data: Record<string, unknown>): void {
+    this.#live.flush();
+    const payload = this.#agent("tool", data);
+    if (payload) this.sink.broadcast("session.tool", payload);
+  }
+
   chat(state: string, extra: Record<string, unknown>): void {
     this.#live.flush();
     this.#chat(state, extra);
@@ -71,9 +78,11 @@ export class RunEvents {
     this.#chat("delta", { message: assistantMessage(text), deltaText: delta });
   }
 
-  #agent(stream: string, data: Record<string, unknown>): void {
-    if (!this.#readers()) return;
-    this.sink.broadcast("agent", { runId: this.runId, seq: ++this.#agentSeq, stream, ts: Date.now(), data, sessionKey: this.sessionKey });
+  #agent(stream: string, data: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (!this.#readers()) return undefined;
+    const payload = { runId: this.runId, seq: ++this.#agentSeq, stream, ts: Date.now(), data, sessionKey: this.sessionKey };
+    this.sink.broadcast("agent", payload);
+    return payload;
   }
 
   #chat(state: string, extra: Record<string, unknown>): void {

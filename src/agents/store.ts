@@ -4,46 +4,7 @@
 import { Database } from "bun:sqlite";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-
-/** Ordered migrations; index i brings the schema from version i to i+1. Never edit a shipped one. */
-const MIGRATIONS: string[] = [
-  `CREATE TABLE sessions (
-     key TEXT PRIMARY KEY,
-     agent_id TEXT NOT NULL,
-     session_id TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL,
-     label TEXT,
-     channel TEXT,
-     model_provider TEXT,
-     model TEXT,
-     input_tokens INTEGER NOT NULL DEFAULT 0,
-     output_tokens INTEGER NOT NULL DEFAULT 0,
-     total_tokens INTEGER NOT NULL DEFAULT 0,
-     last_run_id TEXT
-   );
-   CREATE TABLE messages (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     session_key TEXT NOT NULL,
-     session_id TEXT NOT NULL,
-     run_id TEXT,
-     role TEXT NOT NULL,
-     content TEXT NOT NULL,
-     tool_calls TEXT,
-     tool_call_id TEXT,
-     created_at INTEGER NOT NULL,
-     provider TEXT,
-     model TEXT,
-     input_tokens INTEGER,
-     output_tokens INTEGER,
-     total_tokens INTEGER,
-     stop_reason TEXT,
-     error TEXT
-   );
-   CREATE INDEX messages_by_session ON messages(session_id, id);`,
-  `CREATE INDEX sessions_by_updated ON sessions(updated_at DESC);
-   CREATE INDEX messages_by_key ON messages(session_key);`,
-];
+import { MIGRATIONS } from "./store-schema.ts";
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -61,6 +22,8 @@ export interface SessionRow {
   outputTokens: number;
   totalTokens: number;
   lastRunId: string | null;
+  modelOverride: string | null;
+  queueMode: string | null;
 }
 
 export interface StoredMessage {
@@ -78,10 +41,12 @@ export interface StoredMessage {
   usage: { input: number; output: number; total: number } | null;
   stopReason: string | null;
   error: string | null;
+  toolName: string | null;
+  isError: boolean;
 }
 
-export type NewMessage = Omit<StoredMessage, "id" | "sessionId" | "createdAt" | "toolCalls" | "toolCallId" | "provider" | "model" | "usage" | "stopReason" | "error" | "runId"> &
-  Partial<Pick<StoredMessage, "toolCalls" | "toolCallId" | "provider" | "model" | "usage" | "stopReason" | "error" | "runId">>;
+type Optional = "toolCalls" | "toolCallId" | "provider" | "model" | "usage" | "stopReason" | "error" | "runId" | "toolName" | "isError";
+export type NewMessage = Omit<StoredMessage, "id" | "sessionId" | "createdAt" | Optional> & Partial<Pick<StoredMessage, Optional>>;
 
 export class StoreError extends Error {
   override readonly name = "StoreError";
@@ -102,6 +67,8 @@ function toRow(r: Record<string, any>): SessionRow {
     outputTokens: r.output_tokens,
     totalTokens: r.total_tokens,
     lastRunId: r.last_run_id,
+    modelOverride: r.model_override ?? null,
+    queueMode: r.queue_mode ?? null,
   };
 }
 
@@ -121,6 +88,8 @@ function toMessage(r: Record<string, any>): StoredMessage {
     usage: r.total_tokens === null ? null : { input: r.input_tokens ?? 0, output: r.output_tokens ?? 0, total: r.total_tokens ?? 0 },
     stopReason: r.stop_reason,
     error: r.error,
+    toolName: r.tool_name ?? null,
+    isError: r.is_error === 1,
   };
 }
 
@@ -186,7 +155,7 @@ export class SessionStore {
       const info = this.#db
         .query(
           `INSERT INTO messages (session_key, session_id, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model,
-             input_tokens, output_tokens, total_tokens, stop_reason, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             input_tokens, output_tokens, total_tokens, stop_reason, error, tool_name, is_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           message.sessionKey,
@@ -204,6 +173,8 @@ export class SessionStore {
           usage?.total ?? null,
           message.stopReason ?? null,
           message.error ?? null,
+          message.toolName ?? null,
+          message.isError === undefined ? null : message.isError ? 1 : 0,
         );
       this.#db
         .query(
@@ -251,6 +222,61 @@ export class SessionStore {
     return { rows: rows.map(toRow), total };
   }
 
+  /** One message of a session's current transcript by id, with its 1-based position (`messageSeq`). */
+  message(key: string, id: number): { message: StoredMessage; seq: number } | undefined {
+    const session = this.get(key);
+    if (!session) return undefined;
+    const row = this.#db.query("SELECT * FROM messages WHERE id = ? AND session_id = ?").get(id, session.sessionId) as Record<string, any> | null;
+    if (!row) return undefined;
+    const seq = (this.#db.query("SELECT COUNT(*) AS n FROM messages WHERE session_id = ? AND id <= ?").get(session.sessionId, id) as { n: number }).n;
+    return { message: toMessage(row), seq };
+  }
+
+  /** Messages in a session's current transcript. */
+  messageCount(key: string): number {
+    const session = this.get(key);
+    if (!session) return 0;
+    return (this.#db.query("SELECT COUNT(*) AS n FROM messages WHERE session_id = ?").get(session.sessionId) as { n: number }).n;
+  }
+
+  /** Marks (or clears, with null) the run a session is in the middle of; committed before the run streams. */
+  markRunning(key: string, runId: string | null): void {
+    this.#db.query("UPDATE sessions SET running_run_id = ? WHERE key = ?").run(runId, key);
+  }
+
+  /**
+   * Turns the marks of runs that never finished (the process died) into an assistant turn with stop reason
+   * "interrupted", so the transcript says what happened; returns the session keys it marked.
+   */
+  markInterrupted(): string[] {
+    const rows = this.#db.query("SELECT key, running_run_id FROM sessions WHERE running_run_id IS NOT NULL").all() as Array<{ key: string; running_run_id: string }>;
+    for (const row of rows) {
+      // Tool calls the run never answered get a result, so the transcript replays to any model API.
+      const session = this.get(row.key);
+      const turn = this.#db
+        .query("SELECT * FROM messages WHERE session_id = ? AND run_id = ? ORDER BY id ASC")
+        .all(session?.sessionId ?? "", row.running_run_id)
+        .map((r) => toMessage(r as Record<string, any>));
+      const answered = new Set(turn.filter((m) => m.role === "tool").map((m) => m.toolCallId));
+      for (const call of turn.flatMap((m) => m.toolCalls ?? [])) {
+        if (answered.has(call.id)) continue;
+        this.append({ sessionKey: row.key, runId: row.running_run_id, role: "tool", content: "Interrupted: the gateway stopped while this tool ran.", toolCallId: call.id, toolName: call.name, isError: true });
+      }
+      this.append({ sessionKey: row.key, runId: row.running_run_id, role: "assistant", content: "", stopReason: "interrupted", error: "the gateway stopped during this run" });
+      this.markRunning(row.key, null);
+    }
+    return rows.map((r) => r.key);
+  }
+
+  /** Token totals per provider/model over assistant turns, for one session or all of them. */
+  usageByModel(key?: string): Array<{ provider: string | null; model: string | null; input: number; output: number; total: number; count: number }> {
+    const where = key ? "WHERE role = 'assistant' AND session_key = ?" : "WHERE role = 'assistant'";
+    const rows = this.#db
+      .query(`SELECT provider, model, SUM(COALESCE(input_tokens,0)) AS i, SUM(COALESCE(output_tokens,0)) AS o, SUM(COALESCE(total_tokens,0)) AS t, COUNT(*) AS n FROM messages ${where} GROUP BY provider, model`)
+      .all(...(key ? [key] : [])) as Array<Record<string, any>>;
+    return rows.map((r) => ({ provider: r.provider, model: r.model, input: r.i, output: r.o, total: r.t, count: r.n }));
+  }
+
   count(): number {
     return (this.#db.query("SELECT COUNT(*) AS n FROM sessions").get() as { n: number }).n;
   }
@@ -262,6 +288,61 @@ export class SessionStore {
       .query("UPDATE sessions SET session_id = ?, updated_at = ?, input_tokens = 0, output_tokens = 0, total_tokens = 0 WHERE key = ?")
       .run(crypto.randomUUID(), now, key);
     return info.changes > 0 ? this.get(key) : undefined;
+  }
+
+  /** Sets a session's label, model override and queue mode (null clears; undefined leaves as is). */
+  patch(key: string, fields: { label?: string | null; modelOverride?: string | null; queueMode?: string | null }): SessionRow | undefined {
+    const sets: string[] = [];
+    const args: Array<string | null | number> = [];
+    const column = { label: "label", modelOverride: "model_override", queueMode: "queue_mode" } as const;
+    for (const [name, col] of Object.entries(column)) {
+      const value = fields[name as keyof typeof fields];
+      if (value === undefined) continue;
+      sets.push(`${col} = ?`);
+      args.push(value);
+    }
+    if (sets.length) this.#db.query(`UPDATE sessions SET ${sets.join(", ")}, updated_at = ? WHERE key = ?`).run(...args, Date.now(), key);
+    return this.get(key);
+  }
+
+  /**
+   * Starts a fresh transcript for the session holding only its newest `keep` messages (the old transcript
+   * stays on disk under the old session id, as reset leaves it); returns how many were kept.
+   */
+  compact(key: string, keep: number): number {
+    return this.#db.transaction(() => {
+      const session = this.get(key);
+      if (!session) return 0;
+      const fresh = crypto.randomUUID();
+      const info = this.#db
+        .query(
+          `INSERT INTO messages (session_key, session_id, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens,
+             output_tokens, total_tokens, stop_reason, error, tool_name, is_error)
+           SELECT session_key, ?, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens, output_tokens, total_tokens,
+             stop_reason, error, tool_name, is_error FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC`,
+        )
+        .run(fresh, session.sessionId, keep);
+      this.#db.query("UPDATE sessions SET session_id = ?, updated_at = ? WHERE key = ?").run(fresh, Date.now(), key);
+      return info.changes;
+    })();
+  }
+
+  /** A new session `newKey` whose transcript is a copy of `key`'s messages before message `beforeId`. */
+  fork(key: string, newKey: string, agentId: string, beforeId: number): SessionRow {
+    return this.#db.transaction(() => {
+      const source = this.get(key);
+      if (!source) throw new StoreError(`no session ${key}`);
+      const { row } = this.ensure(newKey, agentId, source.channel ?? undefined);
+      this.#db
+        .query(
+          `INSERT INTO messages (session_key, session_id, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens,
+             output_tokens, total_tokens, stop_reason, error, tool_name, is_error)
+           SELECT ?, ?, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens, output_tokens, total_tokens,
+             stop_reason, error, tool_name, is_error FROM messages WHERE session_id = ? AND id < ? ORDER BY id ASC`,
+        )
+        .run(newKey, row.sessionId, source.sessionId, beforeId);
+      return this.get(newKey)!;
+    })();
   }
 
   /** Removes a session and its transcripts. */

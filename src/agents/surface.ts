@@ -7,6 +7,14 @@ import { agentsMethods, type AgentsService } from "./methods.ts";
 import { canRead } from "./present.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { RunManager } from "./runs.ts";
+import { agentAdminMethods } from "./agent-admin.ts";
+import { approvalMethods } from "./approval-methods.ts";
+import { sessionAdminMethods } from "./session-admin.ts";
+import { sessionMethods } from "./session-methods.ts";
+import { SessionSubscriptions } from "./subscriptions.ts";
+import { Approvals } from "./tools/approvals.ts";
+import { Toolbox } from "./tools/toolbox.ts";
+import { bootstrapPrompt } from "./workspace-files.ts";
 import { SessionStore, StoreError } from "./store.ts";
 import type { ClientView, Surface, SurfaceContext } from "../surface/types.ts";
 
@@ -43,25 +51,45 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
   const openStore = (): SessionStore => {
     // After stop the next generation owns the file; a late run of this one must not reopen it.
     if (stopped) throw new StoreError("session store closed (gateway stopping or restarting)");
-    store ??= SessionStore.open(sessionStorePath(ctx.core.config().paths.stateDir));
+    if (!store) {
+      store = SessionStore.open(sessionStorePath(ctx.core.config().paths.stateDir));
+      // A run the last process never finished (kill -9, power loss) is marked in its transcript now.
+      const interrupted = store.markInterrupted();
+      if (interrupted.length) log.warn(`marked ${interrupted.length} interrupted run(s) in the session store`);
+    }
     return store;
   };
   const readers = (client: ClientView) => canRead(client.scopes);
+  const subscriptions = new SessionSubscriptions((connId) => ctx.core.hasClient((c) => c.connId === connId));
+  // The reference sends session events only to the connections that subscribed to them.
+  const audience = (event: string, payload: unknown): ((client: ClientView) => boolean) => {
+    if (event === "sessions.changed") return (c) => readers(c) && subscriptions.followsSessions(c.connId);
+    const key = (payload as { sessionKey?: string }).sessionKey ?? "";
+    if (event === "session.message") return (c) => readers(c) && subscriptions.followsMessages(c.connId, key);
+    if (event === "session.tool") return (c) => readers(c) && (subscriptions.followsSessions(c.connId) || subscriptions.followsMessages(c.connId, key));
+    return readers;
+  };
+  const approvers = (client: ClientView) => client.scopes.includes("operator.approvals") || client.scopes.includes("operator.admin");
+  const approvals = new Approvals((event, payload) => ctx.core.broadcast(event, payload, { filter: approvers }));
+  const tools = new Toolbox({ config: () => ctx.core.config(), approvals });
   const runs = new RunManager({
+    tools,
+    systemPrompt: (_agentId, workspace, configured) => [configured, bootstrapPrompt(workspace)].filter(Boolean).join("\n\n") || undefined,
     config: () => ctx.core.config(),
     store: openStore,
-    broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: readers }),
+    broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: audience(event, payload) }),
+    followed: (sessionKey) => subscriptions.anyFor(sessionKey),
     // Run events are built only when someone may read them (a lone CLI without read scope, or no client at all).
     hasReaders: () => ctx.core.hasClient(readers),
     log,
     raw: rawSink(ctx.rawStreamPath),
   });
-  const service: AgentsService = { runs, store: openStore };
+  const service: AgentsService = { runs, store: openStore, subscriptions, approvals, tools };
   return {
     name: "agents",
     service,
-    methods: agentsMethods(service),
-    events: ["agent", "chat", "sessions.changed"],
+    methods: { ...agentsMethods(service), ...sessionMethods(service), ...approvalMethods(service), ...agentAdminMethods(service), ...sessionAdminMethods(service) },
+    events: ["agent", "chat", "sessions.changed", "session.message", "session.tool", "exec.approval.requested", "exec.approval.resolved"],
     sessions: () => {
       const path = sessionStorePath(ctx.core.config().paths.stateDir);
       return { path, count: stopped || (!store && !existsSync(path)) ? 0 : openStore().count() };
@@ -75,6 +103,8 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     },
     async stop() {
       runs.abortAll("gateway stopping");
+      approvals.abortAll();
+      tools.stop();
       await runs.settled(2000);
       stopped = true;
       store?.close();

@@ -44,6 +44,30 @@ export const COMMANDS: Record<string, CommandNode> = {
   },
   agent: leaf("Run one agent turn through the gateway (--message, --agent, --session, --json)", () => import("./agent.ts")),
   sessions: leaf("List the gateway's agent sessions", () => import("./sessions.ts")),
+  agents: {
+    description: "Manage agents: each has its own workspace and model",
+    default: "list",
+    sub: {
+      list: leaf("List the configured agents", () => import("./agents/list.ts")),
+      add: leaf("Add an agent with its own workspace", () => import("./agents/add.ts")),
+      delete: leaf("Delete an agent (its workspace stays unless --delete-files)", () => import("./agents/delete.ts")),
+    },
+  },
+  approvals: {
+    description: "Exec approvals: pending requests, decisions, the exec policy and allowlists",
+    sub: {
+      get: leaf("Show the exec policy and allowlists of this host", () => import("./approvals/get.ts")),
+      pending: leaf("List pending exec approvals on the gateway", () => import("./approvals/pending.ts")),
+      resolve: leaf("Resolve a pending exec approval: allow-once, allow-always or deny", () => import("./approvals/resolve.ts")),
+      allowlist: {
+        description: "Edit the exec allowlist",
+        sub: {
+          add: leaf("Add a pattern to the exec allowlist", () => import("./approvals/allowlist-add.ts")),
+          remove: leaf("Remove a pattern from the exec allowlist", () => import("./approvals/allowlist-remove.ts")),
+        },
+      },
+    },
+  },
   models: { description: "Configured model providers and models", sub: { list: leaf("List the configured models", () => import("./models-list.ts")) } },
   config: {
     description: "Read and edit openclaw.json (validated, atomic, with a .bak)",

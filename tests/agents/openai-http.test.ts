@@ -72,7 +72,8 @@ describe("openai SDK against /v1", () => {
     // The fallback agent's primary failed first (500, retried once) before the responses provider answered.
     expect(standIn.requests.filter((r) => r.model === "fail-primary").length).toBeGreaterThanOrEqual(2);
     const writer = standIn.requests.find((r) => r.model === "gamma")!;
-    expect(writer.body.system).toBe("You write.");
+    // The agent's own prompt, then its workspace's bootstrap files (the reference's Project Context).
+    expect(writer.body.system).toStartWith("You write.\n\n# Project Context\n");
     expect(writer.headers["x-api-key"]).toBe("sk-ant");
     expect(standIn.requests.find((r) => r.model === "alpha")!.headers.authorization).toBe("Bearer sk-stand");
   });
@@ -114,7 +115,10 @@ describe("openai SDK against /v1", () => {
     expect(response.status).toBe("completed");
     expect(response.output_text).toBe("echo(alpha): hi responses");
     expect(response.usage?.input_tokens).toBe(7);
-    expect(standIn.requests.findLast((r) => r.model === "alpha")!.body.messages[0]).toEqual({ role: "system", content: "Be brief." });
+    const system = standIn.requests.findLast((r) => r.model === "alpha")!.body.messages[0];
+    expect(system.role).toBe("system");
+    // The request's instructions close the system prompt, after the workspace's bootstrap files.
+    expect(system.content).toEndWith("\n\nBe brief.");
 
     const stream = await client.responses.create({ model: "openclaw/writer", input: [{ role: "user", content: "stream it" }], stream: true });
     const types: string[] = [];
@@ -133,7 +137,7 @@ describe("openai SDK against /v1", () => {
     await client.chat.completions.create({ model: "openclaw", user: "conv-1", messages: [{ role: "user", content: "first" }] });
     await client.chat.completions.create({ model: "openclaw", user: "conv-1", messages: [{ role: "user", content: "second" }] });
     const last = standIn.requests.findLast((r) => r.model === "alpha")!;
-    expect(last.body.messages.map((m: any) => m.content)).toEqual(["first", "echo(alpha): first", "second"]);
+    expect(last.body.messages.filter((m: any) => m.role !== "system").map((m: any) => m.content)).toEqual(["first", "echo(alpha): first", "second"]);
     const refused = await post("/v1/chat/completions", { model: "openclaw", messages: [{ role: "user", content: "x" }] }, { "x-openclaw-session-key": "cron:job" });
     expect(refused.status).toBe(400);
     expect((await json(refused)).error.type).toBe("invalid_request_error");

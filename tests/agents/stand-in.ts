@@ -8,6 +8,9 @@
 //   "fail-<name>"   always 500
 //   "tool-<name>"   a tool call `lookup({"q":"…"})` streamed as argument fragments
 //   "bulk-<n>x<k>"  a reply of n pieces of k characters each, written back to back without pauses
+//   "script-<name>" a model that follows a script registered with `script(name, steps)` (chat-completions
+//                   wire): step k answers the k-th model call of a turn (k = assistant messages after the last
+//                   user message) with tool calls or a text; past the last step it says "done"
 import type { Server } from "bun";
 
 export interface SeenRequest {
@@ -24,12 +27,52 @@ export interface StandIn {
   url: string;
   port: number;
   requests: SeenRequest[];
+  /** Registers the steps of the "script-<name>" model. */
+  script(name: string, steps: Scripted[]): void;
   /** Resolves once a request matching `match` exists (and satisfies it). */
   waitFor(match: (r: SeenRequest) => boolean, timeoutMs?: number): Promise<SeenRequest>;
   stop(): void;
 }
 
+/** One answer of a scripted model: tool calls (arguments as objects) or a text. */
+export type ScriptStep = { tools: Array<{ name: string; args: Record<string, unknown> }> } | { text: string };
+/** A step, or a step computed from the request (to use what an earlier tool answered). */
+export type Scripted = ScriptStep | ((body: any) => ScriptStep);
+
 const encoder = new TextEncoder();
+
+/**
+ * Which step a scripted model is at: the assistant turns since the last user message that opened a turn (a
+ * user message right after a tool result was steered into a running turn and does not restart the script).
+ */
+function scriptIndex(body: any): number {
+  const messages: any[] = body.messages ?? [];
+  let lastUser = -1;
+  messages.forEach((m, i) => {
+    if (m?.role === "user" && messages[i - 1]?.role !== "tool") lastUser = i;
+  });
+  return messages.slice(lastUser + 1).filter((m) => m?.role === "assistant").length;
+}
+
+function scriptEvents(model: string, step: ScriptStep | undefined, turn: number): string[] {
+  const base = { id: "chatcmpl-script", object: "chat.completion.chunk", created: 1, model };
+  const out = [sse({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] })];
+  if (step && "tools" in step) {
+    step.tools.forEach((call, index) => {
+      const args = JSON.stringify(call.args);
+      const half = Math.ceil(args.length / 2);
+      out.push(sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: `call_${turn}_${index}`, type: "function", function: { name: call.name, arguments: "" } }] }, finish_reason: null }] }));
+      for (const frag of [args.slice(0, half), args.slice(half)]) out.push(sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: frag } }] }, finish_reason: null }] }));
+    });
+    out.push(sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] }));
+  } else {
+    out.push(sse({ ...base, choices: [{ index: 0, delta: { content: step?.text ?? "done" }, finish_reason: null }] }));
+    out.push(sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }));
+  }
+  out.push(sse({ ...base, choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } }));
+  out.push("data: [DONE]\n\n");
+  return out;
+}
 
 function lastUserText(body: any): string {
   const messages: any[] = body.messages ?? (Array.isArray(body.input) ? body.input : [{ role: "user", content: body.input }]);
@@ -52,6 +95,7 @@ export function bulkPieces(n: number, k: number): string[] {
 export function startStandIn(): StandIn {
   const requests: SeenRequest[] = [];
   const flakySeen = new Set<string>();
+  const scripts = new Map<string, Scripted[]>();
   const waiters = new Set<() => void>();
   const wake = () => {
     for (const w of waiters) w();
@@ -79,6 +123,15 @@ export function startStandIn(): StandIn {
         const input: string[] = typeof body.input === "string" ? [body.input] : body.input;
         const data = input.map((text, index) => ({ object: "embedding", index, embedding: [text.length, 0.5, -0.25, index] }));
         return Response.json({ object: "list", data, model, usage: { prompt_tokens: input.length * 2, total_tokens: input.length * 2 } });
+      }
+      if (model.startsWith("script-")) {
+        const steps = scripts.get(model.slice(7));
+        if (!steps) return Response.json({ error: { message: `no script ${model}`, type: "invalid_request_error" } }, { status: 400 });
+        const turn = scriptIndex(body);
+        seen.finished = true;
+        wake();
+        const step = steps[turn];
+        return new Response(scriptEvents(model, typeof step === "function" ? step(body) : step, turn).join(""), { headers: { "content-type": "text/event-stream" } });
       }
       const reply = `echo(${model}): ${lastUserText(body)}`;
       const slow = model.startsWith("slow-");
@@ -130,6 +183,7 @@ export function startStandIn(): StandIn {
     url: `http://127.0.0.1:${server.port}`,
     port: server.port!,
     requests,
+    script: (name, steps) => void scripts.set(name, steps),
     waitFor(match, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -18,6 +18,8 @@ beforeAll(async () => {
   writer = await connectOperator(gw.url, gw.token, ["operator.write"]);
   reader = await connectOperator(gw.url, gw.token, ["operator.read"]);
   blind = await connectOperator(gw.url, gw.token, []);
+  // sessions.changed goes to connections that subscribed (as the reference sends it).
+  expect((await reader.request("sessions.subscribe", {})).payload).toEqual({ subscribed: true });
 });
 afterAll(async () => {
   for (const s of [writer, reader, blind]) s?.close();
@@ -56,7 +58,7 @@ describe("agent", () => {
     const history = await reader.request("chat.history", { sessionKey: "ws-one" });
     expect(history.ok).toBe(true);
     const messages = history.payload.messages;
-    expect(messages.map((m: any) => [m.role, m.content[0].text])).toEqual([["user", "tell me"], ["assistant", text]]);
+    expect(messages.map((m: any) => [m.role, typeof m.content === "string" ? m.content : m.content[0].text])).toEqual([["user", "tell me"], ["assistant", text]]);
     expect(messages[1]).toMatchObject({ provider: "stand", model: "alpha", usage: { input: 7 } });
   });
 
@@ -115,7 +117,8 @@ describe("chat", () => {
     const lifecycle = writer.frames.filter((f) => f.event === "agent" && f.payload?.stream === "lifecycle" && ["q-1", "q-2"].includes(f.payload.runId));
     expect(lifecycle.map((f) => `${f.payload.runId}:${f.payload.data.phase}`)).toEqual(["q-1:start", "q-1:end", "q-2:start", "q-2:end"]);
     const second = standIn.requests.find((r) => r.body.messages?.at(-1)?.content === "q2")!;
-    expect(second.body.messages.map((m: any) => m.content)).toEqual(["q1", "echo(alpha): q1", "q2"]);
+    // The system prompt (the workspace's bootstrap files) leads; the conversation follows.
+    expect(second.body.messages.filter((m: any) => m.role !== "system").map((m: any) => m.content)).toEqual(["q1", "echo(alpha): q1", "q2"]);
   });
 
   test("chat.abort stops a running reply and the upstream request", async () => {
@@ -145,6 +148,7 @@ describe("sessions and models", () => {
     ]);
 
     const admin = await connectOperator(gw.url, gw.token, ["operator.admin"]);
+    await admin.request("sessions.subscribe", {});
     try {
       const denied = await writer.request("sessions.reset", { key: "ws-one" });
       expect(denied.error?.code).toBe("FORBIDDEN");

@@ -7,6 +7,8 @@ export interface PlanState {
   configHash?: string;
   configRaw?: string;
   runId?: string;
+  /** A user message id of the created session (for sessions.fork). */
+  entryId?: string;
 }
 
 export interface PlannedCall {
@@ -60,6 +62,55 @@ export const PLAN: PlannedCall[] = [
   { method: "agent.wait", params: (s) => ({ runId: s.runId, timeoutMs: 20_000 }) },
   { method: "chat.history", params: () => ({ sessionKey: MAIN_SESSION }) },
   { method: "chat.abort", params: () => ({ sessionKey: MAIN_SESSION }) },
+  // The reference's browser Control UI, on load and on its Chat/Sessions/Agents panels.
+  { method: "agent.identity.get", params: () => ({ sessionKey: MAIN_SESSION }) },
+  { method: "chat.startup", params: () => ({ sessionKey: MAIN_SESSION }) },
+  { method: "chat.metadata", params: () => ({ sessionKey: MAIN_SESSION }) },
+  { method: "sessions.subscribe", params: () => ({}) },
+  { method: "sessions.messages.subscribe", params: () => ({ key: MAIN_SESSION }) },
+  { method: "sessions.describe", params: () => ({ key: MAIN_SESSION }) },
+  { method: "sessions.branches.list", params: () => ({ sessionKey: MAIN_SESSION }) },
+  { method: "models.authStatus", params: () => ({}) },
+  { method: "exec.approval.list", params: () => ({}) },
+  { method: "usage.status", params: () => ({}) },
+  { method: "sessions.usage", params: () => ({ key: MAIN_SESSION }) },
+  {
+    method: "chat.send",
+    label: "chat.send (subscribed: session.message, sessions.changed)",
+    params: () => ({ sessionKey: MAIN_SESSION, message: "compat subscribed", idempotencyKey: `compat-chat-${crypto.randomUUID()}` }),
+    settle: (socket, payload) => chatDone(socket, payload?.runId),
+  },
+  {
+    method: "agent",
+    label: "agent (a model that calls a workspace tool)",
+    params: () => ({ message: "compat tools", sessionKey: MAIN_SESSION, model: "stand/script-compat", idempotencyKey: `compat-tools-${crypto.randomUUID()}` }),
+    settle: (socket, payload) => chatDone(socket, payload?.runId),
+  },
+  { method: "chat.history", label: "chat.history (with tool calls)", params: () => ({ sessionKey: MAIN_SESSION }) },
+  { method: "sessions.messages.unsubscribe", params: () => ({ key: MAIN_SESSION }) },
+  { method: "sessions.create", params: () => ({ key: "compat-created", label: "Compat" }) },
+  {
+    method: "sessions.send",
+    params: () => ({ key: "compat-created", message: "compat send", idempotencyKey: `compat-send-${crypto.randomUUID()}` }),
+    settle: (socket, payload) => chatDone(socket, payload?.runId),
+  },
+  {
+    method: "chat.history",
+    label: "chat.history (created session)",
+    params: () => ({ sessionKey: "compat-created" }),
+    after: (p, s) => (s.entryId = p?.messages?.find((m: any) => m.role === "user")?.id),
+  },
+  { method: "chat.message.get", params: (s) => ({ sessionKey: "compat-created", messageId: s.entryId }) },
+  { method: "sessions.fork", params: (s) => ({ sessionKey: "compat-created", entryId: s.entryId }) },
+  { method: "sessions.patch", params: () => ({ key: "compat-created", label: "Compat 2" }) },
+  { method: "sessions.abort", params: () => ({ key: "compat-created" }) },
+  { method: "sessions.compact", params: () => ({ key: "compat-created", maxLines: 1 }) },
+  { method: "agents.create", params: () => ({ name: "Compat Agent", model: "stand/alpha" }) },
+  { method: "agents.update", params: () => ({ agentId: "compat-agent", name: "Compat Agent 2" }) },
+  { method: "agents.files.list", params: () => ({ agentId: "compat-agent" }) },
+  { method: "agents.files.get", params: () => ({ agentId: "compat-agent", name: "AGENTS.md" }) },
+  { method: "agents.files.set", params: () => ({ agentId: "compat-agent", name: "USER.md", content: "compat user" }) },
+  { method: "agents.delete", params: () => ({ agentId: "compat-agent", deleteFiles: true }) },
   { method: "sessions.list", params: () => ({}) },
   // The reference's browser Control UI asks for this many.
   { method: "sessions.list", label: "sessions.list {limit:10000}", params: () => ({ limit: 10_000 }) },

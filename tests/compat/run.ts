@@ -20,6 +20,8 @@ async function main(): Promise<number> {
   log(`reference openclaw@${ref.version} (${ref.packageDir}), ${Object.keys(ref.schemas).length} schemas`);
   const judge = new Judge(ref);
   const standIn = startStandIn();
+  // A model that asks for one workspace tool, so session.tool events and tool transcripts are judged too.
+  standIn.script("compat", [{ tools: [{ name: "ls", args: {} }] }, { text: "listed" }]);
   const gateway = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV });
   const rows: Row[] = [];
   try {

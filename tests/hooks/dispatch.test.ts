@@ -50,7 +50,7 @@ afterAll(async () => {
 const hook = async (path: string, body: unknown, headers: Record<string, string> = {}) => read(await post(gw.httpUrl, path, body, { ...bearer(), ...headers }));
 const pending = async () => (await op.request("hooks.webhooks")).payload.pendingWakes as any[];
 const waitRun = async (runId: string) => expect((await op.request("agent.wait", { runId, timeoutMs: 10_000 })).payload).toMatchObject({ runId, status: "ok" });
-const history = async (key: string) => (await op.request("chat.history", { sessionKey: key })).payload.messages.map((m: any) => [m.role, m.content[0]?.text]);
+const history = async (key: string) => (await op.request("chat.history", { sessionKey: key })).payload.messages.map((m: any) => [m.role, typeof m.content === "string" ? m.content : m.content[0]?.text]);
 const sessionOf = async (runId: string) => (await op.request("sessions.list", {})).payload.sessions.find((s: any) => s.lastRunId === runId);
 
 describe("wakes", () => {
@@ -71,6 +71,7 @@ describe("wakes", () => {
     const seen = await standIn.waitFor((r) => r.body.messages?.at(-1)?.content === "anything new?");
     const system = seen.body.messages[0];
     expect(system.role).toBe("system");
+    // The workspace's bootstrap files come first (# Project Context); the hook's system events close the prompt.
     expect(system.content).toMatch(/System: \[\d{4}-\d\d-\d\dT[^\]]+\] disk almost full\nSystem: \[[^\]]+\] backup done$/);
     expect(await pending()).toEqual([]);
     // The wake text is context, not transcript: history holds only the turn itself.

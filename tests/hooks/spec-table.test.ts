@@ -91,7 +91,7 @@ describe("§6 hook rows", () => {
     expect(row.key).toMatch(/^agent:main:hook:[0-9a-f-]{36}$/);
 
     const history = await op.request("chat.history", { sessionKey: row.key });
-    const messages = history.payload.messages.map((m: any) => [m.role, m.content[0]?.text]);
+    const messages = history.payload.messages.map((m: any) => [m.role, typeof m.content === "string" ? m.content : m.content[0]?.text]);
     expect(messages.length).toBe(2);
     const [user, assistant] = messages;
     expect(user[0]).toBe("user");

@@ -12,8 +12,16 @@ import { handleResponses } from "./responses.ts";
 import { jsonResponse, methodNotAllowed, type HttpRoute } from "../../surface/http.ts";
 import type { SurfaceContext } from "../../surface/types.ts";
 
-/** Tools the HTTP surface never runs, whatever the policy (reference default deny list). */
-const HTTP_DENY = new Set(["exec", "spawn", "shell", "fs_write", "fs_delete", "fs_move", "apply_patch", "sessions_spawn", "sessions_send", "cron", "gateway", "nodes"]);
+/** Tools HTTP refuses unless `gateway.tools.allow` lifts them (the reference's default deny list). */
+const HTTP_DENY = ["exec", "spawn", "shell", "fs_write", "fs_delete", "fs_move", "apply_patch", "sessions_spawn", "sessions_send", "cron", "gateway", "nodes"];
+
+/** The HTTP deny list: the default, minus `gateway.tools.allow`, plus `gateway.tools.deny`. */
+function httpDenied(config: Record<string, any>, name: string): boolean {
+  const list = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+  const allow = list(config.gateway?.tools?.allow);
+  const deny = list(config.gateway?.tools?.deny);
+  return deny.includes(name) || (HTTP_DENY.includes(name) && !allow.includes(name));
+}
 
 export function agentsHttp(ctx: SurfaceContext, service: AgentsService): HttpRoute {
   return (request, url, remoteAddress) => {
@@ -100,7 +108,7 @@ async function toolsInvoke(ctx: SurfaceContext, service: AgentsService, request:
   if (!name) return fail(400, "invalid_request", "tools.invoke requires name");
   const args: Json = body.args && typeof body.args === "object" && !Array.isArray(body.args) ? { ...body.args } : {};
   if (typeof body.action === "string" && args.action === undefined) args.action = body.action;
-  if (HTTP_DENY.has(name)) return fail(404, "not_found", `Tool not available: ${name}`);
+  if (httpDenied(ctx.core.config().config as Record<string, any>, name)) return fail(404, "not_found", `Tool not available: ${name}`);
   const cfg = service.runs.config;
   const agentId = typeof body.agentId === "string" && body.agentId ? body.agentId.toLowerCase() : cfg.defaultAgentId;
   if (!cfg.agents[agentId]) return fail(400, "invalid_request", `unknown agent id "${agentId}"`);
@@ -124,6 +132,19 @@ async function toolsInvoke(ctx: SurfaceContext, service: AgentsService, request:
       details = row
         ? { ...sessionRow(row, active), exists: true, usage: { input: row.inputTokens, output: row.outputTokens, total: row.totalTokens }, defaults: defaults(service.runs) }
         : { key, agentId: canonicalKey(key).agentId, exists: false, hasActiveRun: active.length > 0, activeRunIds: active, defaults: defaults(service.runs) };
+    } else if (service.tools?.available(agentId, name)) {
+      // The agent's workspace tools, under the same tool policy as its runs. Exec approvals are an operator
+      // guardrail for model-driven calls; a bearer caller here is that operator (reference behaviour).
+      const tools = service.tools;
+      const result = await tools.invoke(name, args, {
+        workspace: tools.workspace(agentId, cfg.agents[agentId]!.workspace),
+        agentId,
+        sessionKey: target.key,
+        signal: request.signal,
+        trustedOperator: true,
+      });
+      if (result.isError) return fail(400, "tool_error", result.text);
+      return jsonResponse({ ok: true, result: { content: [{ type: "text", text: result.text }], details: result.details ?? {} } });
     } else {
       return fail(404, "not_found", `Tool not available: ${name}`);
     }

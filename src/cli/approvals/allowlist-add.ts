@@ -1,0 +1,3 @@
+import { allowlistCommand } from "./allowlist.ts";
+
+export default allowlistCommand("add");

@@ -1,0 +1,116 @@
+// sessions.create|send|abort|patch|compact|fork and the per-session queue modes (steer, followup, collect,
+// interrupt). An exec waiting for approval holds a run between tool calls, deterministically, while the
+// next message arrives.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { deepMerge, spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
+import { connectOperator, type Frame, type TestSocket } from "../helpers/ws.ts";
+import { agentsConfig, STANDIN_ENV } from "./_setup.ts";
+import { startStandIn, type StandIn } from "./stand-in.ts";
+
+let standIn: StandIn;
+let gw: SpawnedGateway;
+let op: TestSocket;
+
+beforeAll(async () => {
+  standIn = startStandIn();
+  standIn.script("gate", [{ tools: [{ name: "exec", args: { command: "echo gated" } }] }, { text: "after the gate" }]);
+  const config = deepMerge(agentsConfig(standIn, false), { agents: { entries: { gated: { model: "stand/script-gate", tools: { exec: { mode: "ask" } } } } } });
+  gw = await spawnGateway({ config, env: STANDIN_ENV });
+  op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
+});
+afterAll(async () => {
+  op?.close();
+  await stopAllGateways();
+  standIn.stop();
+});
+
+const ended = (runId: string) => (f: Frame) => f.event === "agent" && f.payload?.runId === runId && f.payload.stream === "lifecycle" && f.payload.data?.phase !== "start";
+const history = async (key: string) => (await op.request("chat.history", { sessionKey: key })).payload.messages as any[];
+const texts = (messages: any[]) => messages.map((m) => [m.role, typeof m.content === "string" ? m.content : m.content.map((c: any) => c.text ?? c.name).join("")]);
+
+/** Starts a gated run and waits until its exec is waiting for approval (the run sits between tool calls). */
+async function gatedRun(session: string, runId: string): Promise<string> {
+  await op.request("chat.send", { sessionKey: session, message: `start ${runId}`, idempotencyKey: runId });
+  const requested = await op.next((f) => f.event === "exec.approval.requested" && f.payload.request.runId === runId);
+  return requested.payload.id;
+}
+
+test("create with a first message, send, patch the model, abort, compact, fork", async () => {
+  const created = await op.request("sessions.create", { label: "Planning", message: "first words", idempotencyKey: "sc-1" });
+  const key = created.payload.key as string;
+  expect(created.payload).toMatchObject({ ok: true, key: expect.stringMatching(/^agent:main:session:/), runStarted: true, runId: "sc-1", entry: { label: "Planning" } });
+  await op.next(ended("sc-1"));
+  const sent = await op.request("sessions.send", { key, message: "second", idempotencyKey: "sc-2" });
+  expect(sent.error).toBeUndefined();
+  expect(sent.payload).toEqual({ runId: "sc-2", status: "started" });
+  await op.next(ended("sc-2"));
+  expect((await op.request("sessions.send", { key: "nowhere", message: "x" })).error?.message).toContain("session not found");
+
+  expect((await op.request("sessions.patch", { key, model: "nope/none" })).error?.code).toBe("INVALID_REQUEST");
+  const patched = await op.request("sessions.patch", { key, model: "resp/beta", label: "Renamed" });
+  expect(patched.payload).toMatchObject({ ok: true, key, entry: { label: "Renamed" } });
+  await op.request("sessions.send", { key, message: "third", idempotencyKey: "sc-3" });
+  await op.next(ended("sc-3"));
+  expect(standIn.requests.at(-1)).toMatchObject({ path: "/v1/responses", model: "beta" });
+  expect(texts(await history(key)).map((t) => t[1])).toEqual(["first words", "echo(alpha): first words", "second", "echo(alpha): second", "third", "echo(beta): third"]);
+
+  expect((await op.request("sessions.abort", { key })).payload).toEqual({ ok: true, abortedRunId: null, status: "no-active-run" });
+  await op.request("chat.send", { sessionKey: key, message: "long", idempotencyKey: "sc-4" });
+  await op.request("sessions.patch", { key, model: null });
+  const messages = await history(key);
+  const fork = await op.request("sessions.fork", { sessionKey: key, entryId: messages[2].id });
+  expect(fork.payload).toEqual({ sessionKey: expect.stringMatching(/:fork:/), editorText: "second" });
+  expect(texts(await history(fork.payload.sessionKey))).toEqual([["user", "first words"], ["assistant", "echo(alpha): first words"]]);
+  await op.next(ended("sc-4"));
+
+  expect((await op.request("sessions.compact", { key, maxLines: 2 })).payload).toEqual({ ok: true, key, compacted: true, kept: 2 });
+  expect((await history(key)).length).toBe(2);
+  expect((await op.request("sessions.compact", { key })).payload).toMatchObject({ ok: true, compacted: false });
+});
+
+test("sessions.abort stops the running run", async () => {
+  const approval = await gatedRun("agent:gated:abort", "ab-1");
+  const aborted = await op.request("sessions.abort", { key: "agent:gated:abort" });
+  expect(aborted.payload).toEqual({ ok: true, abortedRunId: "ab-1", status: "aborted" });
+  await op.next(ended("ab-1"));
+  expect((await op.request("exec.approval.list", {})).payload.map((a: any) => a.id)).not.toContain(approval);
+});
+
+test("steer: a message sent while tools run joins the run before its next model call", async () => {
+  const approval = await gatedRun("agent:gated:steer", "st-1");
+  const steered = await op.request("chat.send", { sessionKey: "agent:gated:steer", message: "also this", idempotencyKey: "st-2" });
+  expect(steered.payload).toEqual({ runId: "st-2", status: "started" });
+  await op.request("exec.approval.resolve", { id: approval, decision: "allow-once" });
+  await op.next(ended("st-1"));
+  expect((await op.request("agent.wait", { runId: "st-2", timeoutMs: 5000 })).payload).toMatchObject({ runId: "st-1", status: "ok" });
+  expect(texts(await history("agent:gated:steer"))).toEqual([
+    ["user", "start st-1"],
+    ["assistant", "exec"],
+    ["toolResult", "gated\n"],
+    ["user", "also this"],
+    ["assistant", "after the gate"],
+  ]);
+  const second = standIn.requests.filter((r) => r.model === "script-gate").at(-1)!;
+  expect(second.body.messages.at(-1)).toEqual({ role: "user", content: "also this" });
+});
+
+test("followup runs after; collect merges the waiting messages; interrupt aborts the active run", async () => {
+  let approval = await gatedRun("agent:gated:modes", "md-1");
+  await op.request("chat.send", { sessionKey: "agent:gated:modes", message: "later", idempotencyKey: "md-2", queueMode: "followup" });
+  await op.request("chat.send", { sessionKey: "agent:gated:modes", message: "and", idempotencyKey: "md-3", queueMode: "collect" });
+  await op.request("chat.send", { sessionKey: "agent:gated:modes", message: "more", idempotencyKey: "md-4", queueMode: "collect" });
+  await op.request("exec.approval.resolve", { id: approval, decision: "allow-once" });
+  await op.next(ended("md-1"));
+  // md-2 waited as the followup; the collected md-3 and md-4 joined it: one turn for the three messages.
+  approval = (await op.next((f) => f.event === "exec.approval.requested" && f.payload.request.runId === "md-2")).payload.id;
+  const interrupt = await op.request("chat.send", { sessionKey: "agent:gated:modes", message: "stop that", idempotencyKey: "md-5", queueMode: "interrupt" });
+  expect(interrupt.payload).toEqual({ runId: "md-5", status: "started", interruptedActiveRun: true });
+  const md2 = await op.next(ended("md-2"));
+  expect(md2.payload.data).toMatchObject({ aborted: true });
+  // md-5 runs next (the scripted model answers it in text: its turn follows md-2's aborted tool result).
+  expect((await op.next(ended("md-5"))).payload.data.phase).toBe("end");
+  expect((await op.request("exec.approval.list", {})).payload.map((a: any) => a.id)).not.toContain(approval);
+  const users = (await history("agent:gated:modes")).filter((m) => m.role === "user").map((m) => m.content);
+  expect(users).toEqual(["start md-1", "later\n\nand\n\nmore", "stop that"]);
+  expect((await op.request("agent.wait", { runId: "md-4", timeoutMs: 5000 })).payload).toMatchObject({ runId: "md-2" });
+});
