@@ -56,6 +56,8 @@ export class Scheduler {
   /** Gateway-owned jobs (heartbeats): scheduled like the rest, never stored or listed. */
   #system = new Set<string>();
   #running = new Map<string, Promise<void>>();
+  /** Jobs made due by an event (a wake): they run once even while their own schedule is disabled. */
+  #forced = new Set<string>();
   #timer: unknown;
   #armedFor: number | undefined;
   #stopped = false;
@@ -148,7 +150,7 @@ export class Scheduler {
     let min: number | undefined;
     for (const job of this.#jobs.values()) {
       const next = job.state.nextRunAtMs;
-      if (job.enabled && next !== undefined && !this.#running.has(job.id) && (min === undefined || next < min)) min = next;
+      if ((job.enabled || this.#forced.has(job.id)) && next !== undefined && !this.#running.has(job.id) && (min === undefined || next < min)) min = next;
     }
     return min;
   }
@@ -197,6 +199,7 @@ export class Scheduler {
     const job = this.#jobs.get(id);
     if (!job) return;
     job.state.nextRunAtMs = Math.min(job.state.nextRunAtMs ?? atMs, atMs);
+    this.#forced.add(id);
     this.#arm();
   }
 
@@ -232,7 +235,7 @@ export class Scheduler {
       const now = this.#deps.clock.now();
       const limit = this.#deps.maxConcurrent ?? MAX_CONCURRENT_RUNS;
       const due = [...this.#jobs.values()]
-        .filter((job) => job.enabled && job.state.nextRunAtMs !== undefined && job.state.nextRunAtMs <= now && !this.#running.has(job.id))
+        .filter((job) => (job.enabled || this.#forced.has(job.id)) && job.state.nextRunAtMs !== undefined && job.state.nextRunAtMs <= now && !this.#running.has(job.id))
         .sort((a, b) => a.state.nextRunAtMs! - b.state.nextRunAtMs!);
       for (const job of due) {
         if (this.#running.size >= limit) break;
@@ -247,8 +250,9 @@ export class Scheduler {
     const runId = `cron:${job.id}:${startedAt}:${crypto.randomUUID().slice(0, 8)}`;
     const system = this.#system.has(job.id);
     job.state.runningAtMs = startedAt;
+    this.#forced.delete(job.id);
     // Until it ends, a scheduled run's slot is consumed: the job is not due again.
-    if (!manual) job.state.nextRunAtMs = job.schedule.kind === "at" ? undefined : this.#next(job, Math.max(startedAt, runAtMs));
+    if (!manual) job.state.nextRunAtMs = job.schedule.kind === "at" || !job.enabled ? undefined : this.#next(job, Math.max(startedAt, runAtMs));
     if (!system) {
       this.#deps.store()?.record({ ts: startedAt, jobId: job.id, action: "running", runId, runAtMs }, job);
       this.#deps.emit({ jobId: job.id, action: "started", runId, runAtMs });
@@ -285,7 +289,7 @@ export class Scheduler {
     if (job.schedule.kind === "at") {
       if (outcome.status === "ok" && job.deleteAfterRun && !manual) deleted = true;
       else if (!manual) job.enabled = false;
-    } else if (job.enabled && !manual) {
+    } else if (job.enabled && !manual && !this.#forced.has(job.id)) {
       const natural = this.#next(job, Math.max(now, runAtMs));
       const backoff = outcome.status === "error" ? now + ERROR_BACKOFF_MS[Math.min(state.consecutiveErrors! - 1, ERROR_BACKOFF_MS.length - 1)]! : undefined;
       state.nextRunAtMs = natural === undefined ? undefined : Math.max(natural, backoff ?? 0);

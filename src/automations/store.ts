@@ -3,16 +3,15 @@
 // with the reference's); runs are rows with the fields history filters on pulled out.
 import { Database } from "bun:sqlite";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
+import { cronStorePath } from "./store-path.ts";
 import type { CronJob, RunLogEntry, RunStatus } from "./types.ts";
 
 /** The reference keeps the newest 2000 runs per job and 7 days of history. */
 const RUNS_PER_JOB = 2000;
 const RUN_RETENTION_MS = 7 * 86_400_000;
 
-export function cronStorePath(stateDir: string): string {
-  return join(stateDir, "cron", "jobs.sqlite");
-}
+export { cronStorePath };
 
 export interface RunQuery {
   jobId?: string;

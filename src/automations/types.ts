@@ -8,7 +8,9 @@ export type CronSchedule =
 
 export type CronPayload =
   | { kind: "systemEvent"; text: string }
-  | { kind: "agentTurn"; message: string; model?: string; timeoutSeconds?: number; thinking?: string; fallbacks?: string[] };
+  | { kind: "agentTurn"; message: string; model?: string; timeoutSeconds?: number; thinking?: string; fallbacks?: string[] }
+  /** Gateway-owned heartbeat jobs only (never accepted from `cron.add`). */
+  | { kind: "heartbeat"; agentId: string };
 
 export interface CronDelivery {
   mode: "none" | "announce" | "webhook";
