@@ -93,6 +93,8 @@ function jobOf(rt: AutomationsRuntime, id: string): CronJob {
 
 export function automationMethods(runtime: () => Promise<AutomationsRuntime>, now: () => number): MethodFamily {
   const scratch = new Map<string, { content: string; revision: number; updatedAtMs: number }>();
+  // Revisions restart with each generation; the epoch keeps a restarted gateway's "r0" from matching an old one.
+  const epoch = crypto.randomUUID().slice(0, 8);
   return {
     "cron.status": async (params) => {
       parse("cron.status", z.strictObject({}), params);
@@ -126,7 +128,7 @@ export function automationMethods(runtime: () => Promise<AutomationsRuntime>, no
       const limit = p.limit ?? 50;
       const page = jobs.slice(offset, offset + limit);
       const hasMore = offset + page.length < jobs.length;
-      return { jobs: page.map((job) => ({ ...publicJob(job), effectiveAgentId: job.agentId ?? "main" })), total: jobs.length, offset, limit, hasMore, nextOffset: hasMore ? offset + page.length : null, scope: "gateway" };
+      return { jobs: page.map((job) => ({ ...publicJob(job), effectiveAgentId: job.agentId ?? "main" })), total: jobs.length, offset, limit, hasMore, nextOffset: hasMore ? offset + page.length : null, snapshotRevision: `${epoch}-${rt.scheduler.revision}`, scope: "gateway" };
     },
     "cron.get": async (params) => {
       const p = parse("cron.get", ById, params);

@@ -61,10 +61,16 @@ export class Scheduler {
   #timer: unknown;
   #armedFor: number | undefined;
   #stopped = false;
+  #revision = 0;
   #deps: SchedulerDeps;
 
   constructor(deps: SchedulerDeps) {
     this.#deps = deps;
+  }
+
+  /** Changes whenever a user job is added, changed or removed: `cron.list`'s snapshotRevision. */
+  get revision(): number {
+    return this.#revision;
   }
 
   get running(): number {
@@ -164,6 +170,7 @@ export class Scheduler {
     this.#jobs.set(target.id, target);
     if (options.system) this.#system.add(target.id);
     else {
+      this.#revision++;
       this.#deps.store()?.put(target);
       this.#deps.emit({ jobId: target.id, action: options.event ?? (existing ? "updated" : "added"), job: target, nextRunAtMs: target.state.nextRunAtMs });
     }
@@ -176,6 +183,7 @@ export class Scheduler {
     if (!job) return false;
     this.#jobs.delete(id);
     if (this.#system.delete(id)) return true;
+    this.#revision++;
     this.#deps.store()?.remove(id);
     this.#deps.emit({ jobId: id, action: "removed" });
     this.#arm();
@@ -304,7 +312,10 @@ export class Scheduler {
     } catch (error) {
       this.#deps.log.warn(`job ${job.id}: could not record run ${runId} (${(error as Error).message})`);
     }
-    if (deleted) this.#jobs.delete(job.id);
+    if (deleted) {
+      this.#jobs.delete(job.id);
+      this.#revision++;
+    }
     if (outcome.status === "error") this.#deps.log.warn(`job ${job.id} (${job.name}) failed: ${outcome.error ?? "error"}`);
     this.#deps.emit({ jobId: job.id, action: "finished", runId, runAtMs, status: outcome.status, error: outcome.error, durationMs, summary: outcome.summary, sessionKey: outcome.sessionKey, deliveryStatus: outcome.deliveryStatus, deliveryError: outcome.deliveryError, nextRunAtMs: state.nextRunAtMs });
     if (deleted) this.#deps.emit({ jobId: job.id, action: "removed" });
