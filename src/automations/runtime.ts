@@ -2,6 +2,7 @@
 // job per agent, and what running a job means (a system event into a main session, an isolated agent turn,
 // a heartbeat turn). Delivery to channels waits for the channel runtime: a target naming a channel is
 // recorded as not delivered (an error unless best-effort), never a crash.
+import { existsSync } from "node:fs";
 import { canonicalKey } from "../agents/keys.ts";
 import type { AgentsService } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
@@ -51,7 +52,7 @@ export class AutomationsRuntime {
     this.#deps = deps;
     this.scheduler = new Scheduler({
       clock: deps.clock,
-      store: () => (this.#store ??= CronStore.open(this.storePath)),
+      store: (create) => (this.#store ??= create || existsSync(this.storePath) ? CronStore.open(this.storePath) : undefined),
       execute: (job, run) => this.#execute(job, run),
       emit: deps.emitCron,
       log: deps.log,
@@ -129,8 +130,8 @@ export class AutomationsRuntime {
 
   /** Run history from the store (`cron.runs`). */
   runs(query: RunQuery): { entries: RunLogEntry[]; total: number } {
-    this.#store ??= CronStore.open(this.storePath);
-    return this.#store.runs(query);
+    if (!this.#store && existsSync(this.storePath)) this.#store = CronStore.open(this.storePath);
+    return this.#store?.runs(query) ?? { entries: [], total: 0 };
   }
 
   plans(): HeartbeatPlan[] {

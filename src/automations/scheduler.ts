@@ -36,8 +36,8 @@ export interface CronEvent {
 
 export interface SchedulerDeps {
   clock: Clock;
-  /** Undefined for a scheduler that only runs system jobs (heartbeats) and keeps no file. */
-  store: () => CronStore | undefined;
+  /** The job store; `create` on a write, so reads and heartbeat-only gateways never create the file. */
+  store: (create?: boolean) => CronStore | undefined;
   execute(job: CronJob, run: { runId: string; runAtMs: number; manual: boolean }): Promise<RunOutcome>;
   emit(event: CronEvent): void;
   log: { info(msg: string): void; warn(msg: string): void };
@@ -171,7 +171,7 @@ export class Scheduler {
     if (options.system) this.#system.add(target.id);
     else {
       this.#revision++;
-      this.#deps.store()?.put(target);
+      this.#deps.store(true)?.put(target);
       this.#deps.emit({ jobId: target.id, action: options.event ?? (existing ? "updated" : "added"), job: target, nextRunAtMs: target.state.nextRunAtMs });
     }
     this.#arm();
@@ -262,7 +262,7 @@ export class Scheduler {
     // Until it ends, a scheduled run's slot is consumed: the job is not due again.
     if (!manual) job.state.nextRunAtMs = job.schedule.kind === "at" || !job.enabled ? undefined : this.#next(job, Math.max(startedAt, runAtMs));
     if (!system) {
-      this.#deps.store()?.record({ ts: startedAt, jobId: job.id, action: "running", runId, runAtMs }, job);
+      this.#deps.store(true)?.record({ ts: startedAt, jobId: job.id, action: "running", runId, runAtMs }, job);
       this.#deps.emit({ jobId: job.id, action: "started", runId, runAtMs });
     }
     const done = this.#execute(job, runId, runAtMs, startedAt, manual, system).finally(() => {
@@ -304,7 +304,7 @@ export class Scheduler {
     }
     if (system) return;
     const entry: RunLogEntry = { ts: now, jobId: job.id, action: "finished", runId, runAtMs, durationMs, ...outcome, nextRunAtMs: state.nextRunAtMs };
-    const store = this.#deps.store();
+    const store = this.#deps.store(true);
     try {
       store?.record(entry, removed || deleted ? undefined : job);
       if (deleted) store?.remove(job.id);

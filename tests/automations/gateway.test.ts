@@ -132,7 +132,8 @@ describe("cron jobs", () => {
     expect(job).toMatchObject({ name: "stretch", enabled: true, nextRunAtMs: clock.now() + 60_000, state: { nextRunAtMs: clock.now() + 60_000 } });
     expect(await nextEvent("cron", (p) => p.jobId === job.id && p.action === "added")).toMatchObject({ job: { id: job.id } });
     const list = await rpc("cron.list");
-    expect(list).toMatchObject({ total: 1, offset: 0, hasMore: false, nextOffset: null });
+    // snapshotRevision: the reference CLI refuses a paged list without it.
+    expect(list).toMatchObject({ total: 1, offset: 0, hasMore: false, nextOffset: null, snapshotRevision: expect.any(String) });
     expect(list.jobs[0]).toMatchObject({ id: job.id, effectiveAgentId: "main" });
     await clock.advance(60_000);
     expect(await nextEvent("cron", (p) => p.jobId === job.id && p.action === "finished")).toMatchObject({ status: "ok" });

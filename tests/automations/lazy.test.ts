@@ -16,6 +16,11 @@ test("no job, no heartbeat: nothing of the scheduler is loaded or created", asyn
     expect(health.agents[0]).toMatchObject({ agentId: "main", heartbeat: { enabled: false, every: "disabled", everyMs: null, target: "owner", ackMaxChars: 300 } });
     expect((await op.request("status")).payload.queuedSystemEvents).toEqual([]);
     expect(existsSync(join(gw.stateDir, "cron"))).toBe(false);
+    // Reads load the runtime but create no store: the next start stays as light.
+    expect((await op.request("cron.list")).payload).toMatchObject({ jobs: [], total: 0 });
+    expect((await op.request("cron.runs", { scope: "all" })).payload).toMatchObject({ entries: [], total: 0 });
+    expect((await op.request("last-heartbeat")).payload).toBeNull();
+    expect(existsSync(join(gw.stateDir, "cron"))).toBe(false);
   } finally {
     op.close();
   }

@@ -116,7 +116,7 @@ describe("runs", () => {
     const h = harness(0);
     await h.scheduler.start();
     await h.scheduler.put(job("a", { kind: "every", everyMs: 1000 }, 0));
-    expect(statSync(h.store.path).mode & 0o777).toBe(0o600);
+    for (const file of [h.store.path, `${h.store.path}-wal`, `${h.store.path}-shm`]) expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
 
