@@ -2,19 +2,30 @@
 // it to `startGateway`; `server/` never imports a feature. A new feature: a folder with a `surface.ts` whose
 // factory takes the SurfaceContext (and the services of the features it needs), added to the list below.
 import { agentsSurface } from "./agents/surface.ts";
+import type { Clock } from "./automations/clock.ts";
+import { automationsSurface } from "./automations/surface.ts";
 import { discoverySurface } from "./discovery/surface.ts";
 import { hooksSurface } from "./hooks/surface.ts";
 import type { MountFeatures, Surface } from "./surface/types.ts";
 import { controlUiSurface } from "./ui/surface.ts";
 
+/** What a caller may choose about the composition: tests drive the scheduler with a fake clock. */
+export interface FeatureOptions {
+  clock?: Clock;
+}
+
 /** The features of this build, in HTTP precedence order; each generation of the gateway mounts them afresh. */
-export const mountFeatures: MountFeatures = (ctx) => {
+export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => (ctx) => {
   const agents = agentsSurface(ctx);
+  const automations = automationsSurface(ctx, { agents: agents.service, clock: options.clock });
   const surfaces: (Surface | undefined)[] = [
     agents,
+    automations,
     discoverySurface(ctx),
-    hooksSurface(ctx, { agents: agents.service }),
+    hooksSurface(ctx, { agents: agents.service, automations: automations.service }),
     controlUiSurface(ctx),
   ];
   return surfaces.filter((surface): surface is Surface => surface !== undefined);
 };
+
+export const mountFeatures: MountFeatures = composeFeatures();

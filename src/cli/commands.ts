@@ -15,6 +15,26 @@ const leaf = (description: string, load: () => Promise<{ default: CommandDef<any
   load: () => load().then((m) => m.default),
 });
 
+/** A leaf whose module exports several commands: picks one by name. */
+const named = (description: string, load: () => Promise<Record<string, unknown>>, name: string): CommandNode => ({
+  description,
+  load: () => load().then((m) => m[name] as CommandDef<any>),
+});
+
+function cronCommands(): Record<string, CommandNode> {
+  const load = () => import("./cron/commands.ts") as Promise<Record<string, unknown>>;
+  return {
+    list: named("List automation jobs (--all includes disabled ones)", load, "list"),
+    get: named("Show one job", load, "get"),
+    add: named("Add a job (--at|--every|--cron, --system-event|--message)", load, "add"),
+    edit: named("Change a job", load, "edit"),
+    remove: named("Remove a job", load, "remove"),
+    run: named("Run a job now (--due: only if due)", load, "run"),
+    runs: named("Run history of a job", load, "runs"),
+    status: named("Scheduler status", load, "status"),
+  };
+}
+
 /** The whole `openclaw` command tree; descriptions live here so help needs no imports. */
 export const COMMANDS: Record<string, CommandNode> = {
   gateway: {
@@ -64,6 +84,25 @@ export const COMMANDS: Record<string, CommandNode> = {
         sub: {
           add: leaf("Add a pattern to the exec allowlist", () => import("./approvals/allowlist-add.ts")),
           remove: leaf("Remove a pattern from the exec allowlist", () => import("./approvals/allowlist-remove.ts")),
+        },
+      },
+    },
+  },
+  cron: {
+    description: "Automation jobs: list, add, edit, remove, run, runs, status (alias: automations)",
+    sub: cronCommands(),
+  },
+  automations: { description: "Automation jobs (same as `openclaw cron`)", sub: cronCommands() },
+  system: {
+    description: "System events and heartbeats",
+    sub: {
+      event: named("Queue a system event on the main session (--mode now wakes the agent)", () => import("./system.ts"), "event"),
+      heartbeat: {
+        description: "Read or toggle heartbeats",
+        sub: {
+          last: named("Show the last heartbeat event", () => import("./system.ts"), "heartbeatLast"),
+          enable: named("Turn heartbeats on", () => import("./system.ts"), "heartbeatEnable"),
+          disable: named("Turn heartbeats off", () => import("./system.ts"), "heartbeatDisable"),
         },
       },
     },

@@ -1,5 +1,5 @@
 // Hooks mounted on the gateway port: HTTP ingress under `hooks.path` (off unless `hooks.enabled`, and then
-// every path under it is a plain 404), the `hooks.status` RPC, and the wake queue that agent turns drain.
+// every path under it is a plain 404), the `hooks.status` and `hooks.webhooks` RPCs; wakes go to the automations feature (src/features.ts).
 import { join } from "node:path";
 import { agentsConfig } from "../agents/config.ts";
 import type { AgentsService } from "../agents/methods.ts";
@@ -11,7 +11,7 @@ import type { ConfigSnapshot } from "../config/load.ts";
 import type { Dispatcher } from "./actions.ts";
 import { hooksConfig, type HooksResolved } from "./config.ts";
 import { handleHookRequest } from "./http.ts";
-import { drainWakesIntoRuns, WakeQueue } from "./wakes.ts";
+import type { AutomationsService } from "../automations/surface.ts";
 
 /** Reference default for hook auth: 20 failures a minute lock that client out for a minute; loopback too. */
 const HOOK_RATE_LIMIT = { maxAttempts: 20, windowMs: 60_000, lockoutMs: 60_000, exemptLoopback: false };
@@ -19,11 +19,13 @@ const HOOK_RATE_LIMIT = { maxAttempts: 20, windowMs: 60_000, lockoutMs: 60_000, 
 /** The features hooks act through, handed over by the composition (src/features.ts). */
 export interface HooksDeps {
   agents: AgentsService;
+  /** Owns the system-event queue wakes land in, and runs the heartbeat turn a `now` wake asks for. */
+  automations: AutomationsService;
 }
 
 export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
   const log = ctx.logger.child("hooks");
-  const queue = new WakeQueue();
+  const queue = deps.automations.systemEvents;
   const ownThrottle = new AuthThrottle(HOOK_RATE_LIMIT);
   let heartbeatRequestedAt: number | null = null;
   const seen = new WeakSet<ConfigSnapshot>();
@@ -49,12 +51,12 @@ export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
     service: () => deps.agents,
     queue,
     onWake(action, outcome) {
-      drainWakesIntoRuns(deps.agents.runs, queue, log);
       const preview = action.text.length > 80 ? `${action.text.slice(0, 79)}…` : action.text;
       log.info(`wake ${outcome} for ${action.target} (mode ${action.mode}, ${action.source}): ${JSON.stringify(preview)}`);
       if (action.mode === "now") {
         heartbeatRequestedAt = Date.now();
-        log.debug("wake requested a heartbeat; this gateway runs none, so the event waits for the session's next turn");
+        // The event is queued already; the automations scheduler runs the agent's heartbeat turn at its next tick.
+        void deps.automations.requestTurn(action.agentId, action.source).catch((error) => log.warn(`wake: heartbeat turn not scheduled: ${(error as Error).message}`));
       }
     },
     onRun(action, runId, sessionKey) {

@@ -1,7 +1,6 @@
 import { configMethods } from "./config.ts";
 import { gatewayMethods } from "./gateway.ts";
 import { healthMethods } from "./health.ts";
-import { heartbeatMethods } from "./heartbeat.ts";
 import { logsMethods } from "./logs.ts";
 import { presenceMethods } from "./presence.ts";
 import { statusMethods } from "./status.ts";
@@ -17,7 +16,6 @@ export function allMethods(): Record<string, MethodHandler> {
     configMethods,
     logsMethods,
     gatewayMethods,
-    heartbeatMethods,
   );
 }
 

@@ -4,7 +4,7 @@ import type { MethodFamily } from "./types.ts";
 export const statusMethods: MethodFamily = {
   status: (_params, { gateway }) => {
     const memory = process.memoryUsage();
-    const { sessions } = gateway.summary();
+    const { sessions, automations } = gateway.summary();
     return {
       runtimeVersion: gateway.version,
       runtime: { name: "bun", version: process.versions.bun ?? "unknown", platform: process.platform, arch: process.arch },
@@ -13,11 +13,13 @@ export const statusMethods: MethodFamily = {
       uptimeMs: Date.now() - gateway.startedAt,
       hostDesktop: { enabled: false, state: "off", port: null },
       heartbeat: {
-        defaultAgentId: "main",
-        agents: [{ agentId: "main", enabled: false, every: "30m", everyMs: 1_800_000, waitingForRoute: true }],
+        defaultAgentId: automations?.defaultAgentId ?? "main",
+        agents: automations
+          ? automations.heartbeats.map((h) => ({ agentId: h.agentId, enabled: h.enabled, every: h.every, everyMs: h.everyMs }))
+          : [{ agentId: "main", enabled: false, every: "30m", everyMs: 1_800_000, waitingForRoute: true }],
       },
       channelSummary: [],
-      queuedSystemEvents: [],
+      queuedSystemEvents: automations?.queuedSystemEvents ?? [],
       degradedSecretOwners: [],
       degradedPlugins: [],
       tasks: {

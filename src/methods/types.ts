@@ -55,7 +55,28 @@ export interface GatewayRuntime {
   adoptConfig(snapshot: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[]; refused?: string };
   requestRestart(reason: string, delayMs?: number): RestartTicket;
   /** Counts of what exists now, for `health`/`status` (sessions and channels arrive with later features). */
-  summary(): { sessions: { path: string; count: number }; channels: Record<string, unknown> };
+  summary(): { sessions: { path: string; count: number }; channels: Record<string, unknown>; automations?: AutomationsSummary };
+}
+
+/** One agent's heartbeat as `health` reports it (the reference's shape). */
+export interface HeartbeatSummary {
+  agentId: string;
+  enabled: boolean;
+  every: string;
+  everyMs: number | null;
+  prompt: string;
+  target: string;
+  ackMaxChars: number;
+  model?: string;
+  session?: string;
+}
+
+/** What the automations feature tells `health`/`status`: heartbeats per agent and the queued system events. */
+export interface AutomationsSummary {
+  defaultAgentId: string;
+  heartbeats: HeartbeatSummary[];
+  /** Texts queued on the agents' main sessions, oldest first, until a turn takes them. */
+  queuedSystemEvents: string[];
 }
 
 /** The caller of one request, after the handshake. */

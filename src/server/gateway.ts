@@ -106,6 +106,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const events = [...new Set([...GATEWAY_EVENTS, ...surfaces.flatMap((s) => s.events ?? [])])];
     const sessions = surfaces.find((s) => s.sessions);
     if (sessions?.sessions) core.sessionsSource = () => sessions.sessions!();
+    const automations = surfaces.find((s) => s.automations);
+    if (automations?.automations) core.automationsSource = () => automations.automations!();
     listeners = openListeners(
       start.bind.hosts,
       start.port,

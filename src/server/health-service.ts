@@ -1,4 +1,4 @@
-import type { GatewayRuntime } from "../methods/types.ts";
+import type { AutomationsSummary, GatewayRuntime, HeartbeatSummary } from "../methods/types.ts";
 import { HEALTH_REFRESH_INTERVAL_MS } from "../protocol/constants.ts";
 
 /** The reference's default heartbeat prompt (reference-docs/gateway/heartbeat.md), sent verbatim as the user turn. */
@@ -6,6 +6,15 @@ export const DEFAULT_HEARTBEAT_PROMPT =
   "Follow the heartbeat monitor scratch context when provided. Recurring tasks are automations; create or change their schedules with the automations tool, not heartbeat scratch. Do not infer or repeat old tasks from prior chats. If nothing needs attention, reply NO_REPLY.";
 /** An acknowledgement with at most this many other characters stays silent (fixed in the reference). */
 export const HEARTBEAT_ACK_MAX_CHARS = 300;
+
+/** Without the automations feature no heartbeat runs: reported as the reference reports a disabled one. */
+const DISABLED_HEARTBEAT: HeartbeatSummary = { agentId: "main", enabled: false, every: "disabled", everyMs: null, prompt: DEFAULT_HEARTBEAT_PROMPT, target: "owner", ackMaxChars: HEARTBEAT_ACK_MAX_CHARS };
+
+/** The default agent's cadence in seconds (the reference's top-level `heartbeatSeconds`; 1800 when none runs). */
+function heartbeatSeconds(automations: AutomationsSummary | undefined): number {
+  const own = automations?.heartbeats.find((h) => h.agentId === automations.defaultAgentId);
+  return own?.everyMs ? Math.round(own.everyMs / 1000) : 1800;
+}
 
 type HealthInputs = Pick<GatewayRuntime, "eventLoop" | "summary" | "config">;
 
@@ -38,7 +47,7 @@ export class HealthService {
   /** Recomputes, caches and announces the snapshot. */
   refresh(): Record<string, unknown> {
     const started = performance.now();
-    const { sessions, channels } = this.#inputs.summary();
+    const { sessions, channels, automations } = this.#inputs.summary();
     const reloadMode = this.#inputs.config().config.gateway?.reload?.mode ?? "hybrid";
     const sessionInfo = { path: sessions.path, count: sessions.count, recent: [] };
     const payload: Record<string, unknown> = {
@@ -50,17 +59,14 @@ export class HealthService {
       channels,
       channelOrder: Object.keys(channels),
       channelLabels: {},
-      heartbeatSeconds: 1800,
-      defaultAgentId: "main",
-      agents: [
-        {
-          agentId: "main",
-          isDefault: true,
-          // No heartbeat runs yet: reported as the reference reports a disabled one (every "disabled", everyMs null).
-          heartbeat: { enabled: false, every: "disabled", everyMs: null, prompt: DEFAULT_HEARTBEAT_PROMPT, target: "owner", ackMaxChars: HEARTBEAT_ACK_MAX_CHARS },
-          sessions: sessionInfo,
-        },
-      ],
+      heartbeatSeconds: heartbeatSeconds(automations),
+      defaultAgentId: automations?.defaultAgentId ?? "main",
+      agents: (automations?.heartbeats ?? [DISABLED_HEARTBEAT]).map(({ agentId, ...heartbeat }) => ({
+        agentId,
+        isDefault: agentId === (automations?.defaultAgentId ?? "main"),
+        heartbeat,
+        sessions: sessionInfo,
+      })),
       sessions: sessionInfo,
       modelRuntime: { degraded: false, pendingAgents: [] },
       eventLoop: this.#inputs.eventLoop(),

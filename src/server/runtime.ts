@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { planReload } from "../config/reload-plan.ts";
 import { PING_INTERVAL_MS, TICK_INTERVAL_MS } from "../protocol/constants.ts";
-import type { EventLoopStats, GatewayRuntime, PresenceEntry, RestartTicket } from "../methods/types.ts";
+import type { AutomationsSummary, EventLoopStats, GatewayRuntime, PresenceEntry, RestartTicket } from "../methods/types.ts";
 import { AuthThrottle } from "../surface/auth-throttle.ts";
 import type { AuthSettings } from "../surface/auth.ts";
 import type { BroadcastOptions, ClientView, GatewayView } from "../surface/types.ts";
@@ -113,6 +113,9 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
   /** Set by the feature that owns sessions (agents); without it there are none. */
   sessionsSource: (() => { path: string; count: number }) | undefined;
 
+  /** Set by the feature that runs heartbeats and system events (automations). */
+  automationsSource: (() => AutomationsSummary) | undefined;
+
   summary() {
     let sessions = { path: join(this.#snapshot.paths.stateDir, "sessions", "sessions.sqlite"), count: 0 };
     try {
@@ -120,7 +123,13 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
     } catch (error) {
       this.#log.warn(`session count unavailable: ${(error as Error).message}`);
     }
-    return { sessions, channels: {} };
+    let automations: AutomationsSummary | undefined;
+    try {
+      automations = this.automationsSource?.();
+    } catch (error) {
+      this.#log.warn(`heartbeat summary unavailable: ${(error as Error).message}`);
+    }
+    return { sessions, channels: {}, automations };
   }
 
   /**

@@ -2,7 +2,7 @@
 // feature to come) import this leaf, never `server/`; the server imports it too and knows no feature by name.
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { GatewayLogger } from "../logging/index.ts";
-import type { MethodFamily } from "../methods/types.ts";
+import type { AutomationsSummary, MethodFamily } from "../methods/types.ts";
 import type { AuthSettings } from "./auth.ts";
 import type { AuthThrottle } from "./auth-throttle.ts";
 import type { HttpRoute } from "./http.ts";
@@ -58,6 +58,8 @@ export interface Surface {
   events?: readonly string[];
   /** Counts for `health`/`status` when this feature owns sessions. */
   sessions?(): { path: string; count: number };
+  /** Heartbeats and queued system events for `health`/`status`, from the feature that runs them (automations). */
+  automations?(): AutomationsSummary;
   /** HTTP handler on the gateway port; returns undefined for paths it does not own. */
   http?: HttpRoute;
   /** Runs once the port is open (it never delays listening). Errors are logged, never fatal. */

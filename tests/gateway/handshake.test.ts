@@ -25,7 +25,9 @@ describe("the reference CLI's connect frames", () => {
     expect(typeof p.server.connId).toBe("string");
     expect(p.features.methods).toContain("health");
     expect(p.features.methods).toContain("logs.tail");
-    expect(p.features.methods).not.toContain("cron.list");
+    // The reference's Control UI calls cron.list and cron.status on load (issue 18).
+    expect(p.features.methods).toEqual(expect.arrayContaining(["cron.list", "cron.status", "wake", "last-heartbeat"]));
+    expect(p.features.events).toEqual(expect.arrayContaining(["cron", "heartbeat"]));
     expect(p.features.events).toEqual(expect.arrayContaining(["tick", "health", "presence", "shutdown"]));
     expect(Array.isArray(p.snapshot.presence)).toBe(true);
     expect(p.snapshot.presence[0].reason).toBe("self");

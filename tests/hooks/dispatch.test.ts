@@ -54,15 +54,16 @@ const history = async (key: string) => (await op.request("chat.history", { sessi
 const sessionOf = async (runId: string) => (await op.request("sessions.list", {})).payload.sessions.find((s: any) => s.lastRunId === runId);
 
 describe("wakes", () => {
-  test("a next-heartbeat wake waits in hooks.status until the session's next turn takes it into its system prompt", async () => {
+  test("a next-heartbeat wake waits in hooks.webhooks until the session's next turn takes it into its system prompt", async () => {
     expect(await hook("/hooks/wake", { text: "disk almost full", mode: "next-heartbeat" })).toMatchObject({ status: 200, json: { ok: true, mode: "next-heartbeat", eventOutcome: "queued" } });
-    expect(await hook("/hooks/wake", { text: "backup done" })).toMatchObject({ json: { mode: "now", eventOutcome: "queued" } });
+    // (A "now" wake runs a heartbeat turn at once: tests/automations/wake.test.ts.)
+    expect(await hook("/hooks/wake", { text: "backup done", mode: "next-heartbeat" })).toMatchObject({ json: { mode: "next-heartbeat", eventOutcome: "queued" } });
     expect((await pending()).map((w) => [w.sessionKey, w.text, w.mode])).toEqual([
       ["agent:main:main", "disk almost full", "next-heartbeat"],
-      ["agent:main:main", "backup done", "now"],
+      ["agent:main:main", "backup done", "next-heartbeat"],
     ]);
     const status = await op.request("hooks.webhooks");
-    expect(status.payload).toMatchObject({ enabled: true, path: "/hooks", problems: [], heartbeatRequestedAt: expect.any(Number) });
+    expect(status.payload).toMatchObject({ enabled: true, path: "/hooks", problems: [], heartbeatRequestedAt: null });
     expect(JSON.stringify(status.payload)).not.toContain(HOOK_TOKEN);
 
     const sent = await op.request("chat.send", { sessionKey: "main", message: "anything new?", idempotencyKey: "wake-consumer" });

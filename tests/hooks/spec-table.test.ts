@@ -49,17 +49,18 @@ describe("§6 hook rows", () => {
     expect(status.payload.pendingWakes).toEqual([]);
   });
 
-  test("POST /hooks/wake {text, mode:now}: queued, then coalesced (Bearer and x-openclaw-token both work)", async () => {
-    const first = await read(await post(gw.httpUrl, "/hooks/wake", { text: "ping", mode: "now" }, bearer()));
+  // mode "next-heartbeat": a "now" wake runs a heartbeat turn at once (tests/automations), which would take the event.
+  test("POST /hooks/wake {text, mode:next-heartbeat}: queued, then coalesced (Bearer and x-openclaw-token both work)", async () => {
+    const first = await read(await post(gw.httpUrl, "/hooks/wake", { text: "ping", mode: "next-heartbeat" }, bearer()));
     expect(first.status).toBe(200);
     expect(first.type).toBe("application/json; charset=utf-8");
-    expect(first.text).toBe('{"ok":true,"mode":"now","eventOutcome":"queued"}');
-    const second = await read(await post(gw.httpUrl, "/hooks/wake", { text: "ping", mode: "now" }, { "x-openclaw-token": HOOK_TOKEN }));
-    expect(second.text).toBe('{"ok":true,"mode":"now","eventOutcome":"coalesced"}');
+    expect(first.text).toBe('{"ok":true,"mode":"next-heartbeat","eventOutcome":"queued"}');
+    const second = await read(await post(gw.httpUrl, "/hooks/wake", { text: "ping", mode: "next-heartbeat" }, { "x-openclaw-token": HOOK_TOKEN }));
+    expect(second.text).toBe('{"ok":true,"mode":"next-heartbeat","eventOutcome":"coalesced"}');
     // The queued wake is observable: one pending system event on the main session.
     const status = await op.request("hooks.webhooks");
     expect(status.ok).toBe(true);
-    expect(status.payload.pendingWakes).toEqual([{ sessionKey: "agent:main:main", text: "ping", mode: "now", ts: expect.any(Number), source: "wake" }]);
+    expect(status.payload.pendingWakes).toEqual([{ sessionKey: "agent:main:main", text: "ping", mode: "next-heartbeat", ts: expect.any(Number), source: "wake" }]);
   });
 
   test("hooks.status has the reference's shape: the agent's workspace, the managed hooks folder, and no internal hooks", async () => {
