@@ -32,8 +32,12 @@ export interface RunManagerDeps extends RunEventSink {
   systemPrompt?: (agentId: string, workspace: string, configured: string | undefined) => string | undefined;
 }
 
+/** Shapes a run before it is admitted; `admitted` runs once the run exists (not for a repeat of a known run id). */
+export type RunStartHook = (request: RunRequest) => { request: RunRequest; admitted?: (run: Run) => void };
+
 export class RunManager {
   #runs = new Map<string, Run>();
+  #startHooks: RunStartHook[] = [];
   /** Run ids of messages that joined another run (steered or collected) → that run. */
   #aliases = new Map<string, Run>();
   #sessionTails = new Map<string, Promise<unknown>>();
@@ -107,6 +111,26 @@ export class RunManager {
     this.#prune();
     const existing = this.#runs.get(request.runId) ?? this.#aliases.get(request.runId);
     if (existing) return { run: existing, existing: true };
+    const admitted: Array<(run: Run) => void> = [];
+    for (const hook of this.#startHooks) {
+      const shaped = hook(request);
+      request = shaped.request;
+      if (shaped.admitted) admitted.push(shaped.admitted);
+    }
+    const started = this.#admit(request, options);
+    for (const done of admitted) done(started.run);
+    return started;
+  }
+
+  /**
+   * Lets another feature shape every newly admitted run (the automations feature puts a session's queued wakes
+   * into its system prompt) and hear that it was admitted; the composition (src/features.ts) wires it.
+   */
+  useStartHook(hook: RunStartHook): void {
+    this.#startHooks.push(hook);
+  }
+
+  #admit(request: RunRequest, options: { deferConfigErrors?: boolean }): { run: Run; existing: boolean; interrupted?: boolean } {
     resolveAgent(this.config, request.agentId);
     if (!request.modelOverride && !request.context) {
       // A model chosen for the session (sessions.patch) applies to every run that names none.
