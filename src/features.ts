@@ -2,6 +2,7 @@
 // it to `startGateway`; `server/` never imports a feature. A new feature: a folder with a `surface.ts` whose
 // factory takes the SurfaceContext (and the services of the features it needs), added to the list below.
 import { agentsSurface } from "./agents/surface.ts";
+import { channelsSurface } from "./channels/surface.ts";
 import { discoverySurface } from "./discovery/surface.ts";
 import { hooksSurface } from "./hooks/surface.ts";
 import type { MountFeatures, Surface } from "./surface/types.ts";
@@ -14,6 +15,7 @@ export const mountFeatures: MountFeatures = (ctx) => {
     agents,
     discoverySurface(ctx),
     hooksSurface(ctx, { agents: agents.service }),
+    channelsSurface(ctx, { agents: agents.service }),
     controlUiSurface(ctx),
   ];
   return surfaces.filter((surface): surface is Surface => surface !== undefined);

@@ -4,7 +4,7 @@ import type { MethodFamily } from "./types.ts";
 export const statusMethods: MethodFamily = {
   status: (_params, { gateway }) => {
     const memory = process.memoryUsage();
-    const { sessions } = gateway.summary();
+    const { sessions, channels } = gateway.summary();
     return {
       runtimeVersion: gateway.version,
       runtime: { name: "bun", version: Bun.version, platform: process.platform, arch: process.arch },
@@ -16,7 +16,7 @@ export const statusMethods: MethodFamily = {
         defaultAgentId: "main",
         agents: [{ agentId: "main", enabled: false, every: "30m", everyMs: 1_800_000, waitingForRoute: true }],
       },
-      channelSummary: [],
+      channelSummary: channelLines(channels),
       queuedSystemEvents: [],
       degradedSecretOwners: [],
       degradedPlugins: [],
@@ -50,3 +50,12 @@ export const statusMethods: MethodFamily = {
     };
   },
 };
+
+/** `channelSummary`: one line per linked channel, as the reference prints it (`Telegram: configured`). */
+function channelLines(channels: Record<string, unknown>): string[] {
+  return Object.entries(channels).map(([id, value]) => {
+    const entry = (value ?? {}) as { configured?: boolean; enabled?: boolean };
+    const label = id.charAt(0).toUpperCase() + id.slice(1);
+    return `${label}: ${entry.enabled === false ? "disabled" : entry.configured ? "configured" : "not configured"}`;
+  });
+}

@@ -1,7 +1,7 @@
 import { ConfigError } from "../config/errors.ts";
 import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
 import { createGatewayLogger, type GatewayLogger, type GatewayLoggerOptions } from "../logging/index.ts";
-import { allMethods } from "../methods/index.ts";
+import { allMethods, SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import { sleep } from "../platform/sleep.ts";
 import { CLOSE, GATEWAY_EVENTS, HANDSHAKE_TIMEOUT_MS } from "../protocol/constants.ts";
 import type { Surface } from "../surface/types.ts";
@@ -102,6 +102,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const events = [...new Set([...GATEWAY_EVENTS, ...surfaces.flatMap((s) => s.events ?? [])])];
     const sessions = surfaces.find((s) => s.sessions);
     if (sessions?.sessions) core.sessionsSource = () => sessions.sessions!();
+    const channels = surfaces.find((s) => s.channels);
+    if (channels?.channels) core.channelsSource = () => channels.channels!();
+    const sideEffects = new Set([...SIDE_EFFECT_METHODS, ...surfaces.flatMap((s) => s.sideEffectMethods ?? [])]);
     listeners = openListeners(
       start.bind.hosts,
       start.port,
@@ -119,6 +122,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
             methods,
             events,
             dedupe,
+            sideEffects,
             log: wsLogger,
             wsLog: options.wsLog ?? "auto",
             handshakeTimeoutMs: handshakeTimeout(options.env),

@@ -113,6 +113,9 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
   /** Set by the feature that owns sessions (agents); without it there are none. */
   sessionsSource: (() => { path: string; count: number }) | undefined;
 
+  /** Set by the feature that owns channels; without it none are linked. */
+  channelsSource: (() => Record<string, unknown>) | undefined;
+
   summary() {
     let sessions = { path: join(this.#snapshot.paths.stateDir, "sessions", "sessions.sqlite"), count: 0 };
     try {
@@ -120,7 +123,13 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
     } catch (error) {
       this.#log.warn(`session count unavailable: ${(error as Error).message}`);
     }
-    return { sessions, channels: {} };
+    let channels: Record<string, unknown> = {};
+    try {
+      channels = this.channelsSource?.() ?? {};
+    } catch (error) {
+      this.#log.warn(`channel summary unavailable: ${(error as Error).message}`);
+    }
+    return { sessions, channels };
   }
 
   /**

@@ -58,6 +58,13 @@ export interface Surface {
   events?: readonly string[];
   /** Counts for `health`/`status` when this feature owns sessions. */
   sessions?(): { path: string; count: number };
+  /** Linked channels for `health.channels` (channel id → summary) when this feature owns channels. */
+  channels?(): Record<string, unknown>;
+  /**
+   * Methods of this feature with side effects: a repeat with the same `idempotencyKey` gets the first result
+   * (the server dedupes them like its own config/restart methods; the handler never sees the key).
+   */
+  sideEffectMethods?: readonly string[];
   /** HTTP handler on the gateway port; returns undefined for paths it does not own. */
   http?: HttpRoute;
   /** Runs once the port is open (it never delays listening). Errors are logged, never fatal. */

@@ -1,0 +1,162 @@
+// The channel runtime: every configured account under supervision, reconciled against each config snapshot
+// (an account added, removed or changed starts or stops only that account), inbound messages through access
+// policy and pairing into agent runs, and the operator's view (status, probe, start/stop/logout, send).
+import { join } from "node:path";
+import type { AgentsService } from "../agents/methods.ts";
+import type { ConfigSnapshot } from "../config/load.ts";
+import { GatewayError } from "../protocol/errors.ts";
+import { decideAccess } from "./access.ts";
+import { AccountSupervisor } from "./account.ts";
+import { PairingStore } from "./pairing.ts";
+import { runAndReply } from "./routing.ts";
+import type { AccountConfig, ChannelPlugin, InboundMessage } from "./types.ts";
+
+/** Replies in flight per account; beyond it new messages are dropped with a warning (bounded work). */
+const MAX_ACTIVE_PER_ACCOUNT = 64;
+
+export interface RuntimeDeps {
+  agents: AgentsService;
+  config(): ConfigSnapshot;
+  broadcast(event: string, payload: unknown): void;
+  log: { info(msg: string): void; warn(msg: string): void; debug(msg: string): void };
+  env: Record<string, string | undefined>;
+  redact(secret: string): void;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  plugins: Record<string, () => Promise<ChannelPlugin>>;
+}
+
+export class ChannelRuntime {
+  readonly #deps: RuntimeDeps;
+  readonly #accounts = new Map<string, AccountSupervisor>();
+  readonly #plugins = new Map<string, ChannelPlugin>();
+  readonly #defaults = new Map<string, string>();
+  #reconciling: Promise<void> = Promise.resolve();
+  #stopped = false;
+  readonly pairing: PairingStore;
+
+  constructor(deps: RuntimeDeps) {
+    this.#deps = deps;
+    this.pairing = new PairingStore(join(deps.config().paths.stateDir, "credentials"));
+  }
+
+  /** Brings the running accounts in line with a snapshot; calls are serialized. */
+  reconcile(snapshot: ConfigSnapshot): Promise<void> {
+    this.#reconciling = this.#reconciling.then(() => this.#reconcile(snapshot)).catch((error) => this.#deps.log.warn(`channels reconcile failed: ${(error as Error).message}`));
+    return this.#reconciling;
+  }
+
+  async #reconcile(snapshot: ConfigSnapshot): Promise<void> {
+    if (this.#stopped) return;
+    const sections = ((snapshot.config as any).channels ?? {}) as Record<string, any>;
+    const wanted = new Map<string, AccountConfig>();
+    for (const [id, load] of Object.entries(this.#deps.plugins)) {
+      const section = sections[id];
+      if (!section || typeof section !== "object") continue;
+      const plugin = this.#plugins.get(id) ?? (await load());
+      this.#plugins.set(id, plugin);
+      const accounts = plugin.accounts(section, this.#deps.env);
+      this.#defaults.set(id, plugin.defaultAccountId(section, accounts));
+      for (const account of accounts) wanted.set(`${id}:${account.accountId}`, account);
+    }
+    for (const [key, supervisor] of this.#accounts) {
+      const next = wanted.get(key);
+      if (next && next.fingerprint === supervisor.account.fingerprint && !next.problem === supervisor.configured) {
+        supervisor.account = next; // access and delivery settings apply to the next message
+        continue;
+      }
+      this.#accounts.delete(key);
+      await supervisor.stop();
+      this.#deps.log.info(`${key} ${next ? "changed; restarting" : "removed; stopped"}`);
+    }
+    for (const [key, account] of wanted) {
+      if (this.#accounts.has(key)) continue;
+      const plugin = this.#plugins.get(key.slice(0, key.indexOf(":")))!;
+      const supervisor = new AccountSupervisor(plugin, account, {
+        stateDir: snapshot.paths.stateDir,
+        env: this.#deps.env,
+        log: this.#deps.log,
+        sleep: this.#deps.sleep,
+        redact: this.#deps.redact,
+        inbound: (message) => this.#inbound(supervisor, message),
+      });
+      this.#accounts.set(key, supervisor);
+      if (account.problem && account.enabled) this.#deps.log.warn(`${key} not started: ${account.problem}`);
+      supervisor.start();
+    }
+  }
+
+  #inbound(supervisor: AccountSupervisor, message: InboundMessage): void {
+    supervisor.lastInboundAt = Date.now();
+    const account = supervisor.account;
+    const paired = this.pairing.allowed(message.channel, message.accountId);
+    const decision = decideAccess(message, account.access, paired);
+    const transport = supervisor.ensureTransport();
+    if (decision.action === "drop") {
+      this.#deps.log.debug(`${message.channel} ${message.accountId}: message from ${message.senderId} in ${message.chatId} ignored (${decision.reason})`);
+      return;
+    }
+    if (decision.action === "pair") {
+      const label = message.senderUsername ? `@${message.senderUsername}` : (message.senderName ?? message.senderId);
+      const outcome = this.pairing.request(message.channel, message.accountId, message.senderId, label, message.senderName ? { name: message.senderName } : undefined);
+      this.#deps.log.info(`${message.channel} pairing request from ${message.senderId} (${outcome ? (outcome.created ? "new code" : "pending") : "too many pending"})`);
+      if (outcome?.created) {
+        const code = outcome.request.code;
+        const text = `OpenClaw: this bot does not know you yet.\n\nYour ${this.#plugins.get(message.channel)?.label ?? message.channel} user id: ${message.senderId}\nPairing code: ${code}\n\nAsk the bot owner to approve it:\nopenclaw pairing approve ${message.channel} ${code}`;
+        void transport.send({ chatId: message.chatId, text }).then(() => (supervisor.lastOutboundAt = Date.now())).catch((error) => this.#deps.log.warn(`pairing reply failed: ${(error as Error).message}`));
+      }
+      return;
+    }
+    if (supervisor.activeRuns >= MAX_ACTIVE_PER_ACCOUNT) {
+      this.#deps.log.warn(`${message.channel} ${message.accountId}: ${supervisor.activeRuns} replies in flight; message ${message.messageId} dropped`);
+      return;
+    }
+    void runAndReply(
+      {
+        agents: this.#deps.agents,
+        config: this.#deps.config,
+        broadcast: this.#deps.broadcast,
+        log: this.#deps.log,
+        onOutbound: () => (supervisor.lastOutboundAt = Date.now()),
+        onRun: (delta) => (supervisor.activeRuns += delta),
+      },
+      account,
+      transport,
+      message,
+      decision.group?.systemPrompt,
+    );
+  }
+
+  plugin(channel: string): ChannelPlugin | undefined {
+    return this.#plugins.get(channel);
+  }
+
+  channels(): string[] {
+    return [...this.#plugins.keys()];
+  }
+
+  defaultAccount(channel: string): string | undefined {
+    return this.#defaults.get(channel);
+  }
+
+  accounts(channel?: string): AccountSupervisor[] {
+    return [...this.#accounts.values()].filter((s) => !channel || s.plugin.id === channel);
+  }
+
+  /** The account a call names (or the channel's default); a clear error when there is none. */
+  account(channel: string | undefined, accountId: string | undefined): AccountSupervisor {
+    const id = channel ?? (this.channels().length === 1 ? this.channels()[0] : undefined);
+    if (!id) throw new GatewayError("INVALID_REQUEST", this.channels().length ? "channel is required (more than one channel is configured)" : "no channel is configured");
+    if (!this.#plugins.has(id)) throw new GatewayError("INVALID_REQUEST", `channel ${id} is not configured (channels.${id})`);
+    const account = accountId?.trim() || this.#defaults.get(id) || "default";
+    const supervisor = this.#accounts.get(`${id}:${account}`);
+    if (!supervisor) throw new GatewayError("INVALID_REQUEST", `unknown ${id} account: ${account}`);
+    return supervisor;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#reconciling;
+    await Promise.all([...this.#accounts.values()].map((s) => s.stop()));
+    this.#accounts.clear();
+  }
+}

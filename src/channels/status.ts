@@ -1,0 +1,99 @@
+// The operator's view of channels: `channels.status` in the reference's result shape (per-account snapshots,
+// optional live probe), and the per-channel summary `health`/`status` carry.
+import type { AccountSupervisor } from "./account.ts";
+import type { ChannelRuntime } from "./runtime.ts";
+
+/** `channels.status` with nothing configured (spec §3.3). */
+export function emptyChannelsStatus(): Record<string, unknown> {
+  return { ts: Date.now(), channelOrder: [], channelLabels: {}, channelDetailLabels: {}, channelSystemImages: {}, channelMeta: [], channels: {}, channelAccounts: {}, channelDefaultAccountId: {}, statusIssues: [] };
+}
+
+function healthState(s: AccountSupervisor): string {
+  if (s.state === "disabled") return "disabled";
+  if (s.state === "unconfigured") return "not-configured";
+  if (s.connected) return "healthy";
+  if (s.state === "backoff") return "reconnecting";
+  if (s.state === "starting") return "starting";
+  return "stopped";
+}
+
+/** One account as `channelAccounts.<channel>[]` shows it; never the token. */
+export function accountSnapshot(s: AccountSupervisor): Record<string, unknown> {
+  const a = s.account;
+  return {
+    accountId: a.accountId,
+    ...(a.name ? { name: a.name } : {}),
+    enabled: a.enabled,
+    configured: s.configured,
+    running: s.running,
+    connected: s.connected,
+    reconnectAttempts: s.reconnectAttempts,
+    lastConnectedAt: s.lastConnectedAt,
+    lastError: s.lastError,
+    healthState: healthState(s),
+    lastStartAt: s.lastStartAt,
+    lastStopAt: s.lastStopAt,
+    lastInboundAt: s.lastInboundAt,
+    lastOutboundAt: s.lastOutboundAt,
+    lastTransportActivityAt: s.lastTransportActivityAt,
+    busy: s.activeRuns > 0,
+    activeRuns: s.activeRuns,
+    lastProbeAt: s.lastProbeAt,
+    dmPolicy: a.access.dmPolicy,
+    allowFrom: a.access.allowFrom,
+    ...s.plugin.describe(a),
+    ...(s.probe !== undefined ? { probe: s.probe } : {}),
+  };
+}
+
+/** A channel's summary: the default account's state, plus every account. */
+function channelSummary(runtime: ChannelRuntime, channel: string): Record<string, unknown> {
+  const accounts = runtime.accounts(channel);
+  const main = accounts.find((s) => s.account.accountId === runtime.defaultAccount(channel)) ?? accounts[0];
+  return {
+    configured: accounts.some((s) => s.configured),
+    running: accounts.some((s) => s.running),
+    connected: accounts.some((s) => s.connected),
+    lastStartAt: main?.lastStartAt ?? null,
+    lastStopAt: main?.lastStopAt ?? null,
+    lastError: main?.lastError ?? null,
+    ...(main ? main.plugin.describe(main.account) : {}),
+    ...(main?.probe !== undefined ? { probe: main.probe, lastProbeAt: main.lastProbeAt } : {}),
+  };
+}
+
+export async function channelsStatus(runtime: ChannelRuntime, options: { probe?: boolean; timeoutMs?: number; channel?: string }): Promise<Record<string, unknown>> {
+  const channels = runtime.channels().filter((c) => !options.channel || c === options.channel);
+  if (options.probe) {
+    const timeoutMs = Math.min(Math.max(options.timeoutMs ?? 10_000, 1000), 60_000);
+    await Promise.all(
+      channels.flatMap((c) => runtime.accounts(c)).filter((s) => s.configured && s.account.enabled).map(async (s) => {
+        s.probe = await s.ensureTransport().probe(timeoutMs);
+        s.lastProbeAt = Date.now();
+      }),
+    );
+  }
+  const result = emptyChannelsStatus();
+  const statusIssues: unknown[] = [];
+  for (const c of channels) {
+    const plugin = runtime.plugin(c)!;
+    (result.channelOrder as string[]).push(c);
+    (result.channelLabels as any)[c] = plugin.label;
+    (result.channelDetailLabels as any)[c] = plugin.detailLabel;
+    (result.channelMeta as any[]).push({ id: c, label: plugin.label, detailLabel: plugin.detailLabel });
+    (result.channels as any)[c] = channelSummary(runtime, c);
+    (result.channelAccounts as any)[c] = runtime.accounts(c).map(accountSnapshot);
+    (result.channelDefaultAccountId as any)[c] = runtime.defaultAccount(c) ?? "default";
+    for (const s of runtime.accounts(c)) {
+      if (s.state === "unconfigured" && s.account.enabled) statusIssues.push({ channel: c, accountId: s.account.accountId, kind: "config", message: s.lastError ?? "not configured" });
+      else if (s.state === "backoff") statusIssues.push({ channel: c, accountId: s.account.accountId, kind: /401|unauthorized/i.test(s.lastError ?? "") ? "auth" : "runtime", message: s.lastError ?? "disconnected" });
+    }
+  }
+  result.statusIssues = statusIssues.slice(0, 50);
+  return result;
+}
+
+/** `health.channels`: one summary per configured channel. */
+export function healthChannels(runtime: ChannelRuntime): Record<string, unknown> {
+  return Object.fromEntries(runtime.channels().map((c) => [c, { ...channelSummary(runtime, c), accounts: Object.fromEntries(runtime.accounts(c).map((s) => [s.account.accountId, accountSnapshot(s)])) }]));
+}

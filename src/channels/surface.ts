@@ -1,0 +1,88 @@
+// The channels feature mounted on the gateway. Kept small on purpose: the runtime and every channel plugin
+// load with `import()` only once a `channels.<id>` section exists, so a gateway without channels pays nothing.
+import type { AgentsService } from "../agents/methods.ts";
+import type { ConfigSnapshot } from "../config/load.ts";
+import type { Surface, SurfaceContext } from "../surface/types.ts";
+import { channelsMethods } from "./methods.ts";
+import type { ChannelRuntime } from "./runtime.ts";
+import type { ChannelPlugin } from "./types.ts";
+
+/** Channel plugins this build knows, each loaded on first use. */
+const PLUGINS: Record<string, () => Promise<ChannelPlugin>> = {
+  telegram: () => import("./telegram/plugin.ts").then((m) => m.telegramPlugin),
+};
+
+export interface ChannelsDeps {
+  agents: AgentsService;
+  /** Waits for back-off and retry_after; tests inject one that needs no wall clock. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const readers = (scopes: readonly string[]) => scopes.includes("operator.read") || scopes.includes("operator.write") || scopes.includes("operator.admin");
+
+/** Resolves after `ms`, or at once (rejecting) when the signal aborts. */
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error("aborted"));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(new Error("aborted"))), { once: true });
+  });
+}
+
+function anyChannel(snapshot: ConfigSnapshot): boolean {
+  const sections = (snapshot.config as any).channels;
+  return Boolean(sections && Object.keys(PLUGINS).some((id) => sections[id] && typeof sections[id] === "object"));
+}
+
+export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surface {
+  const log = ctx.logger.child("channels");
+  let runtime: ChannelRuntime | undefined;
+  let health: ((rt: ChannelRuntime) => Record<string, unknown>) | undefined;
+  let loading: Promise<ChannelRuntime | undefined> | undefined;
+  let stopped = false;
+
+  /** The runtime, loaded and reconciled the first time a channel is configured. */
+  const ensure = (): Promise<ChannelRuntime | undefined> => {
+    if (runtime || stopped) return Promise.resolve(runtime);
+    if (!anyChannel(ctx.core.config())) return Promise.resolve(undefined);
+    loading ??= Promise.all([import("./runtime.ts"), import("./status.ts")]).then(async ([{ ChannelRuntime }, status]) => {
+      health = status.healthChannels;
+      const rt = new ChannelRuntime({
+        agents: deps.agents,
+        config: () => ctx.core.config(),
+        broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: (client) => readers(client.scopes) }),
+        log,
+        env: ctx.env,
+        redact: (secret) => ctx.logger.redact(secret),
+        sleep: deps.sleep ?? abortableSleep,
+        plugins: PLUGINS,
+      });
+      runtime = rt;
+      await rt.reconcile(ctx.core.config());
+      return rt;
+    });
+    return loading;
+  };
+
+  return {
+    name: "channels",
+    // The handlers are small and load their work lazily through ensure(); status answers the empty shape without it.
+    methods: channelsMethods(ensure),
+    events: ["session.message"],
+    sideEffectMethods: ["send", "channels.logout"],
+    channels: () => (runtime && health ? health(runtime) : {}),
+    start() {
+      void ensure();
+    },
+    configChanged(next) {
+      if (runtime) void runtime.reconcile(next);
+      else if (anyChannel(next)) void ensure();
+    },
+    async stop() {
+      stopped = true;
+      await loading;
+      await runtime?.stop();
+    },
+  };
+}
+

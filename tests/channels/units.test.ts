@@ -1,0 +1,115 @@
+// The channel runtime's pure parts with injected time: 429 retry_after, supervisor back-off, access policy,
+// chunking and Markdown, session keys.
+import { expect, test } from "bun:test";
+import { decideAccess } from "../../src/channels/access.ts";
+import { AccountSupervisor, backoffMs } from "../../src/channels/account.ts";
+import { sessionKeyFor } from "../../src/channels/routing.ts";
+import { BotApi } from "../../src/channels/telegram/api.ts";
+import { telegramAccounts } from "../../src/channels/telegram/config.ts";
+import { chunkText, markdownToTelegramHtml } from "../../src/channels/text.ts";
+import type { AccessSettings, ChannelPlugin, InboundMessage } from "../../src/channels/types.ts";
+import { startTelegramStandIn } from "./telegram-stand-in.ts";
+
+test("a 429 waits parameters.retry_after through the injected sleep, then succeeds", async () => {
+  const tg = startTelegramStandIn({ "1:t": { id: 1, username: "b", first_name: "B" } });
+  try {
+    const waits: number[] = [];
+    const api = new BotApi({ token: "1:t", apiRoot: tg.url, sleep: async (ms) => void waits.push(ms) });
+    tg.failNext("sendMessage", { status: 429, description: "Too Many Requests: retry after 7", retryAfter: 7, times: 2 });
+    const sent = await api.call("sendMessage", { chat_id: 5, text: "hi" });
+    expect(sent.text).toBe("hi");
+    expect(waits).toEqual([7000, 7000]);
+    expect(tg.callsOf("sendMessage")).toHaveLength(3);
+    // Errors never carry the token (it is part of the URL).
+    tg.kill();
+    const error = await api.call("getMe").catch((e) => e as Error);
+    expect(error.message).toContain("unreachable");
+    expect(error.message).not.toContain("1:t");
+  } finally {
+    tg.kill();
+  }
+});
+
+test("the supervisor backs off 1 s, 2 s, 4 s … while the transport fails, and resets once connected", async () => {
+  const waits: number[] = [];
+  let failures = 3;
+  let release!: () => void;
+  const connected = new Promise<void>((r) => (release = r));
+  const plugin = {
+    id: "fake",
+    create: () => ({
+      async run(signal: AbortSignal, onConnected: () => void) {
+        if (failures-- > 0) throw new Error("boom");
+        onConnected();
+        release();
+        await new Promise((r) => signal.addEventListener("abort", r));
+      },
+    }),
+  } as unknown as ChannelPlugin;
+  const account = telegramAccounts({ botToken: "x" }, {})[0]!;
+  const sup = new AccountSupervisor(plugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async (ms) => void waits.push(ms), inbound() {}, redact() {} });
+  sup.start();
+  await connected;
+  expect(waits).toEqual([1000, 2000, 4000]);
+  expect(sup).toMatchObject({ state: "running", connected: true, reconnectAttempts: 0, lastError: null });
+  await sup.stop();
+  expect(sup.state).toBe("stopped");
+  expect(backoffMs(20)).toBe(60_000);
+});
+
+const base: AccessSettings = { dmPolicy: "pairing", allowFrom: ["111"], groupPolicy: "allowlist", groupAllowFrom: undefined, groups: undefined };
+const dm = (senderId: string): InboundMessage => ({ channel: "telegram", accountId: "default", chatId: senderId, chatType: "direct", senderId, messageId: "1", text: "x", mentioned: false, media: [] });
+const group = (senderId: string, mentioned: boolean, chatId = "-5"): InboundMessage => ({ ...dm(senderId), chatId, chatType: "group", mentioned });
+
+test("DM policies: pairing, allowlist, open (needs *), disabled", () => {
+  expect(decideAccess(dm("111"), base, []).action).toBe("process");
+  expect(decideAccess(dm("222"), base, []).action).toBe("pair");
+  expect(decideAccess(dm("222"), base, ["222"]).action).toBe("process");
+  expect(decideAccess(dm("222"), { ...base, dmPolicy: "allowlist" }, ["222"]).action).toBe("drop");
+  expect(decideAccess(dm("222"), { ...base, dmPolicy: "open" }, []).action).toBe("drop");
+  expect(decideAccess(dm("222"), { ...base, dmPolicy: "open", allowFrom: ["*"] }, []).action).toBe("process");
+  expect(decideAccess(dm("111"), { ...base, dmPolicy: "disabled" }, []).action).toBe("drop");
+});
+
+test("groups: allowlisted groups only, senders from groupAllowFrom or allowFrom (never pairing), mention gating", () => {
+  expect(decideAccess(group("111", true), base, []).action).toBe("drop"); // no groups configured
+  const groups = { ...base, groups: { "-5": { requireMention: true }, "-6": { requireMention: false, groupPolicy: "open" as const } } };
+  expect(decideAccess(group("111", false), groups, []).action).toBe("drop");
+  expect(decideAccess(group("111", true), groups, []).action).toBe("process");
+  expect(decideAccess(group("222", true), groups, ["222"]).action).toBe("drop");
+  expect(decideAccess(group("222", false, "-6"), groups, []).action).toBe("process");
+  expect(decideAccess(group("111", true, "-7"), groups, []).action).toBe("drop");
+});
+
+test("session keys follow session.dmScope and groups stay per group", () => {
+  expect(sessionKeyFor({} as any, "main", dm("9"))).toBe("agent:main:main");
+  expect(sessionKeyFor({ session: { dmScope: "per-channel-peer" } } as any, "main", dm("9"))).toBe("agent:main:telegram:direct:9");
+  expect(sessionKeyFor({ session: { dmScope: "per-account-channel-peer" } } as any, "main", dm("9"))).toBe("agent:main:telegram:default:direct:9");
+  expect(sessionKeyFor({} as any, "main", group("9", true, "-100"))).toBe("agent:main:telegram:group:-100");
+  expect(sessionKeyFor({} as any, "main", { ...group("9", true, "-100"), threadId: "42" })).toBe("agent:main:telegram:group:-100:topic:42");
+});
+
+test("chunks stay under the limit, split on word breaks, and reopen a code fence they cut", () => {
+  const text = Array.from({ length: 3000 }, (_, i) => `word${i}`).join(" ");
+  const chunks = chunkText(text, 4096);
+  expect(chunks.every((c) => c.length <= 4096)).toBe(true);
+  expect(chunks.join(" ")).toBe(text);
+  const code = "```js\n" + "x = 1;\n".repeat(1000) + "```";
+  const parts = chunkText(code, 4096);
+  expect(parts.length).toBeGreaterThan(1);
+  for (const p of parts) expect((p.match(/```/g) ?? []).length % 2).toBe(0);
+});
+
+test("Markdown becomes Telegram HTML; everything else is escaped", () => {
+  expect(markdownToTelegramHtml("**bold** and *it* `a<b` [x](https://e.x/?a=1&b=2) 1 < 2")).toBe('<b>bold</b> and <i>it</i> <code>a&lt;b</code> <a href="https://e.x/?a=1&amp;b=2">x</a> 1 &lt; 2');
+  expect(markdownToTelegramHtml("```py\nprint('<')\n```")).toBe('<pre><code class="language-py">print(\'&lt;\')</code></pre>');
+});
+
+test("accounts: the root is `default`, accounts inherit access and replace groups; a missing token is a problem, not a crash", () => {
+  const accounts = telegramAccounts({ botToken: "1:a", dmPolicy: "allowlist", allowFrom: ["tg:5"], groups: { "*": {} }, accounts: { work: { botToken: "2:b", groups: {} } } }, {});
+  expect(accounts.map((a) => a.accountId)).toEqual(["default", "work"]);
+  expect(accounts[1]!.access).toMatchObject({ dmPolicy: "allowlist", allowFrom: ["5"], groups: {} });
+  const none = telegramAccounts({}, {})[0]!;
+  expect(none.problem).toContain("botToken");
+  expect(telegramAccounts({}, { TELEGRAM_BOT_TOKEN: "3:c" })[0]!.problem).toBeUndefined();
+});
