@@ -5,12 +5,7 @@ import type { ConfigSnapshot } from "../config/load.ts";
 import type { Surface, SurfaceContext } from "../surface/types.ts";
 import { channelsMethods } from "./methods.ts";
 import type { ChannelRuntime } from "./runtime.ts";
-import type { ChannelPlugin } from "./types.ts";
-
-/** Channel plugins this build knows, each loaded on first use. */
-const PLUGINS: Record<string, () => Promise<ChannelPlugin>> = {
-  telegram: () => import("./telegram/plugin.ts").then((m) => m.telegramPlugin),
-};
+import { anyChannelConfigured, CHANNEL_PLUGINS } from "./registry.ts";
 
 export interface ChannelsDeps {
   agents: AgentsService;
@@ -30,8 +25,7 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 function anyChannel(snapshot: ConfigSnapshot): boolean {
-  const sections = (snapshot.config as any).channels;
-  return Boolean(sections && Object.keys(PLUGINS).some((id) => sections[id] && typeof sections[id] === "object"));
+  return anyChannelConfigured(snapshot.config as Record<string, unknown>);
 }
 
 export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surface {
@@ -55,7 +49,7 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
         env: ctx.env,
         redact: (secret) => ctx.logger.redact(secret),
         sleep: deps.sleep ?? abortableSleep,
-        plugins: PLUGINS,
+        plugins: CHANNEL_PLUGINS,
       });
       runtime = rt;
       await rt.reconcile(ctx.core.config());
