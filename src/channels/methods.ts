@@ -1,7 +1,7 @@
 // RPC methods of the channels feature, over a runtime that exists once a channel is configured:
 // channels.status|start|stop|logout, send, channels.pairing.list|approve|dismiss.
-import { existsSync, statSync } from "node:fs";
-import { basename, extname, isAbsolute } from "node:path";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { basename, extname, isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { parseParams } from "../methods/_params.ts";
 import type { MethodFamily } from "../methods/types.ts";
@@ -41,10 +41,17 @@ const SendParams = z
 const PairingListParams = z.object({ channel: z.string().min(1).optional(), accountId: z.string().min(1).optional() }).strict();
 const PairingResolveParams = z.object({ channel: z.string().min(1), accountId: z.string().min(1).optional(), requestId: z.string().min(1), notify: z.boolean().optional(), bootstrapCommandOwner: z.boolean().optional() }).strict();
 
-function mediaOf(source: string, forceDocument: boolean | undefined): OutboundMedia {
+/**
+ * A media reference of a send: an http(s) URL, or a file under `<state>/media/` (the gateway reads no other
+ * local path for a caller; the CLI sends local files as `buffer`).
+ */
+function mediaOf(source: string, forceDocument: boolean | undefined, mediaRoot: string): OutboundMedia {
   const remote = /^https?:\/\//i.test(source);
   if (!remote) {
-    if (!isAbsolute(source) || !existsSync(source) || !statSync(source).isFile()) throw new GatewayError("INVALID_REQUEST", `media not found (an absolute file path or an http(s) URL): ${source}`);
+    // realpath on both sides: a symlink under media/ cannot point the gateway at another file.
+    const inside = isAbsolute(source) && existsSync(source) && existsSync(mediaRoot) && realpathSync(source).startsWith(`${realpathSync(mediaRoot)}/`);
+    if (!inside) throw new GatewayError("INVALID_REQUEST", `media must be an http(s) URL or a file under ${mediaRoot} (send local files as buffer): ${source}`);
+    if (!statSync(source).isFile()) throw new GatewayError("INVALID_REQUEST", `media is not a file: ${source}`);
     if (statSync(source).size > MAX_MEDIA_BYTES) throw new GatewayError("INVALID_REQUEST", `media larger than ${MAX_MEDIA_BYTES} bytes: ${source}`);
   }
   const ext = extname(remote ? new URL(source).pathname : source).toLowerCase();
@@ -87,8 +94,10 @@ export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefine
       rt.pairing.clear(p.channel, s.account.accountId);
       return { channel: p.channel, accountId: s.account.accountId, cleared: true, loggedOut: true };
     },
-    send: async (params) => {
+    send: async (params, ctx) => {
       const p = parseParams("send", SendParams, params);
+      // Required as in the reference: a retried send must be recognisable, so it never goes out twice.
+      if (!ctx.idempotencyKey) throw new GatewayError("INVALID_REQUEST", "invalid send params: must have required property 'idempotencyKey'");
       const rt = await need();
       let channel = p.channel;
       let to = p.to.trim();
@@ -101,7 +110,8 @@ export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefine
       if (!s.configured) throw new GatewayError("INVALID_REQUEST", `${s.plugin.id} account ${s.account.accountId} is not configured: ${s.account.problem}`);
       const chatId = s.plugin.normalizeId(to);
       if (!chatId) throw new GatewayError("INVALID_REQUEST", "invalid send params: to is empty");
-      const media: OutboundMedia[] = [...(p.mediaUrl ? [p.mediaUrl] : []), ...(p.mediaUrls ?? [])].map((m) => mediaOf(m, p.forceDocument));
+      const mediaRoot = join(rt.stateDir, "media");
+      const media: OutboundMedia[] = [...(p.mediaUrl ? [p.mediaUrl] : []), ...(p.mediaUrls ?? [])].map((m) => mediaOf(m, p.forceDocument, mediaRoot));
       if (p.buffer) {
         const bytes = Uint8Array.from(Buffer.from(p.buffer, "base64"));
         const name = p.filename ?? "file";
@@ -115,7 +125,7 @@ export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefine
         throw new GatewayError("UNAVAILABLE", `${s.plugin.id} send failed: ${(error as Error).message}`);
       }
       s.lastOutboundAt = Date.now();
-      return { messageId: result.messageIds[result.messageIds.length - 1], messageIds: result.messageIds, channel: s.plugin.id, accountId: s.account.accountId, chatId: result.chatId, toJid: undefined };
+      return { runId: ctx.idempotencyKey, messageId: result.messageIds[result.messageIds.length - 1], channel: s.plugin.id, chatId: result.chatId, accountId: s.account.accountId };
     },
     "channels.pairing.list": async (params) => {
       const p = parseParams("channels.pairing.list", PairingListParams, params);

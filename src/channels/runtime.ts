@@ -33,10 +33,12 @@ export class ChannelRuntime {
   #reconciling: Promise<void> = Promise.resolve();
   #stopped = false;
   readonly pairing: PairingStore;
+  readonly stateDir: string;
 
   constructor(deps: RuntimeDeps) {
     this.#deps = deps;
-    this.pairing = new PairingStore(join(deps.config().paths.stateDir, "credentials"));
+    this.stateDir = deps.config().paths.stateDir;
+    this.pairing = new PairingStore(join(this.stateDir, "credentials"));
   }
 
   /** Brings the running accounts in line with a snapshot; calls are serialized. */

@@ -8,10 +8,11 @@ export function emptyChannelsStatus(): Record<string, unknown> {
   return { ts: Date.now(), channelOrder: [], channelLabels: {}, channelDetailLabels: {}, channelSystemImages: {}, channelMeta: [], channels: {}, channelAccounts: {}, channelDefaultAccountId: {}, statusIssues: [] };
 }
 
-function healthState(s: AccountSupervisor): string {
+/** The account's lifecycle word (`ready` once connected, as the reference reports it). */
+function lifecycle(s: AccountSupervisor): string {
   if (s.state === "disabled") return "disabled";
-  if (s.state === "unconfigured") return "not-configured";
-  if (s.connected) return "healthy";
+  if (s.state === "unconfigured") return "blocked";
+  if (s.connected) return "ready";
   if (s.state === "backoff") return "reconnecting";
   if (s.state === "starting") return "starting";
   return "stopped";
@@ -20,29 +21,33 @@ function healthState(s: AccountSupervisor): string {
 /** One account as `channelAccounts.<channel>[]` shows it; never the token. */
 export function accountSnapshot(s: AccountSupervisor): Record<string, unknown> {
   const a = s.account;
+  const groups = a.access.groups;
   return {
     accountId: a.accountId,
     ...(a.name ? { name: a.name } : {}),
     enabled: a.enabled,
+    lastStartAt: s.lastStartAt,
+    lastStopAt: s.lastStopAt,
+    ...(s.probe !== undefined ? { probe: s.probe } : {}),
+    restartPending: s.state === "backoff",
+    reconnectAttempts: s.reconnectAttempts,
+    lastConnectedAt: s.lastConnectedAt,
+    lastEventAt: s.lastTransportActivityAt,
+    lastTransportActivityAt: s.lastTransportActivityAt,
+    lifecycle: lifecycle(s),
+    lastInboundAt: s.lastInboundAt,
+    lastOutboundAt: s.lastOutboundAt,
+    ...s.plugin.describe(a),
+    allowUnmentionedGroups: Boolean(groups && Object.values(groups).some((g) => g?.requireMention === false)),
     configured: s.configured,
     running: s.running,
     connected: s.connected,
-    reconnectAttempts: s.reconnectAttempts,
-    lastConnectedAt: s.lastConnectedAt,
     lastError: s.lastError,
-    healthState: healthState(s),
-    lastStartAt: s.lastStartAt,
-    lastStopAt: s.lastStopAt,
-    lastInboundAt: s.lastInboundAt,
-    lastOutboundAt: s.lastOutboundAt,
-    lastTransportActivityAt: s.lastTransportActivityAt,
+    lastProbeAt: s.lastProbeAt,
     busy: s.activeRuns > 0,
     activeRuns: s.activeRuns,
-    lastProbeAt: s.lastProbeAt,
     dmPolicy: a.access.dmPolicy,
     allowFrom: a.access.allowFrom,
-    ...s.plugin.describe(a),
-    ...(s.probe !== undefined ? { probe: s.probe } : {}),
   };
 }
 
@@ -50,15 +55,16 @@ export function accountSnapshot(s: AccountSupervisor): Record<string, unknown> {
 function channelSummary(runtime: ChannelRuntime, channel: string): Record<string, unknown> {
   const accounts = runtime.accounts(channel);
   const main = accounts.find((s) => s.account.accountId === runtime.defaultAccount(channel)) ?? accounts[0];
+  const details = main ? main.plugin.describe(main.account) : {};
   return {
     configured: accounts.some((s) => s.configured),
     running: accounts.some((s) => s.running),
-    connected: accounts.some((s) => s.connected),
     lastStartAt: main?.lastStartAt ?? null,
     lastStopAt: main?.lastStopAt ?? null,
     lastError: main?.lastError ?? null,
-    ...(main ? main.plugin.describe(main.account) : {}),
+    ...(details.tokenSource !== undefined ? { tokenSource: details.tokenSource } : {}),
     ...(main?.probe !== undefined ? { probe: main.probe, lastProbeAt: main.lastProbeAt } : {}),
+    ...(details.mode !== undefined ? { mode: details.mode } : {}),
   };
 }
 
@@ -80,7 +86,8 @@ export async function channelsStatus(runtime: ChannelRuntime, options: { probe?:
     (result.channelOrder as string[]).push(c);
     (result.channelLabels as any)[c] = plugin.label;
     (result.channelDetailLabels as any)[c] = plugin.detailLabel;
-    (result.channelMeta as any[]).push({ id: c, label: plugin.label, detailLabel: plugin.detailLabel });
+    if (plugin.systemImage) (result.channelSystemImages as any)[c] = plugin.systemImage;
+    (result.channelMeta as any[]).push({ id: c, label: plugin.label, detailLabel: plugin.detailLabel, ...(plugin.systemImage ? { systemImage: plugin.systemImage } : {}) });
     (result.channels as any)[c] = channelSummary(runtime, c);
     (result.channelAccounts as any)[c] = runtime.accounts(c).map(accountSnapshot);
     (result.channelDefaultAccountId as any)[c] = runtime.defaultAccount(c) ?? "default";
@@ -95,5 +102,5 @@ export async function channelsStatus(runtime: ChannelRuntime, options: { probe?:
 
 /** `health.channels`: one summary per configured channel. */
 export function healthChannels(runtime: ChannelRuntime): Record<string, unknown> {
-  return Object.fromEntries(runtime.channels().map((c) => [c, { ...channelSummary(runtime, c), accounts: Object.fromEntries(runtime.accounts(c).map((s) => [s.account.accountId, accountSnapshot(s)])) }]));
+  return Object.fromEntries(runtime.channels().map((c) => [c, { ...channelSummary(runtime, c), connected: runtime.accounts(c).some((s) => s.connected), accounts: Object.fromEntries(runtime.accounts(c).map((s) => [s.account.accountId, accountSnapshot(s)])) }]));
 }

@@ -87,7 +87,8 @@ export interface SendResult {
 export interface AccountTransport {
   /** Receives until the signal aborts; throws on a failure the supervisor should back off from. */
   run(signal: AbortSignal, onConnected: () => void): Promise<void>;
-  probe(timeoutMs: number): Promise<{ ok: boolean; error?: string; bot?: Record<string, unknown>; elapsedMs: number }>;
+  /** A live check of the credentials; the shape is the channel's (the reference's per-channel probe object). */
+  probe(timeoutMs: number): Promise<{ ok: boolean; elapsedMs: number } & Record<string, unknown>>;
   send(request: SendRequest): Promise<SendResult>;
   /** Shows "typing…"; best effort. */
   typing(chatId: string, threadId?: string): Promise<void>;
@@ -115,6 +116,8 @@ export interface ChannelPlugin {
   id: string;
   label: string;
   detailLabel: string;
+  /** The icon name clients show for the channel (`channelSystemImages`). */
+  systemImage?: string;
   /** Accounts configured under `channels.<id>`. */
   accounts(section: Record<string, unknown>, env: Record<string, string | undefined>): AccountConfig[];
   defaultAccountId(section: Record<string, unknown>, accounts: AccountConfig[]): string;

@@ -76,6 +76,11 @@ export interface MethodContext {
    * the handler's return value then goes out as the final `res` with the same id.
    */
   interim?(payload: unknown): void;
+  /**
+   * The request's `idempotencyKey` for a side-effect method (the server dedupes on it and strips it from
+   * params); a handler echoes it (`send` answers `runId`) or requires it.
+   */
+  idempotencyKey?: string;
 }
 
 /** A method implementation: validate params, act, return the payload (or throw GatewayError). */

@@ -336,7 +336,7 @@ export class GatewayConnection implements ConnectionHandler {
     const ctx = { gateway: this.#deps.core, caller, interim: (payload: unknown) => this.#send(responseFrame(id, { ok: true, payload })) };
     const key = (params as { idempotencyKey?: unknown } | null)?.idempotencyKey;
     if ((this.#deps.sideEffects ?? SIDE_EFFECT_METHODS).has(method) && typeof key === "string" && key !== "") {
-      return this.#deps.dedupe.run(`${method}\u0000${key}`, async () => handler(withoutKey(params), ctx));
+      return this.#deps.dedupe.run(`${method}\u0000${key}`, async () => handler(withoutKey(params), { ...ctx, idempotencyKey: key }));
     }
     return handler(params, ctx);
   }

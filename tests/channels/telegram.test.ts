@@ -1,6 +1,6 @@
 // Telegram end to end: the real gateway polling the stand-in Bot API on loopback, the stand-in model answering.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator, type TestSocket } from "../helpers/ws.ts";
@@ -63,7 +63,10 @@ test("the account starts with the gateway: getMe, commands registered, long poll
   expect(commands).toContain("new");
   expect(Number(tg.callsOf("getUpdates")[0]!.params.timeout)).toBeGreaterThan(0);
   const account = await untilAccount((a) => a.connected);
-  expect(account).toMatchObject({ accountId: "default", configured: true, running: true, connected: true, dmPolicy: "pairing", tokenSource: "config", mode: "polling" });
+  expect(account).toMatchObject({ accountId: "default", configured: true, running: true, connected: true, lifecycle: "ready", dmPolicy: "pairing", tokenSource: "config", tokenStatus: "available", mode: "polling" });
+  const probed = (await rpc.request("channels.status", { probe: true })).payload;
+  expect(probed.channels.telegram).toMatchObject({ configured: true, running: true, tokenSource: "config", mode: "polling", probe: { ok: true, botInfo: { id: 4242, username: "stand_bot" }, bot: { id: 4242, username: "stand_bot" } } });
+  expect(probed.channelSystemImages).toEqual({ telegram: "paperplane" });
   const logs = readFileSync(gw.logFile, "utf8") + gw.output();
   expect(logs).not.toContain("test-secret-token");
 });
@@ -150,10 +153,18 @@ test("send with the same idempotencyKey sends once; media uploads as multipart",
   const b = await rpc.request("send", { to: `telegram:${OWNER}`, message: "once only", idempotencyKey: key });
   expect(a.ok).toBe(true);
   expect(b.payload).toEqual(a.payload);
+  expect(a.payload).toMatchObject({ runId: key, channel: "telegram", chatId: String(OWNER) });
+  const keyless = await rpc.request("send", { to: String(OWNER), message: "no key" });
+  expect(keyless.error?.message).toContain("idempotencyKey");
   expect(tg.calls.filter((c) => c.method === "sendMessage" && c.params.text === "once only")).toHaveLength(1);
 
-  const image = join(gw.stateDir, "cat.png");
+  mkdirSync(join(gw.stateDir, "media"), { recursive: true });
+  const image = join(gw.stateDir, "media", "cat.png");
   writeFileSync(image, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 9]));
+  const outside = join(gw.stateDir, "cat.png");
+  writeFileSync(outside, "x");
+  const refused = await rpc.request("send", { to: String(OWNER), channel: "telegram", mediaUrl: outside, idempotencyKey: crypto.randomUUID() });
+  expect(refused.error?.message).toContain("media must be an http(s) URL or a file under");
   const photo = await rpc.request("send", { to: String(OWNER), channel: "telegram", message: "a cat", mediaUrl: image, idempotencyKey: crypto.randomUUID() });
   expect(photo.ok).toBe(true);
   const upload = tg.callsOf("sendPhoto").at(-1)!;

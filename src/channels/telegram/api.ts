@@ -44,8 +44,8 @@ export class BotApi {
   }
 
   /** Calls a method; `files` switch the body to multipart. Retries 429s after `retry_after`. */
-  async call<T = any>(method: string, params: Record<string, unknown> = {}, options: { signal?: AbortSignal; files?: Record<string, UploadFile>; timeoutMs?: number } = {}): Promise<T> {
-    const max = this.#o.maxRetries ?? 3;
+  async call<T = any>(method: string, params: Record<string, unknown> = {}, options: { signal?: AbortSignal; files?: Record<string, UploadFile>; timeoutMs?: number; maxRetries?: number } = {}): Promise<T> {
+    const max = options.maxRetries ?? this.#o.maxRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#once<T>(method, params, options);

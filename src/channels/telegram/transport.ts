@@ -148,11 +148,23 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
     },
     async probe(timeoutMs) {
       const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
       try {
-        const me = await api.call<Bot & Record<string, unknown>>("getMe", {}, { timeoutMs });
-        return { ok: true, bot: { id: me.id, username: me.username, canJoinGroups: me.can_join_groups, canReadAllGroupMessages: me.can_read_all_group_messages }, elapsedMs: Math.round(performance.now() - started) };
+        const me = await api.call<Record<string, any>>("getMe", {}, { timeoutMs, maxRetries: 0 });
+        // Both the raw getMe object and its camelCase view, as the reference's probe reports them.
+        const bot = {
+          id: me.id,
+          isBot: me.is_bot ?? true,
+          firstName: me.first_name,
+          username: me.username,
+          canJoinGroups: me.can_join_groups ?? null,
+          canReadAllGroupMessages: me.can_read_all_group_messages ?? null,
+          supportsInlineQueries: me.supports_inline_queries ?? null,
+        };
+        return { ok: true, status: null, error: null, botInfo: me, bot, elapsedMs: elapsed() };
       } catch (error) {
-        return { ok: false, error: (error as Error).message, elapsedMs: Math.round(performance.now() - started) };
+        const status = error instanceof TelegramApiError && error.code > 0 ? error.code : null;
+        return { ok: false, status, error: (error as Error).message, elapsedMs: elapsed() };
       }
     },
     async send(request: SendRequest): Promise<SendResult> {
