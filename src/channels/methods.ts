@@ -1,18 +1,13 @@
 // RPC methods of the channels feature, over a runtime that exists once a channel is configured:
 // channels.status|start|stop|logout, send, channels.pairing.list|approve|dismiss.
-import { existsSync, realpathSync, statSync } from "node:fs";
-import { basename, extname, isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { parseParams } from "../methods/_params.ts";
 import type { MethodFamily } from "../methods/types.ts";
 import { GatewayError } from "../protocol/errors.ts";
+import { MAX_BUFFER_CHARS, messageAction, sendThrough } from "./outbound.ts";
 import { PAIRING_MAX_PENDING, PAIRING_TTL_MS } from "./pairing.ts";
 import type { ChannelRuntime } from "./runtime.ts";
 import { channelsStatus, emptyChannelsStatus } from "./status.ts";
-import type { OutboundMedia } from "./types.ts";
-
-const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
-const IMAGE_EXT = new Set([".jpg", ".jpeg", ".png", ".gif", ".webp"]);
 
 const StatusParams = z.object({ probe: z.boolean().optional(), timeoutMs: z.number().int().min(0).optional(), channel: z.string().min(1).optional() }).strict();
 const AccountParams = z.object({ channel: z.string().min(1), accountId: z.string().optional() }).strict();
@@ -22,7 +17,7 @@ const SendParams = z
     message: z.string().max(100_000).optional(),
     mediaUrl: z.string().optional(),
     mediaUrls: z.array(z.string()).max(10).optional(),
-    buffer: z.string().max(Math.ceil((MAX_MEDIA_BYTES * 4) / 3) + 4).optional(),
+    buffer: z.string().max(MAX_BUFFER_CHARS).optional(),
     filename: z.string().optional(),
     contentType: z.string().optional(),
     asVoice: z.boolean().optional(),
@@ -38,25 +33,16 @@ const SendParams = z
     sessionKey: z.string().optional(),
   })
   .strict();
+const ActionParams = z
+  .object({
+    channel: z.string().min(1),
+    action: z.string().min(1),
+    params: z.record(z.string(), z.unknown()),
+    accountId: z.string().optional(),
+  })
+  .loose();
 const PairingListParams = z.object({ channel: z.string().min(1).optional(), accountId: z.string().min(1).optional() }).strict();
 const PairingResolveParams = z.object({ channel: z.string().min(1), accountId: z.string().min(1).optional(), requestId: z.string().min(1), notify: z.boolean().optional(), bootstrapCommandOwner: z.boolean().optional() }).strict();
-
-/**
- * A media reference of a send: an http(s) URL, or a file under `<state>/media/` (the gateway reads no other
- * local path for a caller; the CLI sends local files as `buffer`).
- */
-function mediaOf(source: string, forceDocument: boolean | undefined, mediaRoot: string): OutboundMedia {
-  const remote = /^https?:\/\//i.test(source);
-  if (!remote) {
-    // realpath on both sides: a symlink under media/ cannot point the gateway at another file.
-    const inside = isAbsolute(source) && existsSync(source) && existsSync(mediaRoot) && realpathSync(source).startsWith(`${realpathSync(mediaRoot)}/`);
-    if (!inside) throw new GatewayError("INVALID_REQUEST", `media must be an http(s) URL or a file under ${mediaRoot} (send local files as buffer): ${source}`);
-    if (!statSync(source).isFile()) throw new GatewayError("INVALID_REQUEST", `media is not a file: ${source}`);
-    if (statSync(source).size > MAX_MEDIA_BYTES) throw new GatewayError("INVALID_REQUEST", `media larger than ${MAX_MEDIA_BYTES} bytes: ${source}`);
-  }
-  const ext = extname(remote ? new URL(source).pathname : source).toLowerCase();
-  return { kind: !forceDocument && IMAGE_EXT.has(ext) ? "image" : "document", source, filename: basename(remote ? new URL(source).pathname : source) || "file" };
-}
 
 /** The methods; `runtime()` is undefined while no channel is configured (then status is the empty shape). */
 export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefined>): MethodFamily {
@@ -98,34 +84,14 @@ export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefine
       const p = parseParams("send", SendParams, params);
       // Required as in the reference: a retried send must be recognisable, so it never goes out twice.
       if (!ctx.idempotencyKey) throw new GatewayError("INVALID_REQUEST", "invalid send params: must have required property 'idempotencyKey'");
+      const sent = await sendThrough(await need(), p);
+      return { runId: ctx.idempotencyKey, messageId: sent.messageId, channel: sent.channel, chatId: sent.chatId, accountId: sent.accountId };
+    },
+    "message.action": async (params, ctx) => {
+      const p = parseParams("message.action", ActionParams, params);
+      if (!ctx.idempotencyKey) throw new GatewayError("INVALID_REQUEST", "invalid message.action params: must have required property 'idempotencyKey'");
       const rt = await need();
-      let channel = p.channel;
-      let to = p.to.trim();
-      const prefixed = /^(telegram|tg):(.+)$/i.exec(to);
-      if (prefixed && (!channel || channel === "telegram")) {
-        channel = "telegram";
-        to = prefixed[2]!;
-      }
-      const s = rt.account(channel, p.accountId);
-      if (!s.configured) throw new GatewayError("INVALID_REQUEST", `${s.plugin.id} account ${s.account.accountId} is not configured: ${s.account.problem}`);
-      const chatId = s.plugin.normalizeId(to);
-      if (!chatId) throw new GatewayError("INVALID_REQUEST", "invalid send params: to is empty");
-      const mediaRoot = join(rt.stateDir, "media");
-      const media: OutboundMedia[] = [...(p.mediaUrl ? [p.mediaUrl] : []), ...(p.mediaUrls ?? [])].map((m) => mediaOf(m, p.forceDocument, mediaRoot));
-      if (p.buffer) {
-        const bytes = Uint8Array.from(Buffer.from(p.buffer, "base64"));
-        const name = p.filename ?? "file";
-        media.push({ kind: !p.forceDocument && (p.contentType?.startsWith("image/") || IMAGE_EXT.has(extname(name).toLowerCase())) ? "image" : "document", source: name, bytes, filename: name, mime: p.contentType });
-      }
-      if (!p.message?.trim() && media.length === 0) throw new GatewayError("INVALID_REQUEST", "invalid send params: message or media is required");
-      let result;
-      try {
-        result = await s.ensureTransport().send({ chatId, text: p.message, media, replyToId: p.replyToId, threadId: p.threadId, silent: p.silent });
-      } catch (error) {
-        throw new GatewayError("UNAVAILABLE", `${s.plugin.id} send failed: ${(error as Error).message}`);
-      }
-      s.lastOutboundAt = Date.now();
-      return { runId: ctx.idempotencyKey, messageId: result.messageIds[result.messageIds.length - 1], channel: s.plugin.id, chatId: result.chatId, accountId: s.account.accountId };
+      return messageAction(rt, p, ctx.idempotencyKey);
     },
     "channels.pairing.list": async (params) => {
       const p = parseParams("channels.pairing.list", PairingListParams, params);

@@ -63,7 +63,7 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
     // The handlers are small and load their work lazily through ensure(); status answers the empty shape without it.
     methods: channelsMethods(ensure),
     events: ["session.message"],
-    sideEffectMethods: ["send", "channels.logout"],
+    sideEffectMethods: ["send", "message.action", "channels.logout"],
     channels: () => (runtime && health ? health(runtime) : {}),
     start() {
       void ensure();

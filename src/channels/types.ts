@@ -94,6 +94,8 @@ export interface AccountTransport {
   typing(chatId: string, threadId?: string): Promise<void>;
   /** Replaces the text of a message sent earlier (stream previews). */
   edit(chatId: string, messageId: string, text: string): Promise<void>;
+  /** Deletes a message the bot sent (message.action delete). */
+  remove?(chatId: string, messageId: string): Promise<void>;
   /** Forgets the account's remote session (Telegram: drop the webhook and pending offset). */
   logout?(): Promise<void>;
 }

@@ -55,7 +55,7 @@ test("channels status --probe --json gives the channels.status payload with a ge
 test("message send delivers text, and --media uploads the file", async () => {
   const out = await cli(["message", "send", "--channel", "telegram", "--target", String(OWNER), "--message", "hi from cli", "--json"], env);
   expect(out.code).toBe(0);
-  expect(JSON.parse(out.stdout)).toMatchObject({ action: "send", channel: "telegram", chatId: String(OWNER) });
+  expect(JSON.parse(out.stdout)).toMatchObject({ action: "send", channel: "telegram", dryRun: false, handledBy: "plugin", payload: { ok: true, chatId: String(OWNER), receipt: {} } });
   expect(tg.callsOf("sendMessage").some((c) => c.params.text === "hi from cli")).toBe(true);
 
   const file = join(gw.stateDir, "report.pdf");

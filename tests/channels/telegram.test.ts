@@ -175,6 +175,24 @@ test("send with the same idempotencyKey sends once; media uploads as multipart",
   expect(bad.error?.code).toBe("INVALID_REQUEST");
 });
 
+test("message.action sends, edits and deletes; a repeat with the same key acts once; unsupported actions are refused", async () => {
+  const key = crypto.randomUUID();
+  const params = { channel: "telegram", action: "send", params: { target: String(OWNER), message: "via action" }, idempotencyKey: key };
+  const first = await rpc.request("message.action", params);
+  const again = await rpc.request("message.action", params);
+  expect(first.payload).toMatchObject({ ok: true, chatId: String(OWNER), receipt: {} });
+  expect(again.payload).toEqual(first.payload);
+  expect(tg.calls.filter((c) => c.method === "sendMessage" && c.params.text === "via action")).toHaveLength(1);
+  const messageId = first.payload.messageId;
+  const edit = await rpc.request("message.action", { channel: "telegram", action: "edit", params: { target: String(OWNER), messageId, message: "edited" }, idempotencyKey: crypto.randomUUID() });
+  expect(edit.ok).toBe(true);
+  expect(tg.callsOf("editMessageText").at(-1)!.params).toMatchObject({ chat_id: String(OWNER), message_id: Number(messageId), text: "edited" });
+  const del = await rpc.request("message.action", { channel: "telegram", action: "delete", params: { target: String(OWNER), messageId }, idempotencyKey: crypto.randomUUID() });
+  expect(del.payload).toMatchObject({ deleted: true });
+  const poll = await rpc.request("message.action", { channel: "telegram", action: "poll", params: { target: String(OWNER) }, idempotencyKey: crypto.randomUUID() });
+  expect(poll.error?.message).toContain("poll is not supported");
+});
+
 test("killing the Bot API marks the account down; it recovers when the API returns, the gateway serving throughout", async () => {
   await untilAccount((a) => a.connected);
   tg.kill();

@@ -207,6 +207,9 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
         throw error;
       }
     },
+    async remove(chatId, messageId) {
+      await api.call("deleteMessage", { chat_id: chatId, message_id: Number(messageId) });
+    },
     async logout() {
       await api.call("deleteWebhook", { drop_pending_updates: true });
       offset = undefined;

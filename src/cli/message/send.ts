@@ -37,29 +37,30 @@ export default defineCommand({
     const media = typeof args.media === "string" && args.media.trim() ? args.media.trim() : undefined;
     if (!message?.trim() && !media) throw new CliError("--message or --media is required");
     const accountId = accountArg(args.account);
-    const params: Record<string, unknown> = { to, idempotencyKey: crypto.randomUUID() };
-    if (message !== undefined) params.message = message;
-    if (typeof args.channel === "string" && args.channel) params.channel = args.channel;
-    if (accountId) params.accountId = accountId;
-    if (typeof args["reply-to"] === "string") params.replyToId = args["reply-to"];
-    if (typeof args["thread-id"] === "string") params.threadId = args["thread-id"];
-    if (args["force-document"]) params.forceDocument = true;
-    if (args.silent) params.silent = true;
-    if (media && /^https?:\/\//i.test(media)) params.mediaUrl = media;
+    // The same RPC the reference CLI uses (`message.action` send), so either CLI works against either gateway.
+    const channel = typeof args.channel === "string" && args.channel ? args.channel : "telegram"; // the one channel this build has; a telegram: prefix agrees
+    const action: Record<string, unknown> = { target: to };
+    if (message !== undefined) action.message = message;
+    if (typeof args["reply-to"] === "string") action.replyTo = args["reply-to"];
+    if (typeof args["thread-id"] === "string") action.threadId = args["thread-id"];
+    if (args["force-document"]) action.forceDocument = true;
+    if (args.silent) action.silent = true;
+    if (media && /^https?:\/\//i.test(media)) action.media = media;
     else if (media) {
       const path = resolve(media);
       if (!existsSync(path) || !statSync(path).isFile()) throw new CliError(`--media: no such file: ${media}`);
       if (statSync(path).size > MAX_MEDIA_BYTES) throw new CliError(`--media: larger than ${MAX_MEDIA_BYTES} bytes: ${media}`);
-      params.buffer = readFileSync(path).toString("base64");
-      params.filename = basename(path);
+      action.buffer = readFileSync(path).toString("base64");
+      action.filename = basename(path);
       const mime = MIME[extname(path).toLowerCase()];
-      if (mime) params.contentType = mime;
+      if (mime) action.contentType = mime;
     }
-    const result = await rpc<Record<string, any>>(ctx, args, "send", params, 30_000, "Send failed");
+    const params = { channel, action: "send", params: action, ...(accountId ? { accountId } : {}), idempotencyKey: crypto.randomUUID() };
+    const result = await rpc<Record<string, any>>(ctx, args, "message.action", params, 30_000, "Send failed");
     if (!result.ok) return result.code;
     const p = result.payload;
-    if (args.json) ctx.out(JSON.stringify({ action: "send", channel: p.channel, to, ...p }, null, 2));
-    else ctx.out(`Sent via ${p.channel} (account ${p.accountId}). Message ID: ${p.messageId}`);
+    if (args.json) ctx.out(JSON.stringify({ action: "send", channel, dryRun: false, handledBy: "plugin", messageId: p.messageId, payload: p }, null, 2));
+    else ctx.out(`✅ Sent via ${channel === "telegram" ? "Telegram" : channel}. Message ID: ${p.messageId}`);
     return 0;
   },
 });
