@@ -3,7 +3,7 @@
 import type { AgentsService } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { Surface, SurfaceContext } from "../surface/types.ts";
-import { channelsMethods } from "./methods.ts";
+import type { MethodFamily, MethodHandler } from "../methods/types.ts";
 import type { ChannelRuntime } from "./runtime.ts";
 import { anyChannelConfigured, CHANNEL_PLUGINS } from "./registry.ts";
 
@@ -12,6 +12,19 @@ export interface ChannelsDeps {
   /** Waits for back-off and retry_after; tests inject one that needs no wall clock. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
+
+/** The RPC methods of the feature; their module (schemas, outbound, pairing, status) loads on the first call. */
+export const CHANNEL_METHODS = [
+  "channels.status",
+  "channels.start",
+  "channels.stop",
+  "channels.logout",
+  "send",
+  "message.action",
+  "channels.pairing.list",
+  "channels.pairing.approve",
+  "channels.pairing.dismiss",
+] as const;
 
 const readers = (scopes: readonly string[]) => scopes.includes("operator.read") || scopes.includes("operator.write") || scopes.includes("operator.admin");
 
@@ -58,10 +71,14 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
     return loading;
   };
 
+  let family: Promise<MethodFamily> | undefined;
+  const handlers = () => (family ??= import("./methods.ts").then((m) => m.channelsMethods(ensure)));
+  const lazy = (name: string): MethodHandler => async (params, methodCtx) => (await handlers())[name]!(params, methodCtx);
+
   return {
     name: "channels",
-    // The handlers are small and load their work lazily through ensure(); status answers the empty shape without it.
-    methods: channelsMethods(ensure),
+    // A gateway without channels loads none of the channel code, not even the method handlers, until a call.
+    methods: Object.fromEntries(CHANNEL_METHODS.map((name) => [name, lazy(name)])),
     events: ["session.message"],
     sideEffectMethods: ["send", "message.action", "channels.logout"],
     channels: () => (runtime && health ? health(runtime) : {}),

@@ -113,3 +113,9 @@ test("accounts: the root is `default`, accounts inherit access and replace group
   expect(none.problem).toContain("botToken");
   expect(telegramAccounts({}, { TELEGRAM_BOT_TOKEN: "3:c" })[0]!.problem).toBeUndefined();
 });
+
+test("the surface's method list is exactly what methods.ts implements (the handlers load lazily)", async () => {
+  const { CHANNEL_METHODS } = await import("../../src/channels/surface.ts");
+  const { channelsMethods } = await import("../../src/channels/methods.ts");
+  expect(Object.keys(channelsMethods(async () => undefined)).sort()).toEqual([...CHANNEL_METHODS].sort());
+});
