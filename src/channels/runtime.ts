@@ -6,10 +6,27 @@ import type { AgentsService } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import { decideAccess } from "./access.ts";
+import { nativeCommand } from "./commands.ts";
 import { AccountSupervisor } from "./account.ts";
 import { PairingStore } from "./pairing.ts";
-import { runAndReply } from "./routing.ts";
-import type { AccountConfig, ChannelPlugin, InboundMessage } from "./types.ts";
+import { queueMode, SessionLanes } from "./queue.ts";
+import { ownerAgent, runAndReply, sessionKeyFor, turnText } from "./routing.ts";
+import type { AccountConfig, AccountTransport, ChannelPlugin, InboundMessage } from "./types.ts";
+
+/** One admitted message waiting for (or in) its session's lane. */
+interface Turn {
+  supervisor: AccountSupervisor;
+  transport: AccountTransport;
+  message: InboundMessage;
+  extraSystem?: string;
+}
+
+/** Several waiting messages as one turn (`collect`): texts in order, replying to the newest. */
+function merge(turns: Turn[]): InboundMessage {
+  const last = turns[turns.length - 1]!.message;
+  if (turns.length === 1) return last;
+  return { ...last, text: turns.map((t) => turnText(t.message)).join("\n\n"), media: [] };
+}
 
 /** Replies in flight per account; beyond it new messages are dropped with a warning (bounded work). */
 const MAX_ACTIVE_PER_ACCOUNT = 64;
@@ -32,6 +49,7 @@ export class ChannelRuntime {
   readonly #defaults = new Map<string, string>();
   #reconciling: Promise<void> = Promise.resolve();
   #stopped = false;
+  readonly #lanes: SessionLanes<Turn>;
   readonly pairing: PairingStore;
   readonly stateDir: string;
 
@@ -39,6 +57,26 @@ export class ChannelRuntime {
     this.#deps = deps;
     this.stateDir = deps.config().paths.stateDir;
     this.pairing = new PairingStore(join(this.stateDir, "credentials"));
+    this.#lanes = new SessionLanes<Turn>(
+      (_key, turns) => {
+        const { supervisor, transport, extraSystem } = turns[turns.length - 1]!;
+        return runAndReply(
+          {
+            agents: this.#deps.agents,
+            config: this.#deps.config,
+            broadcast: this.#deps.broadcast,
+            log: this.#deps.log,
+            onOutbound: () => (supervisor.lastOutboundAt = Date.now()),
+            onRun: (delta) => (supervisor.activeRuns += delta),
+          },
+          supervisor.account,
+          transport,
+          merge(turns),
+          extraSystem,
+        );
+      },
+      (key) => void this.#deps.agents.runs.abortSession(key),
+    );
   }
 
   /** Brings the running accounts in line with a snapshot; calls are serialized. */
@@ -112,20 +150,19 @@ export class ChannelRuntime {
       this.#deps.log.warn(`${message.channel} ${message.accountId}: ${supervisor.activeRuns} replies in flight; message ${message.messageId} dropped`);
       return;
     }
-    void runAndReply(
-      {
-        agents: this.#deps.agents,
-        config: this.#deps.config,
-        broadcast: this.#deps.broadcast,
-        log: this.#deps.log,
-        onOutbound: () => (supervisor.lastOutboundAt = Date.now()),
-        onRun: (delta) => (supervisor.activeRuns += delta),
-      },
-      account,
-      transport,
-      message,
-      decision.group?.systemPrompt,
-    );
+    const config = this.#deps.config().config as Record<string, unknown>;
+    const key = sessionKeyFor(config as any, ownerAgent(config as any, message.channel, message.accountId), message);
+    let answer: string | undefined;
+    try {
+      answer = nativeCommand(message.command, key, this.#deps.agents);
+    } catch (error) {
+      answer = `⚠️ ${(error as Error).message}`;
+    }
+    if (answer !== undefined) {
+      void transport.send({ chatId: message.chatId, text: answer, replyToId: message.messageId, threadId: message.threadId }).catch((error) => this.#deps.log.warn(`command reply failed: ${(error as Error).message}`));
+      return;
+    }
+    this.#lanes.submit(key, { supervisor, transport, message, extraSystem: decision.group?.systemPrompt }, queueMode(config, message.channel));
   }
 
   plugin(channel: string): ChannelPlugin | undefined {

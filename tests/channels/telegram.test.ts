@@ -78,6 +78,26 @@ test("a DM from an allowed user gets the model's reply in the same chat, threade
   expect(reply.params.reply_parameters.message_id).toBe(id);
   expect(reply.params.parse_mode).toBe("HTML");
   expect(tg.calls.slice(from).some((c) => c.method === "sendChatAction" && c.params.action === "typing")).toBe(true);
+  // Operators see the conversation: the inbound turn, the run's chat events and the session change.
+  await rpc.next((f) => f.event === "session.message" && f.payload.message.role === "assistant" && f.payload.message.content === "echo(alpha): hello there");
+  expect(rpc.frames.some((f) => f.event === "session.message" && f.payload.sessionKey === "agent:main:main" && f.payload.message.role === "user" && f.payload.message.content === "hello there")).toBe(true);
+  expect(rpc.frames.some((f) => f.event === "chat" && f.payload.state === "final" && f.payload.sessionKey === "agent:main:main")).toBe(true);
+  expect(rpc.frames.some((f) => f.event === "sessions.changed" && f.payload.sessionKey === "agent:main:main")).toBe(true);
+  const status = await rpc.request("status", {});
+  expect(status.payload.channelSummary).toEqual(["Telegram: configured"]);
+});
+
+test("native commands are answered by the gateway: /help lists them, /new resets the session, /stop with nothing running says so", async () => {
+  const from = tg.calls.length;
+  const before = model.requests.length;
+  tg.message(TOKEN, { from: OWNER, text: "/help" });
+  const help = await replyIn(OWNER, from, "Commands:");
+  expect(help.params.text).toContain("/new");
+  tg.message(TOKEN, { from: OWNER, text: "/new" });
+  await replyIn(OWNER, from, "New session started");
+  tg.message(TOKEN, { from: OWNER, text: "/stop@stand_bot" });
+  await replyIn(OWNER, from, "Nothing is running.");
+  expect(model.requests.length).toBe(before);
 });
 
 test("an unknown DM sender gets a pairing code; after `pairing approve` the sender gets replies", async () => {

@@ -119,3 +119,54 @@ test("the surface's method list is exactly what methods.ts implements (the handl
   const { channelsMethods } = await import("../../src/channels/methods.ts");
   expect(Object.keys(channelsMethods(async () => undefined)).sort()).toEqual([...CHANNEL_METHODS].sort());
 });
+
+test("queue modes: steer/followup run waiting messages one by one, collect merges them, interrupt aborts for the newest", async () => {
+  const { SessionLanes, queueMode, QUEUE_CAP } = await import("../../src/channels/queue.ts");
+  const runs: string[][] = [];
+  const aborted: string[] = [];
+  const releases: Array<() => void> = [];
+  const lanes = new SessionLanes<string>(
+    (_key, items) => {
+      runs.push(items);
+      return new Promise<void>((resolve) => releases.push(resolve));
+    },
+    (key) => aborted.push(key),
+  );
+  const finishNext = async () => {
+    releases.shift()!();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+  lanes.submit("k", "a", "followup");
+  lanes.submit("k", "b", "followup");
+  lanes.submit("k", "c", "followup");
+  expect(runs).toEqual([["a"]]);
+  await finishNext();
+  expect(runs).toEqual([["a"], ["b"]]);
+  await finishNext();
+  await finishNext();
+  expect(runs.at(-1)).toEqual(["c"]);
+  expect(lanes.size).toBe(0);
+
+  runs.length = 0;
+  lanes.submit("k", "1", "collect");
+  lanes.submit("k", "2", "collect");
+  lanes.submit("k", "3", "collect");
+  await finishNext();
+  expect(runs).toEqual([["1"], ["2", "3"]]);
+  await finishNext();
+
+  runs.length = 0;
+  lanes.submit("k", "x", "interrupt");
+  lanes.submit("k", "y", "interrupt");
+  lanes.submit("k", "z", "interrupt");
+  expect(aborted).toEqual(["k", "k"]);
+  await finishNext();
+  expect(runs).toEqual([["x"], ["z"]]);
+  await finishNext();
+
+  for (let i = 0; i < QUEUE_CAP + 6; i++) lanes.submit("big", String(i), "followup");
+  expect(lanes.dropped).toBe(5);
+
+  expect(queueMode({}, "telegram")).toBe("steer");
+  expect(queueMode({ messages: { queue: { mode: "collect", byChannel: { telegram: "interrupt" } } } }, "telegram")).toBe("interrupt");
+});

@@ -3,6 +3,7 @@
 // outbound side (chunks as HTML with a plain-text fallback, photos/documents as multipart, typing, edits).
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
+import { NATIVE_COMMANDS } from "../commands.ts";
 import { markdownToTelegramHtml } from "../text.ts";
 import type { AccountContext, AccountTransport, InboundMessage, OutboundMedia, SendRequest, SendResult } from "../types.ts";
 import { BotApi, TelegramApiError, type UploadFile } from "./api.ts";
@@ -10,15 +11,6 @@ import { BotApi, TelegramApiError, type UploadFile } from "./api.ts";
 const POLL_TIMEOUT_S = 25;
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 const DEFAULT_DOWNLOAD_MB = 20;
-
-/** The bot commands registered with setMyCommands (the reference's core native commands). */
-export const NATIVE_COMMANDS = [
-  { command: "new", description: "Start a new session" },
-  { command: "reset", description: "Reset the current session" },
-  { command: "status", description: "Show session status" },
-  { command: "stop", description: "Stop the current run" },
-  { command: "help", description: "Show available commands" },
-];
 
 interface Bot {
   id: number;
