@@ -77,7 +77,6 @@ export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefine
       const s = rt.account(p.channel, p.accountId);
       await s.stop();
       await s.transport?.logout?.().catch(() => {});
-      rt.pairing.clear(p.channel, s.account.accountId);
       return { channel: p.channel, accountId: s.account.accountId, cleared: true, loggedOut: true };
     },
     send: async (params, ctx) => {

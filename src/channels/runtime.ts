@@ -165,6 +165,15 @@ export class ChannelRuntime {
     this.#lanes.submit(key, { supervisor, transport, message, extraSystem: decision.group?.systemPrompt }, queueMode(config, message.channel));
   }
 
+  /** The webhook handler of a running account whose path this is; undefined for every other path. */
+  webhook(request: Request, url: URL): Promise<Response> | undefined {
+    for (const s of this.#accounts.values()) {
+      const hook = s.running ? s.transport?.webhook : undefined;
+      if (hook && hook.path === url.pathname) return hook.handle(request);
+    }
+    return undefined;
+  }
+
   plugin(channel: string): ChannelPlugin | undefined {
     return this.#plugins.get(channel);
   }

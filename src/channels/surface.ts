@@ -82,6 +82,8 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
     events: ["session.message"],
     sideEffectMethods: ["send", "message.action", "channels.logout"],
     channels: () => (runtime && health ? health(runtime) : {}),
+    // Telegram webhook paths of running accounts; every other path falls through to the next route.
+    http: (request, url) => runtime?.webhook(request, url),
     start() {
       void ensure();
     },

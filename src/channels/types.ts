@@ -96,6 +96,8 @@ export interface AccountTransport {
   edit(chatId: string, messageId: string, text: string): Promise<void>;
   /** Deletes a message the bot sent (message.action delete). */
   remove?(chatId: string, messageId: string): Promise<void>;
+  /** Webhook mode: the gateway-port path Telegram posts updates to, and its handler. */
+  webhook?: { path: string; handle(request: Request): Promise<Response> };
   /** Forgets the account's remote session (Telegram: drop the webhook and pending offset). */
   logout?(): Promise<void>;
 }

@@ -37,6 +37,10 @@ export interface TelegramStandIn {
   pushUpdate(token: string, update: Record<string, unknown>): number;
   /** A text message from a user, in a DM (chatId = user id) or in a group (negative chat id). */
   message(token: string, msg: { from: number; text?: string; chatId?: number; chatType?: string; username?: string; photo?: string; document?: { fileId: string; name: string; mime: string }; caption?: string; replyTo?: number }): number;
+  /** The webhook a bot registered (setWebhook), if any. */
+  webhookOf(token: string): { url: string; secret?: string } | undefined;
+  /** Delivers an update the way Telegram does in webhook mode: POST to the URL with the secret header. */
+  deliver(token: string, update: Record<string, unknown>, secret?: string): Promise<Response>;
   /** Stores bytes as a downloadable file; returns its file_id. */
   addFile(bytes: Uint8Array, path: string): string;
   /** The next calls of `method` (any bot) fail like this. */
@@ -100,6 +104,7 @@ export function startTelegramStandIn(bots: Record<string, BotIdentity>, options:
   const waiters = new Set<() => void>();
   const failures = new Map<string, InjectedFailure[]>();
   const storedFiles = new Map<string, { path: string; bytes: Uint8Array }>();
+  const webhooks = new Map<string, { url: string; secret?: string }>();
   const messageIds = new Map<number, number>();
   let nextUpdate = 1000;
   let fileSeq = 0;
@@ -154,6 +159,7 @@ export function startTelegramStandIn(bots: Record<string, BotIdentity>, options:
       case "getMe":
         return { ...bot, is_bot: true, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
       case "getUpdates": {
+        if (webhooks.has(token)) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
         const queue = queues.get(token) ?? [];
         const offset = params.offset === undefined ? undefined : Number(params.offset);
         if (offset !== undefined) queues.set(token, queue.filter((u) => u.update_id >= offset));
@@ -176,7 +182,19 @@ export function startTelegramStandIn(bots: Record<string, BotIdentity>, options:
         });
         return ready();
       }
+      case "setWebhook": {
+        if (typeof params.url !== "string" || !/^https?:\/\//.test(params.url)) throw new ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook");
+        webhooks.set(token, { url: params.url, secret: params.secret_token });
+        return true;
+      }
+      case "getWebhookInfo": {
+        const hook = webhooks.get(token);
+        return { url: hook?.url ?? "", has_custom_certificate: false, pending_update_count: (queues.get(token) ?? []).length };
+      }
       case "deleteWebhook":
+        webhooks.delete(token);
+        if (params.drop_pending_updates === true || params.drop_pending_updates === "true") queues.set(token, []);
+        return true;
       case "setMyCommands":
       case "deleteMyCommands":
       case "setMessageReaction":
@@ -292,6 +310,15 @@ export function startTelegramStandIn(bots: Record<string, BotIdentity>, options:
       return message.message_id as number;
     },
     addFile: storeFile,
+    webhookOf: (token) => webhooks.get(token),
+    deliver(token, update, secret) {
+      const hook = webhooks.get(token);
+      if (!hook) throw new Error("no webhook set");
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      const value = secret ?? hook.secret;
+      if (value !== undefined) headers["x-telegram-bot-api-secret-token"] = value;
+      return fetch(hook.url, { method: "POST", headers, body: JSON.stringify({ update_id: ++nextUpdate, ...update }) });
+    },
     failNext(method, failure) {
       const list = failures.get(method) ?? [];
       list.push({ ...failure });

@@ -56,6 +56,14 @@ function token(source: Section, env: Record<string, string | undefined>, isDefau
   return { source: "none", problem: "no botToken, tokenFile or TELEGRAM_BOT_TOKEN" };
 }
 
+/** A webhook needs a secret: without one anybody who finds the path could inject updates. */
+export function webhookProblem(webhook: { secret: string; path: string } | undefined): string | undefined {
+  if (!webhook) return undefined;
+  if (!webhook.secret || !/^[A-Za-z0-9_-]{1,256}$/.test(webhook.secret)) return "webhookUrl needs webhookSecret (1-256 of A-Z a-z 0-9 _ -)";
+  if (!webhook.path.startsWith("/")) return "webhookPath must start with /";
+  return undefined;
+}
+
 /** Every account configured under `channels.telegram`. */
 export function telegramAccounts(section: Section, env: Record<string, string | undefined>): AccountConfig[] {
   const accounts = section.accounts && typeof section.accounts === "object" ? (section.accounts as Record<string, Section>) : {};
@@ -73,17 +81,22 @@ export function telegramAccounts(section: Section, env: Record<string, string | 
     const streamingMode = typeof streamingRaw === "string" ? streamingRaw : typeof streamingRaw === "object" ? streamingRaw?.mode : undefined;
     const streaming = (["off", "partial", "block", "progress"].includes(streamingMode) ? streamingMode : "partial") as AccountConfig["streaming"];
     const commands = own.customCommands ?? section.customCommands ?? [];
+    // Webhook mode on the gateway port: Telegram posts to webhookUrl, which must reach <gateway>/<webhookPath>.
+    const webhookUrl = own.webhookUrl ?? (isDefault ? section.webhookUrl : undefined);
+    const webhook = typeof webhookUrl === "string" && webhookUrl
+      ? { url: webhookUrl, secret: String(own.webhookSecret ?? (isDefault ? section.webhookSecret : undefined) ?? ""), path: String(own.webhookPath ?? (isDefault ? (section.webhookPath ?? "/telegram-webhook") : `/telegram-webhook/${accountId}`)) }
+      : undefined;
     const limit = Number(own.textChunkLimit ?? section.textChunkLimit ?? TELEGRAM_TEXT_LIMIT);
     return {
       accountId,
       name: typeof own.name === "string" ? own.name : undefined,
       enabled,
-      problem: tok.problem,
+      problem: tok.problem ?? webhookProblem(webhook),
       access: access(section, own),
       textChunkLimit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, TELEGRAM_TEXT_LIMIT) : TELEGRAM_TEXT_LIMIT,
       streaming,
-      fingerprint: JSON.stringify([tok.token ?? null, apiRoot, proxy ?? null, enabled, commands]),
-      raw: { token: tok.token, tokenSource: tok.source, apiRoot, proxy, customCommands: commands, mediaMaxMb: own.mediaMaxMb ?? section.mediaMaxMb },
+      fingerprint: JSON.stringify([tok.token ?? null, apiRoot, proxy ?? null, enabled, commands, webhook ?? null]),
+      raw: { token: tok.token, tokenSource: tok.source, apiRoot, proxy, customCommands: commands, mediaMaxMb: own.mediaMaxMb ?? section.mediaMaxMb, webhook },
     };
   });
 }

@@ -13,7 +13,12 @@ export const telegramPlugin: ChannelPlugin = {
   create: createTelegramTransport,
   normalizeId: normalizeTelegramId,
   describe(account) {
-    const raw = account.raw as { tokenSource?: string; token?: string };
-    return { tokenSource: raw.tokenSource ?? "none", tokenStatus: raw.token ? "available" : "missing", mode: "polling" };
+    const raw = account.raw as { tokenSource?: string; token?: string; webhook?: { url: string; path: string } };
+    return {
+      tokenSource: raw.tokenSource ?? "none",
+      tokenStatus: raw.token ? "available" : "missing",
+      mode: raw.webhook ? "webhook" : "polling",
+      ...(raw.webhook ? { webhookUrl: raw.webhook.url, webhookPath: raw.webhook.path } : {}),
+    };
   },
 };

@@ -1,8 +1,10 @@
 // One Telegram bot account: getMe, command registration, long polling of getUpdates (offset kept across
 // restarts of the same account), inbound normalization with media downloaded to the state dir, and the
 // outbound side (chunks as HTML with a plain-text fallback, photos/documents as multipart, typing, edits).
+import { timingSafeEqual } from "node:crypto";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
+import { readBodyText } from "../../surface/http.ts";
 import { NATIVE_COMMANDS } from "../commands.ts";
 import { markdownToTelegramHtml } from "../text.ts";
 import type { AccountContext, AccountTransport, InboundMessage, OutboundMedia, SendRequest, SendResult } from "../types.ts";
@@ -11,6 +13,8 @@ import { BotApi, TelegramApiError, type UploadFile } from "./api.ts";
 const POLL_TIMEOUT_S = 25;
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 const DEFAULT_DOWNLOAD_MB = 20;
+/** An update is a few KB; Telegram's own cap on a webhook body is far below this. */
+const WEBHOOK_MAX_BYTES = 1024 * 1024;
 
 interface Bot {
   id: number;
@@ -19,7 +23,14 @@ interface Bot {
 }
 
 export function createTelegramTransport(ctx: AccountContext): AccountTransport {
-  const raw = ctx.account.raw as { token?: string; apiRoot: string; proxy?: string; customCommands?: Array<{ command: string; description: string }>; mediaMaxMb?: number };
+  const raw = ctx.account.raw as {
+    token?: string;
+    apiRoot: string;
+    proxy?: string;
+    customCommands?: Array<{ command: string; description: string }>;
+    mediaMaxMb?: number;
+    webhook?: { url: string; secret: string; path: string };
+  };
   const tokenValue = raw.token ?? "";
   if (tokenValue) ctx.redact(tokenValue);
   const api = new BotApi({
@@ -117,27 +128,71 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
     }
   }
 
+  const handleUpdate = async (update: any, signal: AbortSignal): Promise<void> => {
+    const inbound = await normalize(update?.message, signal).catch((error) => {
+      ctx.log.warn(`telegram update ${update?.update_id} dropped: ${(error as Error).message}`);
+      return undefined;
+    });
+    if (inbound) ctx.inbound(inbound);
+  };
+  const webhook = raw.webhook;
+  let webhookSignal: AbortSignal | undefined;
+  let touch: (() => void) | undefined;
+
   return {
     async run(signal, onConnected) {
       bot = await api.call<Bot>("getMe", {}, { signal, timeoutMs: 15_000 });
-      await api.call("deleteWebhook", { drop_pending_updates: false }, { signal });
       const commands = [...NATIVE_COMMANDS, ...(raw.customCommands ?? [])];
+      if (webhook) {
+        // Webhook mode: Telegram posts updates to webhookUrl, which reaches the gateway port at webhookPath.
+        await api.call("setWebhook", { url: webhook.url, secret_token: webhook.secret, allowed_updates: ["message", "edited_message"] }, { signal });
+      } else {
+        await api.call("deleteWebhook", { drop_pending_updates: false }, { signal });
+      }
       await api.call("setMyCommands", { commands }, { signal }).catch((error) => ctx.log.warn(`telegram setMyCommands failed: ${(error as Error).message}`));
-      ctx.log.info(`telegram account ${ctx.account.accountId} connected as @${bot.username ?? bot.id}`);
+      ctx.log.info(`telegram account ${ctx.account.accountId} connected as @${bot.username ?? bot.id} (${webhook ? `webhook ${webhook.path}` : "polling"})`);
       onConnected();
+      if (webhook) {
+        webhookSignal = signal;
+        touch = onConnected;
+        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+        webhookSignal = undefined;
+        return;
+      }
       while (!signal.aborted) {
         const updates = await api.call<any[]>("getUpdates", { offset, timeout: POLL_TIMEOUT_S, allowed_updates: ["message", "edited_message"] }, { signal, timeoutMs: (POLL_TIMEOUT_S + 15) * 1000 });
         for (const update of updates) {
           offset = Math.max(offset ?? 0, Number(update.update_id) + 1);
-          const inbound = await normalize(update.message, signal).catch((error) => {
-            ctx.log.warn(`telegram update ${update.update_id} dropped: ${(error as Error).message}`);
-            return undefined;
-          });
-          if (inbound) ctx.inbound(inbound);
+          await handleUpdate(update, signal);
         }
         onConnected();
       }
     },
+    webhook: webhook
+      ? {
+          path: webhook.path,
+          async handle(request) {
+            if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { allow: "POST" } });
+            // Constant-time compare of Telegram's secret header; nothing is read before it matches.
+            const given = Buffer.from(request.headers.get("x-telegram-bot-api-secret-token") ?? "");
+            const wanted = Buffer.from(webhook.secret);
+            if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return new Response("Unauthorized", { status: 401 });
+            if (!webhookSignal || webhookSignal.aborted) return new Response("Service Unavailable", { status: 503 });
+            const body = await readBodyText(request, WEBHOOK_MAX_BYTES);
+            if (!body.ok) return new Response(body.error, { status: body.status });
+            let update: any;
+            try {
+              update = JSON.parse(body.text);
+            } catch {
+              return new Response("Bad Request", { status: 400 });
+            }
+            touch?.();
+            // Answer Telegram at once; the update is handled after (a slow download must not cause a redelivery).
+            void handleUpdate(update, webhookSignal);
+            return new Response("ok");
+          },
+        }
+      : undefined,
     async probe(timeoutMs) {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
