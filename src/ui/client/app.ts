@@ -5,6 +5,7 @@ import { doc, fill, h, win, type El, type Ev } from "./dom.ts";
 import { connect, requestOnce, RpcError, type Connection, type HelloOk, type PresenceEntry } from "./protocol.ts";
 import { uiRouteOf, type UiRoute } from "../routes.ts";
 import { errorText, type AppContext, type View } from "./view.ts";
+import { ChannelsView } from "./views/channels.ts";
 import { ClientsView } from "./views/clients.ts";
 import { ConfigView } from "./views/config.ts";
 import { LogsView } from "./views/logs.ts";
@@ -18,6 +19,7 @@ const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
 
 const NAV: readonly [UiRoute, string][] = [
   ["/", "Overview"],
+  ["/channels", "Channels"],
   ["/clients", "Clients"],
   ["/config", "Config"],
   ["/logs", "Logs"],
@@ -26,6 +28,7 @@ const NAV: readonly [UiRoute, string][] = [
 
 const VIEWS: Record<UiRoute, (app: AppContext) => View> = {
   "/": (app) => new OverviewView(app),
+  "/channels": (app) => new ChannelsView(app),
   "/clients": (app) => new ClientsView(app),
   "/config": (app) => new ConfigView(app),
   "/logs": (app) => new LogsView(app),
