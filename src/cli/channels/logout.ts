@@ -5,7 +5,7 @@ import { accountArg, rpc } from "./_shared.ts";
 
 // `openclaw channels logout`: `channels.logout` on the running gateway.
 export default defineCommand({
-  meta: { name: "logout", description: "Log a channel account out on the running gateway (stops it, drops its webhook and pairing approvals)" },
+  meta: { name: "logout", description: "Log a channel account out on the running gateway (stops it and drops its webhook and pending updates)" },
   args: {
     channel: { type: "string", description: "Channel id (telegram)", valueHint: "name" },
     account: { type: "string", description: "Account id (default: the channel's default)", valueHint: "id" },
