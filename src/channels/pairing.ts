@@ -102,9 +102,4 @@ export class PairingStore {
     const list = readJson(this.#allowPath(channel, accountId))?.allowFrom;
     return Array.isArray(list) ? list.map(String) : [];
   }
-
-  /** Forgets an account's approvals (logout). */
-  clear(channel: string, accountId: string): void {
-    if (existsSync(this.#allowPath(channel, accountId))) writeSecret(this.#allowPath(channel, accountId), { version: 1, allowFrom: [] });
-  }
 }
