@@ -1,6 +1,7 @@
 // Inbound message → session key (as the reference derives it) → agent run on the run manager → the reply back
 // in the same chat: typing while the run works, a streamed preview kept up to date with edits, the final text
 // chunked at the channel's limit with the first piece replying to the inbound message.
+import { readFileSync } from "node:fs";
 import type { AgentsService } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { chunkText } from "./text.ts";
@@ -39,6 +40,24 @@ export function sessionKeyFor(config: ConfigSnapshot["config"], agentId: string,
   return `agent:${agentId}:${m.channel}:group:${m.chatId}${m.threadId ? `:topic:${m.threadId}` : ""}`;
 }
 
+const VISION_MIME = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+const MAX_IMAGES = 4;
+
+/** Photos of a turn as model input (what vision models accept: jpeg/png/gif/webp up to 5 MB, 4 at most). */
+export function turnImages(m: InboundMessage): Array<{ mime: string; data: string }> {
+  return m.media
+    .filter((f) => f.kind === "image" && VISION_MIME.has(f.mime ?? "") && f.bytes <= MAX_IMAGE_BYTES)
+    .slice(0, MAX_IMAGES)
+    .flatMap((f) => {
+      try {
+        return [{ mime: f.mime!, data: readFileSync(f.path).toString("base64") }];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /** The user turn the model sees: the text, plus a line per attached file (saved under the state dir). */
 export function turnText(m: InboundMessage): string {
   const lines = m.media.map((f) => `<media:${f.kind}> ${f.path}${f.mime ? ` (${f.mime})` : ""}`);
@@ -64,7 +83,8 @@ export async function runAndReply(deps: DeliverDeps, account: AccountConfig, tra
   deps.broadcast("session.message", { sessionKey, agentId, runId, message: { role: "user", content, channel: m.channel, senderId: m.senderId, chatId: m.chatId, ts: Date.now() } });
   let started;
   try {
-    started = deps.agents.runs.start({ runId, agentId, sessionKey, input: { role: "user", content }, channel: m.channel, extraSystem });
+    const images = turnImages(m);
+    started = deps.agents.runs.start({ runId, agentId, sessionKey, input: { role: "user", content, ...(images.length ? { images } : {}) }, channel: m.channel, extraSystem });
   } catch (error) {
     deps.log.warn(`${m.channel} ${m.accountId}: run refused: ${(error as Error).message}`);
     await transport.send({ chatId: m.chatId, text: `⚠️ ${(error as Error).message}`, replyToId: m.messageId, threadId: m.threadId }).catch(() => {});

@@ -151,8 +151,11 @@ test("a photo sent to the bot is downloaded and reaches the model", async () => 
   tg.message(TOKEN, { from: OWNER, photo: fileId, caption: "what is this" });
   await replyIn(OWNER, from, "what is this");
   expect(tg.calls.slice(from).some((c) => c.method === "getFile" && c.params.file_id === fileId)).toBe(true);
-  const seen = JSON.stringify(model.requests.at(-1)!.body);
-  const path = /<media:image> (\S+)/.exec(JSON.parse(seen).messages.at(-1).content)?.[1];
+  // The model gets the photo itself (an image part of the user turn) and the saved file's path in the text.
+  const turn = model.requests.at(-1)!.body.messages.at(-1);
+  const [text, image] = turn.content;
+  expect(image).toEqual({ type: "image_url", image_url: { url: `data:image/jpeg;base64,${Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3]).toString("base64")}` } });
+  const path = /<media:image> (\S+)/.exec(text.text)?.[1];
   expect(path).toBeDefined();
   expect(existsSync(path!)).toBe(true);
   expect([...readFileSync(path!)]).toEqual([0xff, 0xd8, 0xff, 1, 2, 3]);

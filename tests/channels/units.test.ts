@@ -170,3 +170,27 @@ test("queue modes: steer/followup run waiting messages one by one, collect merge
   expect(queueMode({}, "telegram")).toBe("steer");
   expect(queueMode({ messages: { queue: { mode: "collect", byChannel: { telegram: "interrupt" } } } }, "telegram")).toBe("interrupt");
 });
+
+test("a photo of a user turn reaches each wire format as an image part", async () => {
+  const { startStandIn } = await import("../agents/stand-in.ts");
+  const { streamWithFallback } = await import("../../src/agents/providers/index.ts");
+  const standIn = startStandIn();
+  try {
+    const image = { mime: "image/png", data: Buffer.from([1, 2, 3]).toString("base64") };
+    const formats = [
+      ["openai-completions", `${standIn.url}/v1`],
+      ["openai-responses", `${standIn.url}/v1`],
+      ["anthropic-messages", standIn.url],
+    ] as const;
+    for (const [api, baseUrl] of formats) {
+      const target = { ref: "p/m", providerId: "p", modelId: "m", provider: { baseUrl, apiKey: "k", api } } as any;
+      await streamWithFallback([target], { messages: [{ role: "user", content: "look", images: [image] }] }, { signal: new AbortController().signal }, () => {}, () => {});
+    }
+    const [completions, responses, anthropic] = standIn.requests.map((r) => r.body);
+    expect(completions.messages.at(-1).content).toEqual([{ type: "text", text: "look" }, { type: "image_url", image_url: { url: "data:image/png;base64,AQID" } }]);
+    expect(responses.input.at(-1).content).toEqual([{ type: "input_text", text: "look" }, { type: "input_image", image_url: "data:image/png;base64,AQID" }]);
+    expect(anthropic.messages.at(-1).content).toEqual([{ type: "image", source: { type: "base64", media_type: "image/png", data: "AQID" } }, { type: "text", text: "look" }]);
+  } finally {
+    standIn.stop();
+  }
+});
