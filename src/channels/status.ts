@@ -100,7 +100,9 @@ export async function channelsStatus(runtime: ChannelRuntime, options: { probe?:
   return result;
 }
 
-/** `health.channels`: one summary per configured channel. */
-export function healthChannels(runtime: ChannelRuntime): Record<string, unknown> {
-  return Object.fromEntries(runtime.channels().map((c) => [c, { ...channelSummary(runtime, c), connected: runtime.accounts(c).some((s) => s.connected), accounts: Object.fromEntries(runtime.accounts(c).map((s) => [s.account.accountId, accountSnapshot(s)])) }]));
+/** `health.channels` (one summary per configured channel) and `health.channelLabels`. */
+export function healthChannels(runtime: ChannelRuntime): { channels: Record<string, unknown>; labels: Record<string, string> } {
+  const labels = Object.fromEntries(runtime.channels().map((c) => [c, runtime.plugin(c)!.label]));
+  const channels = Object.fromEntries(runtime.channels().map((c) => [c, { ...channelSummary(runtime, c), connected: runtime.accounts(c).some((s) => s.connected), accounts: Object.fromEntries(runtime.accounts(c).map((s) => [s.account.accountId, accountSnapshot(s)])) }]));
+  return { channels, labels };
 }

@@ -44,7 +44,7 @@ function anyChannel(snapshot: ConfigSnapshot): boolean {
 export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surface {
   const log = ctx.logger.child("channels");
   let runtime: ChannelRuntime | undefined;
-  let health: ((rt: ChannelRuntime) => Record<string, unknown>) | undefined;
+  let health: ((rt: ChannelRuntime) => { channels: Record<string, unknown>; labels: Record<string, string> }) | undefined;
   let loading: Promise<ChannelRuntime | undefined> | undefined;
   let stopped = false;
 
@@ -81,7 +81,7 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
     methods: Object.fromEntries(CHANNEL_METHODS.map((name) => [name, lazy(name)])),
     events: ["session.message"],
     sideEffectMethods: ["send", "message.action", "channels.logout"],
-    channels: () => (runtime && health ? health(runtime) : {}),
+    channels: () => (runtime && health ? health(runtime) : { channels: {}, labels: {} }),
     // Telegram webhook paths of running accounts; every other path falls through to the next route.
     http: (request, url) => runtime?.webhook(request, url),
     start() {

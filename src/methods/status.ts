@@ -4,7 +4,7 @@ import type { MethodFamily } from "./types.ts";
 export const statusMethods: MethodFamily = {
   status: (_params, { gateway }) => {
     const memory = process.memoryUsage();
-    const { sessions, channels } = gateway.summary();
+    const { sessions, channels, channelLabels } = gateway.summary();
     return {
       runtimeVersion: gateway.version,
       runtime: { name: "bun", version: Bun.version, platform: process.platform, arch: process.arch },
@@ -16,7 +16,7 @@ export const statusMethods: MethodFamily = {
         defaultAgentId: "main",
         agents: [{ agentId: "main", enabled: false, every: "30m", everyMs: 1_800_000, waitingForRoute: true }],
       },
-      channelSummary: channelLines(channels),
+      channelSummary: channelLines(channels, channelLabels),
       queuedSystemEvents: [],
       degradedSecretOwners: [],
       degradedPlugins: [],
@@ -52,10 +52,10 @@ export const statusMethods: MethodFamily = {
 };
 
 /** `channelSummary`: one line per linked channel, as the reference prints it (`Telegram: configured`). */
-function channelLines(channels: Record<string, unknown>): string[] {
+function channelLines(channels: Record<string, unknown>, labels: Record<string, string>): string[] {
   return Object.entries(channels).map(([id, value]) => {
     const entry = (value ?? {}) as { configured?: boolean; enabled?: boolean };
-    const label = id.charAt(0).toUpperCase() + id.slice(1);
+    const label = labels[id] ?? id;
     return `${label}: ${entry.enabled === false ? "disabled" : entry.configured ? "configured" : "not configured"}`;
   });
 }

@@ -55,7 +55,7 @@ export interface GatewayRuntime {
   adoptConfig(snapshot: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[]; refused?: string };
   requestRestart(reason: string, delayMs?: number): RestartTicket;
   /** Counts of what exists now, for `health`/`status` (sessions and channels arrive with later features). */
-  summary(): { sessions: { path: string; count: number }; channels: Record<string, unknown> };
+  summary(): { sessions: { path: string; count: number }; channels: Record<string, unknown>; channelLabels: Record<string, string> };
 }
 
 /** The caller of one request, after the handshake. */

@@ -38,7 +38,7 @@ export class HealthService {
   /** Recomputes, caches and announces the snapshot. */
   refresh(): Record<string, unknown> {
     const started = performance.now();
-    const { sessions, channels } = this.#inputs.summary();
+    const { sessions, channels, channelLabels } = this.#inputs.summary();
     const reloadMode = this.#inputs.config().config.gateway?.reload?.mode ?? "hybrid";
     const sessionInfo = { path: sessions.path, count: sessions.count, recent: [] };
     const payload: Record<string, unknown> = {
@@ -49,7 +49,7 @@ export class HealthService {
       configReload: { hotReloadStatus: reloadMode === "off" ? "off" : "active" },
       channels,
       channelOrder: Object.keys(channels),
-      channelLabels: {},
+      channelLabels,
       heartbeatSeconds: 1800,
       defaultAgentId: "main",
       agents: [

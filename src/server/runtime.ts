@@ -114,7 +114,7 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
   sessionsSource: (() => { path: string; count: number }) | undefined;
 
   /** Set by the feature that owns channels; without it none are linked. */
-  channelsSource: (() => Record<string, unknown>) | undefined;
+  channelsSource: (() => { channels: Record<string, unknown>; labels: Record<string, string> }) | undefined;
 
   summary() {
     let sessions = { path: join(this.#snapshot.paths.stateDir, "sessions", "sessions.sqlite"), count: 0 };
@@ -123,13 +123,13 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
     } catch (error) {
       this.#log.warn(`session count unavailable: ${(error as Error).message}`);
     }
-    let channels: Record<string, unknown> = {};
+    let linked: { channels: Record<string, unknown>; labels: Record<string, string> } = { channels: {}, labels: {} };
     try {
-      channels = this.channelsSource?.() ?? {};
+      linked = this.channelsSource?.() ?? linked;
     } catch (error) {
       this.#log.warn(`channel summary unavailable: ${(error as Error).message}`);
     }
-    return { sessions, channels };
+    return { sessions, channels: linked.channels, channelLabels: linked.labels };
   }
 
   /**

@@ -58,8 +58,8 @@ export interface Surface {
   events?: readonly string[];
   /** Counts for `health`/`status` when this feature owns sessions. */
   sessions?(): { path: string; count: number };
-  /** Linked channels for `health.channels` (channel id → summary) when this feature owns channels. */
-  channels?(): Record<string, unknown>;
+  /** Linked channels for `health`/`status` when this feature owns channels: id → summary, and id → label. */
+  channels?(): { channels: Record<string, unknown>; labels: Record<string, string> };
   /**
    * Methods of this feature with side effects: a repeat with the same `idempotencyKey` gets the first result
    * (the server dedupes them like its own config/restart methods; the handler never sees the key).

@@ -52,6 +52,15 @@ test("channels status --probe --json gives the channels.status payload with a ge
   expect(text.stdout).toContain("works (@cli_bot)");
 });
 
+test("openclaw health and status show the linked channel under its label", async () => {
+  const health = await cli(["health", "--verbose"], env);
+  expect(health.code).toBe(0);
+  // The label comes from the channel; the probe result shown is the last one channels.status took.
+  expect(health.stdout).toContain("Telegram: ");
+  const status = await cli(["status"], env);
+  expect(status.stdout).toMatch(/Channels\s+1 \(telegram\)/);
+});
+
 test("message send delivers text, and --media uploads the file", async () => {
   const out = await cli(["message", "send", "--channel", "telegram", "--target", String(OWNER), "--message", "hi from cli", "--json"], env);
   expect(out.code).toBe(0);
