@@ -49,8 +49,14 @@ afterAll(async () => {
 test("the account registers its webhook with the secret and never long-polls", async () => {
   expect(tg.webhookOf(TOKEN)).toEqual({ url: `${gw.httpUrl}/telegram-webhook`, secret: SECRET });
   expect(tg.callsOf("getUpdates", TOKEN)).toHaveLength(0);
-  const status = (await rpc.request("channels.status", {})).payload;
-  const account = status.channelAccounts.telegram.find((a: any) => a.accountId === "default");
+  // setWebhook is followed by setMyCommands before the account reports connected: wait for that state.
+  const end = Date.now() + 10_000;
+  let account: any;
+  do {
+    const status = (await rpc.request("channels.status", {})).payload;
+    account = status.channelAccounts.telegram.find((a: any) => a.accountId === "default");
+    if (!account.connected) await new Promise((r) => setTimeout(r, 20));
+  } while (!account.connected && Date.now() < end);
   expect(account).toMatchObject({ connected: true, mode: "webhook", webhookPath: "/telegram-webhook" });
 });
 
