@@ -4,6 +4,8 @@
 import type { AccountConfig, AccountContext, AccountTransport, ChannelPlugin } from "./types.ts";
 
 export const BACKOFF_MIN_MS = 1000;
+/** Messages one account holds admitted but unanswered; past it the transport stops fetching (backpressure). */
+export const MAX_ADMITTED = 64;
 export const BACKOFF_MAX_MS = 60_000;
 
 export type AccountState = "stopped" | "starting" | "running" | "backoff" | "disabled" | "unconfigured";
@@ -27,6 +29,9 @@ export class AccountSupervisor {
   lastProbeAt: number | null = null;
   probe: unknown;
   activeRuns = 0;
+  /** Messages admitted (queued or running) and not yet answered. */
+  admitted = 0;
+  #roomWaiters = new Set<() => void>();
   transport: AccountTransport | undefined;
   #abort: AbortController | undefined;
   #loop: Promise<void> | undefined;
@@ -34,7 +39,7 @@ export class AccountSupervisor {
   constructor(
     readonly plugin: ChannelPlugin,
     public account: AccountConfig,
-    private readonly context: Omit<AccountContext, "account">,
+    private readonly context: Omit<AccountContext, "account" | "room" | "waitForRoom">,
     private readonly onChange: () => void = () => {},
   ) {
     if (!account.enabled) this.state = "disabled";
@@ -50,8 +55,35 @@ export class AccountSupervisor {
 
   /** The transport for sends: built on first need, kept across restarts (it holds the poll offset). */
   ensureTransport(): AccountTransport {
-    this.transport ??= this.plugin.create({ ...this.context, account: this.account });
+    this.transport ??= this.plugin.create({ ...this.context, account: this.account, room: () => this.room(), waitForRoom: (signal) => this.waitForRoom(signal) });
     return this.transport;
+  }
+
+  room(): number {
+    return Math.max(0, MAX_ADMITTED - this.admitted);
+  }
+
+  admit(): void {
+    this.admitted++;
+  }
+
+  /** Answered (or dropped) messages free their room; a transport waiting for it resumes. */
+  release(count: number): void {
+    this.admitted = Math.max(0, this.admitted - count);
+    if (this.room() > 0) for (const wake of [...this.#roomWaiters]) wake();
+  }
+
+  waitForRoom(signal: AbortSignal): Promise<void> {
+    if (this.room() > 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.#roomWaiters.delete(wake);
+        signal.removeEventListener("abort", wake);
+        resolve();
+      };
+      this.#roomWaiters.add(wake);
+      signal.addEventListener("abort", wake, { once: true });
+    });
   }
 
   /** Starts the receive loop unless it runs, the account is disabled or lacks credentials. */

@@ -27,6 +27,7 @@ export class SessionLanes<T> {
   constructor(
     private readonly run: (key: string, items: T[]) => Promise<void>,
     private readonly abort: (key: string) => void,
+    private readonly onDrop: (item: T) => void = () => {},
   ) {}
 
   /** Number of sessions with a run or waiting messages. */
@@ -39,13 +40,14 @@ export class SessionLanes<T> {
     this.#lanes.set(key, lane);
     if (!lane.busy) return this.#start(key, lane, [item], mode);
     if (mode === "interrupt") {
+      for (const replaced of lane.pending) this.onDrop(replaced);
       lane.pending = [item];
       this.abort(key);
       return;
     }
     lane.pending.push(item);
     if (lane.pending.length > QUEUE_CAP) {
-      lane.pending.shift();
+      this.onDrop(lane.pending.shift()!);
       this.dropped++;
     }
     (lane as Lane<T> & { mode?: QueueMode }).mode = mode;

@@ -9,7 +9,7 @@ import { decideAccess } from "./access.ts";
 import { nativeCommand } from "./commands.ts";
 import { AccountSupervisor } from "./account.ts";
 import { PairingStore } from "./pairing.ts";
-import { queueMode, SessionLanes } from "./queue.ts";
+import { QUEUE_CAP, queueMode, SessionLanes } from "./queue.ts";
 import { ownerAgent, runAndReply, sessionKeyFor, turnText } from "./routing.ts";
 import type { AccountConfig, AccountTransport, ChannelPlugin, InboundMessage } from "./types.ts";
 
@@ -27,9 +27,6 @@ function merge(turns: Turn[]): InboundMessage {
   if (turns.length === 1) return last;
   return { ...last, text: turns.map((t) => turnText(t.message)).join("\n\n"), media: [] };
 }
-
-/** Replies in flight per account; beyond it new messages are dropped with a warning (bounded work). */
-const MAX_ACTIVE_PER_ACCOUNT = 64;
 
 export interface RuntimeDeps {
   agents: AgentsService;
@@ -60,6 +57,9 @@ export class ChannelRuntime {
     this.#lanes = new SessionLanes<Turn>(
       (_key, turns) => {
         const { supervisor, transport, extraSystem } = turns[turns.length - 1]!;
+        const done = () => {
+          for (const turn of turns) turn.supervisor.release(1);
+        };
         return runAndReply(
           {
             agents: this.#deps.agents,
@@ -73,9 +73,13 @@ export class ChannelRuntime {
           transport,
           merge(turns),
           extraSystem,
-        );
+        ).finally(done);
       },
       (key) => void this.#deps.agents.runs.abortSession(key),
+      (dropped) => {
+        dropped.supervisor.release(1);
+        this.#deps.log.warn(`${dropped.message.channel} ${dropped.message.accountId}: more than ${QUEUE_CAP} messages waiting in one session; the oldest was dropped`);
+      },
     );
   }
 
@@ -146,10 +150,6 @@ export class ChannelRuntime {
       }
       return;
     }
-    if (supervisor.activeRuns >= MAX_ACTIVE_PER_ACCOUNT) {
-      this.#deps.log.warn(`${message.channel} ${message.accountId}: ${supervisor.activeRuns} replies in flight; message ${message.messageId} dropped`);
-      return;
-    }
     const config = this.#deps.config().config as Record<string, unknown>;
     const key = sessionKeyFor(config as any, ownerAgent(config as any, message.channel, message.accountId), message);
     let answer: string | undefined;
@@ -162,6 +162,7 @@ export class ChannelRuntime {
       void transport.send({ chatId: message.chatId, text: answer, replyToId: message.messageId, threadId: message.threadId }).catch((error) => this.#deps.log.warn(`command reply failed: ${(error as Error).message}`));
       return;
     }
+    supervisor.admit();
     this.#lanes.submit(key, { supervisor, transport, message, extraSystem: decision.group?.systemPrompt }, queueMode(config, message.channel));
   }
 

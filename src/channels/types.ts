@@ -111,6 +111,10 @@ export interface AccountContext {
   /** Waits (injectable: tests drive back-off and retry_after without sleeping). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   inbound(message: InboundMessage): void;
+  /** How many more messages the account may hand over now (admitted messages not yet answered count). */
+  room(): number;
+  /** Resolves once room() > 0: the transport stops fetching while the account is full (Telegram keeps the rest). */
+  waitForRoom(signal: AbortSignal): Promise<void>;
   /** Registers a secret so the logger never prints it. */
   redact(secret: string): void;
 }

@@ -194,3 +194,18 @@ test("a photo of a user turn reaches each wire format as an image part", async (
     standIn.stop();
   }
 });
+
+test("backpressure: a full account makes the transport wait until answered messages free room", async () => {
+  const { MAX_ADMITTED } = await import("../../src/channels/account.ts");
+  const account = telegramAccounts({ botToken: "x" }, {})[0]!;
+  const sup = new AccountSupervisor({ id: "fake" } as ChannelPlugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async () => {}, inbound() {}, redact() {} });
+  for (let i = 0; i < MAX_ADMITTED; i++) sup.admit();
+  expect(sup.room()).toBe(0);
+  let resumed = false;
+  const waiting = sup.waitForRoom(new AbortController().signal).then(() => (resumed = true));
+  await Promise.resolve();
+  expect(resumed).toBe(false);
+  sup.release(3);
+  await waiting;
+  expect(sup.room()).toBe(3);
+});

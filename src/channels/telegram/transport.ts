@@ -160,7 +160,11 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
         return;
       }
       while (!signal.aborted) {
-        const updates = await api.call<any[]>("getUpdates", { offset, timeout: POLL_TIMEOUT_S, allowed_updates: ["message", "edited_message"] }, { signal, timeoutMs: (POLL_TIMEOUT_S + 15) * 1000 });
+        // Backpressure: fetch only what the account can take; unfetched updates wait at Telegram.
+        await ctx.waitForRoom(signal);
+        if (signal.aborted) break;
+        const limit = Math.min(100, Math.max(1, ctx.room()));
+        const updates = await api.call<any[]>("getUpdates", { offset, limit, timeout: POLL_TIMEOUT_S, allowed_updates: ["message", "edited_message"] }, { signal, timeoutMs: (POLL_TIMEOUT_S + 15) * 1000 });
         for (const update of updates) {
           offset = Math.max(offset ?? 0, Number(update.update_id) + 1);
           await handleUpdate(update, signal);
@@ -177,7 +181,8 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
             const given = Buffer.from(request.headers.get("x-telegram-bot-api-secret-token") ?? "");
             const wanted = Buffer.from(webhook.secret);
             if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return new Response("Unauthorized", { status: 401 });
-            if (!webhookSignal || webhookSignal.aborted) return new Response("Service Unavailable", { status: 503 });
+            // Full or stopped: a non-2xx makes Telegram deliver the update again later.
+            if (!webhookSignal || webhookSignal.aborted || ctx.room() === 0) return new Response("Service Unavailable", { status: 503 });
             const body = await readBodyText(request, WEBHOOK_MAX_BYTES);
             if (!body.ok) return new Response(body.error, { status: body.status });
             let update: any;
