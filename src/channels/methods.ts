@@ -44,8 +44,12 @@ const ActionParams = z
 const PairingListParams = z.object({ channel: z.string().min(1).optional(), accountId: z.string().min(1).optional() }).strict();
 const PairingResolveParams = z.object({ channel: z.string().min(1), accountId: z.string().min(1).optional(), requestId: z.string().min(1), notify: z.boolean().optional(), bootstrapCommandOwner: z.boolean().optional() }).strict();
 
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+}
+
 /** The methods; `runtime()` is undefined while no channel is configured (then status is the empty shape). */
-export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefined>): MethodFamily {
+export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefined>, eventLoop: () => unknown = () => undefined): MethodFamily {
   const need = async (): Promise<ChannelRuntime> => {
     const rt = await runtime();
     if (!rt) throw new GatewayError("INVALID_REQUEST", "no channel is configured (add one under channels.*, e.g. channels.telegram.botToken)");
@@ -55,7 +59,10 @@ export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefine
     "channels.status": async (params) => {
       const p = parseParams("channels.status", StatusParams, params);
       const rt = await runtime();
-      return rt ? channelsStatus(rt, p) : emptyChannelsStatus();
+      const status = rt ? await channelsStatus(rt, p) : emptyChannelsStatus();
+      const loop = eventLoop();
+      // Key order as the reference's: eventLoop right after the labels and meta.
+      return loop === undefined ? status : { ...pick(status, ["ts", "channelOrder", "channelLabels", "channelDetailLabels", "channelSystemImages", "channelMeta"]), eventLoop: loop, ...status };
     },
     "channels.start": async (params) => {
       const p = parseParams("channels.start", AccountParams, params);

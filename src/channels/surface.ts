@@ -72,7 +72,7 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
   };
 
   let family: Promise<MethodFamily> | undefined;
-  const handlers = () => (family ??= import("./methods.ts").then((m) => m.channelsMethods(ensure)));
+  const handlers = () => (family ??= import("./methods.ts").then((m) => m.channelsMethods(ensure, () => ctx.core.eventLoop())));
   const lazy = (name: string): MethodHandler => async (params, methodCtx) => (await handlers())[name]!(params, methodCtx);
 
   return {

@@ -48,7 +48,9 @@ const account = (s: any, id: string) => (s.channelAccounts.telegram ?? []).find(
 
 test("no channel configured: the empty status shape, nothing contacted", async () => {
   const res = await rpc.request("channels.status", { probe: true });
-  expect(res.payload).toMatchObject({ channelOrder: [], channels: {}, channelAccounts: {}, channelDefaultAccountId: {} });
+  expect(res.payload).toMatchObject({ channelOrder: [], channels: {}, channelAccounts: {}, channelDefaultAccountId: {}, statusIssues: [] });
+  expect(Object.keys(res.payload)).toEqual(["ts", "channelOrder", "channelLabels", "channelDetailLabels", "channelSystemImages", "channelMeta", "eventLoop", "channels", "channelAccounts", "channelDefaultAccountId", "statusIssues"]);
+  expect(res.payload.eventLoop).toMatchObject({ degraded: false });
   expect(tg.calls).toHaveLength(0);
   const send = await rpc.request("send", { to: "5", message: "x", idempotencyKey: "k1" });
   expect(send.error?.message).toContain("no channel is configured");

@@ -211,7 +211,12 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
           username: me.username,
           canJoinGroups: me.can_join_groups ?? null,
           canReadAllGroupMessages: me.can_read_all_group_messages ?? null,
+          canManageBots: me.can_manage_bots ?? null,
           supportsInlineQueries: me.supports_inline_queries ?? null,
+          canConnectToBusiness: me.can_connect_to_business ?? null,
+          hasMainWebApp: me.has_main_web_app ?? null,
+          hasTopicsEnabled: me.has_topics_enabled ?? null,
+          allowsUsersToCreateTopics: me.allows_users_to_create_topics ?? null,
         };
         return { ok: true, status: null, error: null, botInfo: me, bot, elapsedMs: elapsed() };
       } catch (error) {
