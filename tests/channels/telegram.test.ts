@@ -143,6 +143,19 @@ test("a 10,000-character reply arrives in chunks of at most 4096, together the w
   const joined = [first, ...rest].join(" ").replace(/\s+/g, " ");
   expect(joined).toBe(`echo(alpha): ${words}`.replace(/\s+/g, " "));
   expect(sends.length).toBeGreaterThanOrEqual(3);
+  // The reply streamed: a preview message that was edited as text arrived, then finished as the first chunk.
+  expect(lastEdit).toBeDefined();
+});
+
+test("a document sent to the bot is saved and its path reaches the model", async () => {
+  const fileId = tg.addFile(new TextEncoder().encode("col1,col2\n1,2\n"), "documents/data.csv");
+  const from = tg.calls.length;
+  tg.message(TOKEN, { from: OWNER, document: { fileId, name: "data.csv", mime: "text/csv" }, caption: "summarize" });
+  await replyIn(OWNER, from, "summarize");
+  const text = model.requests.at(-1)!.body.messages.at(-1).content;
+  const path = /<media:document> (\S+) \(text\/csv\)/.exec(typeof text === "string" ? text : text[0].text)?.[1];
+  expect(path).toEndWith(".csv");
+  expect(readFileSync(path!, "utf8")).toBe("col1,col2\n1,2\n");
 });
 
 test("a photo sent to the bot is downloaded and reaches the model", async () => {
