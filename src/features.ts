@@ -11,11 +11,14 @@ import { controlUiSurface } from "./ui/surface.ts";
 /** The features of this build, in HTTP precedence order; each generation of the gateway mounts them afresh. */
 export const mountFeatures: MountFeatures = (ctx) => {
   const agents = agentsSurface(ctx);
+  const channels = channelsSurface(ctx, { agents: agents.service });
+  // Agent turns reach chats (`agent --to --deliver`) through channels, handed over here, never imported.
+  agents.service.delivery = channels.delivery;
   const surfaces: (Surface | undefined)[] = [
     agents,
     discoverySurface(ctx),
     hooksSurface(ctx, { agents: agents.service }),
-    channelsSurface(ctx, { agents: agents.service }),
+    channels,
     controlUiSurface(ctx),
   ];
   return surfaces.filter((surface): surface is Surface => surface !== undefined);

@@ -9,10 +9,37 @@ import { parseParams } from "../methods/_params.ts";
 import type { MethodContext, MethodFamily } from "../methods/types.ts";
 import { GatewayError } from "../protocol/errors.ts";
 
-/** What the methods reach: the run manager and the (lazily opened) store. */
+/** What the methods reach: the run manager, the (lazily opened) store, and chat delivery when channels exist. */
 export interface AgentsService {
   runs: RunManager;
   store(): SessionStore;
+  /** Set by the composition (src/features.ts) when channels are mounted; agents never import them. */
+  delivery?: ChannelDelivery;
+}
+
+/** A chat an agent turn is routed to (`agent --to`) and may be delivered to (`--deliver`). */
+export interface DeliveryTarget {
+  channel?: string;
+  to: string;
+  accountId?: string;
+  replyTo?: string;
+  threadId?: string;
+}
+
+/** The reference's `deliveryStatus` of an `agent` call with `deliver`. */
+export interface DeliveryStatus {
+  requested: true;
+  attempted: boolean;
+  status: "sent" | "suppressed" | "failed";
+  succeeded: boolean;
+  resultCount: number;
+  error?: string;
+}
+
+/** How agent turns reach chats: the session a target's conversation uses, and sending a reply there. */
+export interface ChannelDelivery {
+  sessionKey(agentId: string, target: DeliveryTarget): Promise<string>;
+  deliver(target: DeliveryTarget, text: string): Promise<DeliveryStatus>;
 }
 
 /**
@@ -32,6 +59,11 @@ const AgentParams = z
     extraSystemPrompt: z.string().optional(),
     channel: z.string().optional(),
     timeout: z.number().int().min(0).optional(),
+    to: z.string().optional(),
+    deliver: z.boolean().optional(),
+    replyTo: z.string().optional(),
+    accountId: z.string().optional(),
+    threadId: z.string().optional(),
   })
   .loose();
 const WaitParams = z.object({ runId: z.string().min(1), timeoutMs: z.number().int().min(0).optional() }).strict();
@@ -104,7 +136,13 @@ export function agentsMethods(service: AgentsService): MethodFamily {
     agent: async (params, ctx: TwoPhaseContext) => {
       const p = parseParams("agent", AgentParams, params);
       const explicit = p.agentId?.toLowerCase();
-      const parsed = canonicalKey(p.sessionKey, explicit ?? runs.config.defaultAgentId);
+      if (p.to !== undefined && !p.to.trim()) throw new GatewayError("INVALID_REQUEST", "invalid agent params: to must not be blank");
+      const target: DeliveryTarget | undefined = p.to ? { channel: p.channel, to: p.to.trim(), accountId: p.accountId, replyTo: p.replyTo, threadId: p.threadId } : undefined;
+      if (p.deliver && !target) throw new GatewayError("INVALID_REQUEST", "invalid agent params: deliver needs to (the chat to deliver to)");
+      if (target && !service.delivery) throw new GatewayError("INVALID_REQUEST", "no channel is configured to reach the target (channels.*)");
+      // `to` picks the session a conversation with that chat uses, as an inbound message from it would.
+      const routed = target && !p.sessionKey ? await service.delivery!.sessionKey(explicit ?? runs.config.defaultAgentId, target) : p.sessionKey;
+      const parsed = canonicalKey(routed, explicit ?? runs.config.defaultAgentId);
       if (explicit && p.sessionKey?.startsWith("agent:") && parsed.agentId !== explicit) {
         throw new GatewayError("INVALID_REQUEST", `sessionKey ${parsed.key} belongs to agent "${parsed.agentId}", not "${explicit}"`);
       }
@@ -124,11 +162,20 @@ export function agentsMethods(service: AgentsService): MethodFamily {
         throw gatewayError(error);
       }
       const { run } = started;
-      if (run.result) return agentFinal(run.result);
+      const delivery =
+        p.deliver && target && !started.existing
+          ? run.done.then((r): Promise<DeliveryStatus> | DeliveryStatus => (r.status === "ok" && r.text.trim() ? service.delivery!.deliver(target, r.text) : { requested: true, attempted: false, status: "suppressed", succeeded: false, resultCount: 0 }))
+          : undefined;
+      const final = async (result: RunResult) => {
+        const out = agentFinal(result);
+        if (delivery) (out.result as Record<string, unknown>).deliveryStatus = await delivery;
+        return out;
+      };
+      if (run.result) return final(run.result);
       const accepted = { runId: run.runId, status: "accepted", acceptedAt: run.acceptedAt };
       if (!ctx.interim) return accepted;
       ctx.interim(accepted);
-      return agentFinal(await run.done);
+      return final(await run.done);
     },
 
     "agent.wait": async (params) => {

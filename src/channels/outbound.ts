@@ -3,9 +3,11 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { basename, extname, isAbsolute, join } from "node:path";
 import { GatewayError } from "../protocol/errors.ts";
+import type { DeliveryStatus, DeliveryTarget } from "../agents/methods.ts";
 import type { AccountSupervisor } from "./account.ts";
+import { sessionKeyFor } from "./routing.ts";
 import type { ChannelRuntime } from "./runtime.ts";
-import type { OutboundMedia } from "./types.ts";
+import type { InboundMessage, OutboundMedia } from "./types.ts";
 
 const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
 /** Base64 of the largest accepted attachment. */
@@ -74,6 +76,26 @@ export async function sendThrough(rt: ChannelRuntime, p: SendInput): Promise<{ m
   }
   s.lastOutboundAt = Date.now();
   return { messageId: result.messageIds.at(-1), chatId: result.chatId, channel: s.plugin.id, accountId: s.account.accountId };
+}
+
+/** `agent --deliver`: the reply sent to the target chat (chunked by the transport); never throws. */
+export async function deliverReply(rt: ChannelRuntime, target: DeliveryTarget, text: string): Promise<DeliveryStatus> {
+  try {
+    const { s, chatId } = resolveTarget(rt, target.to, target.channel, target.accountId);
+    const sent = await s.ensureTransport().send({ chatId, text, replyToId: target.replyTo, threadId: target.threadId });
+    s.lastOutboundAt = Date.now();
+    return { requested: true, attempted: true, status: "sent", succeeded: true, resultCount: sent.messageIds.length };
+  } catch (error) {
+    return { requested: true, attempted: true, status: "failed", succeeded: false, resultCount: 0, error: (error as Error).message };
+  }
+}
+
+/** The session a conversation with a target chat uses: the key an inbound message from that chat would get. */
+export function targetSessionKey(rt: ChannelRuntime, config: Record<string, unknown>, agentId: string, target: DeliveryTarget): string {
+  const { s, chatId } = resolveTarget(rt, target.to, target.channel, target.accountId);
+  // Telegram group and supergroup ids are negative; anything else is a user's DM.
+  const message: InboundMessage = { channel: s.plugin.id, accountId: s.account.accountId, chatId, chatType: chatId.startsWith("-") ? "group" : "direct", senderId: chatId, messageId: "0", text: "", mentioned: false, media: [], threadId: target.threadId };
+  return sessionKeyFor(config as any, agentId, message);
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v : typeof v === "number" ? String(v) : undefined);

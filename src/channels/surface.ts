@@ -1,6 +1,7 @@
 // The channels feature mounted on the gateway. Kept small on purpose: the runtime and every channel plugin
 // load with `import()` only once a `channels.<id>` section exists, so a gateway without channels pays nothing.
-import type { AgentsService } from "../agents/methods.ts";
+import type { AgentsService, ChannelDelivery } from "../agents/methods.ts";
+import { GatewayError } from "../protocol/errors.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { Surface, SurfaceContext } from "../surface/types.ts";
 import type { MethodFamily, MethodHandler } from "../methods/types.ts";
@@ -41,7 +42,7 @@ function anyChannel(snapshot: ConfigSnapshot): boolean {
   return anyChannelConfigured(snapshot.config as Record<string, unknown>);
 }
 
-export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surface {
+export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surface & { delivery: ChannelDelivery } {
   const log = ctx.logger.child("channels");
   let runtime: ChannelRuntime | undefined;
   let health: ((rt: ChannelRuntime) => { channels: Record<string, unknown>; labels: Record<string, string> }) | undefined;
@@ -75,8 +76,25 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
   const handlers = () => (family ??= import("./methods.ts").then((m) => m.channelsMethods(ensure, () => ctx.core.eventLoop())));
   const lazy = (name: string): MethodHandler => async (params, methodCtx) => (await handlers())[name]!(params, methodCtx);
 
+  const noChannel = () => new GatewayError("INVALID_REQUEST", "no channel is configured to reach the target (channels.*)");
+  const delivery: ChannelDelivery = {
+    async sessionKey(agentId, target) {
+      const rt = await ensure();
+      if (!rt) throw noChannel();
+      const { targetSessionKey } = await import("./outbound.ts");
+      return targetSessionKey(rt, ctx.core.config().config as Record<string, unknown>, agentId, target);
+    },
+    async deliver(target, text) {
+      const rt = await ensure();
+      if (!rt) return { requested: true, attempted: false, status: "failed", succeeded: false, resultCount: 0, error: noChannel().message };
+      const { deliverReply } = await import("./outbound.ts");
+      return deliverReply(rt, target, text);
+    },
+  };
+
   return {
     name: "channels",
+    delivery,
     // A gateway without channels loads none of the channel code, not even the method handlers, until a call.
     methods: Object.fromEntries(CHANNEL_METHODS.map((name) => [name, lazy(name)])),
     events: ["session.message"],

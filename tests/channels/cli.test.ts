@@ -93,6 +93,19 @@ test("pairing list and pairing approve admit an unknown sender", async () => {
   await tg.waitFor((c) => tg.calls.indexOf(c) >= after && c.method === "sendMessage" && String(c.params.text).includes("echo(alpha): am I in"));
 });
 
+test("agent --to --deliver runs the turn in that chat's session and sends the reply there", async () => {
+  const from = tg.calls.length;
+  const out = await cli(["agent", "--to", String(OWNER), "--deliver", "--message", "deliver me", "--json"], env);
+  expect(out.code).toBe(0);
+  const body = JSON.parse(out.stdout);
+  expect(body.deliveryStatus).toMatchObject({ requested: true, attempted: true, status: "sent", succeeded: true, resultCount: 1 });
+  expect(body.result.meta.agentMeta.sessionKey).toBe("agent:main:main");
+  await tg.waitFor((c) => tg.calls.indexOf(c) >= from && c.method === "sendMessage" && Number(c.params.chat_id) === OWNER && String(c.params.text).includes("echo(alpha): deliver me"));
+  const missing = await cli(["agent", "--deliver", "--message", "x"], env);
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain("--deliver needs --to");
+});
+
 test("with the gateway stopped: message send fails at once, channels status falls back to config and says so", async () => {
   await gw.stop();
   const sends = tg.callsOf("sendMessage").length;

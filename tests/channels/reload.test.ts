@@ -54,6 +54,10 @@ test("no channel configured: the empty status shape, nothing contacted", async (
   expect(tg.calls).toHaveLength(0);
   const send = await rpc.request("send", { to: "5", message: "x", idempotencyKey: "k1" });
   expect(send.error?.message).toContain("no channel is configured");
+  const agent = await rpc.request("agent", { message: "x", to: "5", deliver: true, idempotencyKey: "k2" });
+  expect(agent.error?.message).toContain("no channel is configured");
+  const blank = await rpc.request("agent", { message: "x", to: " ", idempotencyKey: "k3" });
+  expect(blank.error?.message).toContain("to must not be blank");
 });
 
 test("adding, changing and removing accounts restarts only the account concerned", async () => {

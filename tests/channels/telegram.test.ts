@@ -207,6 +207,12 @@ test("send with the same idempotencyKey sends once; media uploads as multipart",
   expect(upload.files.photo).toMatchObject({ filename: "cat.png", size: 6 });
   expect(upload.params.caption).toBe("a cat");
 
+  const long = "z".repeat(5000);
+  const chunked = await rpc.request("send", { to: String(OWNER), message: long, idempotencyKey: crypto.randomUUID() });
+  expect(chunked.ok).toBe(true);
+  const pieces = tg.callsOf("sendMessage").filter((c) => /^z+$/.test(String(c.params.text)));
+  expect(pieces.map((c) => String(c.params.text).length)).toEqual([4096, 904]);
+
   const bad = await rpc.request("send", { to: String(OWNER), idempotencyKey: crypto.randomUUID() });
   expect(bad.error?.code).toBe("INVALID_REQUEST");
 });

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { readBodyText } from "../../surface/http.ts";
 import { NATIVE_COMMANDS } from "../commands.ts";
-import { markdownToTelegramHtml } from "../text.ts";
+import { chunkText, markdownToTelegramHtml } from "../text.ts";
 import type { AccountContext, AccountTransport, InboundMessage, OutboundMedia, SendRequest, SendResult } from "../types.ts";
 import { BotApi, TelegramApiError, type UploadFile } from "./api.ts";
 
@@ -243,8 +243,10 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
         replyTo = undefined;
         ids.push(String(sent.message_id));
       }
-      if (text) {
-        const sent = await sendText(request.chatId, text, { ...extra, ...(replyTo ? { reply_parameters: replyTo } : {}) });
+      // Text past the limit goes out as several messages; only the first replies to anything.
+      for (const chunk of text ? chunkText(text, ctx.account.textChunkLimit) : []) {
+        const sent = await sendText(request.chatId, chunk, { ...extra, ...(replyTo ? { reply_parameters: replyTo } : {}) });
+        replyTo = undefined;
         ids.push(String(sent.message_id));
       }
       return { messageIds: ids, chatId: request.chatId };
