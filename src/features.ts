@@ -4,6 +4,7 @@
 import { agentsSurface } from "./agents/surface.ts";
 import type { Clock } from "./automations/clock.ts";
 import { automationsSurface } from "./automations/surface.ts";
+import { channelsSurface } from "./channels/surface.ts";
 import { discoverySurface } from "./discovery/surface.ts";
 import { hooksSurface } from "./hooks/surface.ts";
 import type { MountFeatures, Surface } from "./surface/types.ts";
@@ -18,11 +19,15 @@ export interface FeatureOptions {
 export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => (ctx) => {
   const agents = agentsSurface(ctx);
   const automations = automationsSurface(ctx, { agents: agents.service, clock: options.clock });
+  const channels = channelsSurface(ctx, { agents: agents.service });
+  // Agent turns reach chats (`agent --to --deliver`) through channels, handed over here, never imported.
+  agents.service.delivery = channels.delivery;
   const surfaces: (Surface | undefined)[] = [
     agents,
     automations,
     discoverySurface(ctx),
     hooksSurface(ctx, { agents: agents.service, automations: automations.service }),
+    channels,
     controlUiSurface(ctx),
   ];
   return surfaces.filter((surface): surface is Surface => surface !== undefined);

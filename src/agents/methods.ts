@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { listModels } from "./config.ts";
 import { chatHistory } from "./history.ts";
-import { defaults, gatewayError, openStore, type AgentsService } from "./methods-shared.ts";
+import { defaults, gatewayError, openStore, type AgentsService, type DeliveryStatus, type DeliveryTarget } from "./methods-shared.ts";
 import { canonicalKey } from "./keys.ts";
 import { sessionRow } from "./present.ts";
 import { agentsRoster } from "./roster.ts";
@@ -28,6 +28,11 @@ const AgentParams = z
     extraSystemPrompt: z.string().optional(),
     channel: z.string().optional(),
     timeout: z.number().int().min(0).optional(),
+    to: z.string().optional(),
+    deliver: z.boolean().optional(),
+    replyTo: z.string().optional(),
+    accountId: z.string().optional(),
+    threadId: z.string().optional(),
   })
   .loose();
 const WaitParams = z.object({ runId: z.string().min(1), timeoutMs: z.number().int().min(0).optional() }).strict();
@@ -94,7 +99,13 @@ export function agentsMethods(service: AgentsService): MethodFamily {
     agent: async (params, ctx: TwoPhaseContext) => {
       const p = parseParams("agent", AgentParams, params);
       const explicit = p.agentId?.toLowerCase();
-      const parsed = canonicalKey(p.sessionKey, explicit ?? runs.config.defaultAgentId);
+      if (p.to !== undefined && !p.to.trim()) throw new GatewayError("INVALID_REQUEST", "invalid agent params: to must not be blank");
+      const target: DeliveryTarget | undefined = p.to ? { channel: p.channel, to: p.to.trim(), accountId: p.accountId, replyTo: p.replyTo, threadId: p.threadId } : undefined;
+      if (p.deliver && !target) throw new GatewayError("INVALID_REQUEST", "invalid agent params: deliver needs to (the chat to deliver to)");
+      if (target && !service.delivery) throw new GatewayError("INVALID_REQUEST", "no channel is configured to reach the target (channels.*)");
+      // `to` picks the session a conversation with that chat uses, as an inbound message from it would.
+      const routed = target && !p.sessionKey ? await service.delivery!.sessionKey(explicit ?? runs.config.defaultAgentId, target) : p.sessionKey;
+      const parsed = canonicalKey(routed, explicit ?? runs.config.defaultAgentId);
       if (explicit && p.sessionKey?.startsWith("agent:") && parsed.agentId !== explicit) {
         throw new GatewayError("INVALID_REQUEST", `sessionKey ${parsed.key} belongs to agent "${parsed.agentId}", not "${explicit}"`);
       }
@@ -114,11 +125,20 @@ export function agentsMethods(service: AgentsService): MethodFamily {
         throw gatewayError(error);
       }
       const { run } = started;
-      if (run.result) return agentFinal(run.result);
+      const delivery =
+        p.deliver && target && !started.existing
+          ? run.done.then((r): Promise<DeliveryStatus> | DeliveryStatus => (r.status === "ok" && r.text.trim() ? service.delivery!.deliver(target, r.text) : { requested: true, attempted: false, status: "suppressed", succeeded: false, resultCount: 0 }))
+          : undefined;
+      const final = async (result: RunResult) => {
+        const out = agentFinal(result);
+        if (delivery) (out.result as Record<string, unknown>).deliveryStatus = await delivery;
+        return out;
+      };
+      if (run.result) return final(run.result);
       const accepted = { runId: run.runId, status: "accepted", acceptedAt: run.acceptedAt };
       if (!ctx.interim) return accepted;
       ctx.interim(accepted);
-      return agentFinal(await run.done);
+      return final(await run.done);
     },
 
     "agent.wait": async (params) => {
@@ -267,4 +287,4 @@ export function agentsMethods(service: AgentsService): MethodFamily {
   };
 }
 
-export { defaults, gatewayError, type AgentsService } from "./methods-shared.ts";
+export { defaults, gatewayError, type AgentsService, type ChannelDelivery, type DeliveryStatus, type DeliveryTarget } from "./methods-shared.ts";

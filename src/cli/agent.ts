@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { sleep } from "../platform/sleep.ts";
 import { GatewayClient } from "../client/client.ts";
 import { Deadline } from "../client/deadline.ts";
 import { GatewayClientError } from "../client/errors.ts";
@@ -19,6 +20,10 @@ export default defineCommand({
     agent: { type: "string", description: "Agent id (default: main)", valueHint: "id" },
     session: { type: "string", description: "Session key (default: the agent's main session)", valueHint: "key" },
     model: { type: "string", description: "Override the model for this turn (provider/model)", valueHint: "ref" },
+    to: { type: "string", alias: ["t"], description: "A chat (e.g. a Telegram user id): the turn uses that conversation's session", valueHint: "dest" },
+    deliver: { type: "boolean", description: "Send the reply to --to through its channel" },
+    channel: { type: "string", description: "Channel of --to (default: the one configured)", valueHint: "name" },
+    "reply-account": { type: "string", description: "Channel account to deliver from", valueHint: "id" },
     ...targetArgs,
     ...timeoutArg(DEFAULT_TIMEOUT_MS),
     ...jsonArg,
@@ -28,6 +33,8 @@ export default defineCommand({
     const { args } = context;
     const message = typeof args.message === "string" ? args.message : "";
     if (!message.trim()) throw new CliError("--message is required", 1, 'Example: openclaw agent --message "hello"');
+    if (typeof args.to === "string" && !args.to.trim()) throw new CliError("--to must not be blank");
+    if (args.deliver && typeof args.to !== "string") throw new CliError("--deliver needs --to (the chat to deliver the reply to)");
     const deadline = Deadline.after(parseTimeoutMs(args.timeout, DEFAULT_TIMEOUT_MS));
     const json = Boolean(args.json);
     const runId = crypto.randomUUID();
@@ -57,6 +64,10 @@ export default defineCommand({
       if (typeof args.agent === "string" && args.agent) params.agentId = args.agent;
       if (typeof args.session === "string" && args.session) params.sessionKey = args.session;
       if (typeof args.model === "string" && args.model) params.model = args.model;
+      if (typeof args.to === "string") params.to = args.to.trim();
+      if (args.deliver) params.deliver = true;
+      if (typeof args.channel === "string" && args.channel) params.channel = args.channel;
+      if (typeof args["reply-account"] === "string" && args["reply-account"]) params.accountId = args["reply-account"];
       const connected = client;
       // Settles only if the server answers `accepted`; a final answer (or error) ends the race without it.
       const waited = Promise.withResolvers<unknown>();
@@ -68,7 +79,13 @@ export default defineCommand({
           wait.then(waited.resolve, waited.reject);
         },
       });
-      const outcome = await Promise.race([final.then((payload) => ({ kind: "final" as const, payload })), waited.promise.then((payload) => ({ kind: "wait" as const, payload }))]);
+      const finalOutcome = final.then((payload) => ({ kind: "final" as const, payload }));
+      // With --deliver the final response carries deliveryStatus and comes after the run ends (the send takes
+      // a moment), so once agent.wait says the run is over the final still gets a grace period.
+      const waitOutcome = waited.promise.then((payload) =>
+        args.deliver ? Promise.race([finalOutcome, sleep(Math.min(30_000, Math.max(0, deadline.remaining()))).then(() => ({ kind: "wait" as const, payload }))]) : { kind: "wait" as const, payload },
+      );
+      const outcome = await Promise.race([finalOutcome, waitOutcome]);
       final.catch(() => {});
       waited.promise.catch(() => {});
       flush(true);
@@ -80,9 +97,16 @@ export default defineCommand({
       }
       if (json) {
         const body = outcome.kind === "final" ? payload : { runId, status: "ok", summary: "completed", result: { payloads: streamed ? [{ text: streamed }] : [] } };
+        // As the reference prints it: the gateway's deliveryStatus also at the top level.
+        if (body.result?.deliveryStatus) body.deliveryStatus = body.result.deliveryStatus;
         ctx.out(JSON.stringify(body, null, 2));
       } else if (!streamed && outcome.kind === "final") {
         for (const p of payload.result?.payloads ?? []) ctx.out(String(p.text ?? ""));
+      }
+      const delivery = outcome.kind === "final" ? payload.result?.deliveryStatus : undefined;
+      if (delivery && delivery.status !== "sent") {
+        if (!json) ctx.err(`Delivery ${delivery.status}${delivery.error ? `: ${delivery.error}` : ""}`);
+        if (delivery.status === "failed") return 1;
       }
       return 0;
     } catch (error) {

@@ -107,6 +107,28 @@ export const COMMANDS: Record<string, CommandNode> = {
       },
     },
   },
+  channels: {
+    description: "Chat channel accounts: list, live status, add/remove, login/logout",
+    sub: {
+      list: leaf("List configured channel accounts (config only)", () => import("./channels/list.ts")),
+      status: leaf("Show channel accounts as the gateway sees them (--probe checks each live)", () => import("./channels/status.ts")),
+      add: leaf("Add a channel account to the config (Telegram: --token)", () => import("./channels/add.ts")),
+      remove: leaf("Disable a channel account (--delete removes it)", () => import("./channels/remove.ts")),
+      login: leaf("Start a channel account on the running gateway", () => import("./channels/login.ts")),
+      logout: leaf("Log a channel account out on the running gateway", () => import("./channels/logout.ts")),
+    },
+  },
+  message: {
+    description: "Send messages through the gateway's channels",
+    sub: { send: leaf("Send a message (and --media) to a chat through the gateway", () => import("./message/send.ts")) },
+  },
+  pairing: {
+    description: "Approve who may DM the bot (DM pairing codes)",
+    sub: {
+      list: leaf("List pending DM pairing requests", () => import("./pairing/list.ts")),
+      approve: leaf("Approve a pending DM pairing code", () => import("./pairing/approve.ts")),
+    },
+  },
   models: { description: "Configured model providers and models", sub: { list: leaf("List the configured models", () => import("./models-list.ts")) } },
   config: {
     description: "Read and edit openclaw.json (validated, atomic, with a .bak)",

@@ -4,7 +4,7 @@ import type { MethodFamily } from "./types.ts";
 export const statusMethods: MethodFamily = {
   status: (_params, { gateway }) => {
     const memory = process.memoryUsage();
-    const { sessions, automations } = gateway.summary();
+    const { sessions, channels, channelLabels, automations } = gateway.summary();
     return {
       runtimeVersion: gateway.version,
       runtime: { name: "bun", version: process.versions.bun ?? "unknown", platform: process.platform, arch: process.arch },
@@ -18,7 +18,7 @@ export const statusMethods: MethodFamily = {
           ? automations.heartbeats.map((h) => ({ agentId: h.agentId, enabled: h.enabled, every: h.every, everyMs: h.everyMs }))
           : [{ agentId: "main", enabled: false, every: "30m", everyMs: 1_800_000, waitingForRoute: true }],
       },
-      channelSummary: [],
+      channelSummary: channelLines(channels, channelLabels),
       queuedSystemEvents: automations?.queuedSystemEvents ?? [],
       degradedSecretOwners: [],
       degradedPlugins: [],
@@ -52,3 +52,12 @@ export const statusMethods: MethodFamily = {
     };
   },
 };
+
+/** `channelSummary`: one line per linked channel, as the reference prints it (`Telegram: configured`). */
+function channelLines(channels: Record<string, unknown>, labels: Record<string, string>): string[] {
+  return Object.entries(channels).map(([id, value]) => {
+    const entry = (value ?? {}) as { configured?: boolean; enabled?: boolean };
+    const label = labels[id] ?? id;
+    return `${label}: ${entry.enabled === false ? "disabled" : entry.configured ? "configured" : "not configured"}`;
+  });
+}

@@ -55,7 +55,7 @@ export interface GatewayRuntime {
   adoptConfig(snapshot: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[]; refused?: string };
   requestRestart(reason: string, delayMs?: number): RestartTicket;
   /** Counts of what exists now, for `health`/`status` (sessions and channels arrive with later features). */
-  summary(): { sessions: { path: string; count: number }; channels: Record<string, unknown>; automations?: AutomationsSummary };
+  summary(): { sessions: { path: string; count: number }; channels: Record<string, unknown>; channelLabels: Record<string, string>; automations?: AutomationsSummary };
 }
 
 /** One agent's heartbeat as `health` reports it (the reference's shape). */
@@ -97,6 +97,11 @@ export interface MethodContext {
    * the handler's return value then goes out as the final `res` with the same id.
    */
   interim?(payload: unknown): void;
+  /**
+   * The request's `idempotencyKey` for a side-effect method (the server dedupes on it and strips it from
+   * params); a handler echoes it (`send` answers `runId`) or requires it.
+   */
+  idempotencyKey?: string;
 }
 
 /** A method implementation: validate params, act, return the payload (or throw GatewayError). */

@@ -32,6 +32,8 @@ export interface ConnectionDeps {
   /** `hello-ok.features.events`: the core's plus those of the mounted surfaces. */
   events: readonly string[];
   dedupe: IdempotencyCache;
+  /** Methods deduped by idempotencyKey: the core's SIDE_EFFECT_METHODS plus those surfaces declare. */
+  sideEffects?: ReadonlySet<string>;
   log: ServerLogger;
   /** `full` logs every frame, `compact` one line per request, `auto` compact at debug level. */
   wsLog: "auto" | "full" | "compact";
@@ -333,8 +335,8 @@ export class GatewayConnection implements ConnectionHandler {
     if (!handler) throw new GatewayError("INVALID_REQUEST", `unknown method: ${method}`);
     const ctx = { gateway: this.#deps.core, caller, interim: (payload: unknown) => this.#send(responseFrame(id, { ok: true, payload })) };
     const key = (params as { idempotencyKey?: unknown } | null)?.idempotencyKey;
-    if (SIDE_EFFECT_METHODS.has(method) && typeof key === "string" && key !== "") {
-      return this.#deps.dedupe.run(`${method}\u0000${key}`, async () => handler(withoutKey(params), ctx));
+    if ((this.#deps.sideEffects ?? SIDE_EFFECT_METHODS).has(method) && typeof key === "string" && key !== "") {
+      return this.#deps.dedupe.run(`${method}\u0000${key}`, async () => handler(withoutKey(params), { ...ctx, idempotencyKey: key }));
     }
     return handler(params, ctx);
   }

@@ -3,7 +3,7 @@ import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
 import { sweepStaleTempFiles } from "../config/write.ts";
 import { existsSync } from "node:fs";
 import { createGatewayLogger, type GatewayLogger, type GatewayLoggerOptions } from "../logging/index.ts";
-import { allMethods } from "../methods/index.ts";
+import { allMethods, SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import { sleep } from "../platform/sleep.ts";
 import { CLOSE, GATEWAY_EVENTS, HANDSHAKE_TIMEOUT_MS } from "../protocol/constants.ts";
 import type { Surface } from "../surface/types.ts";
@@ -108,6 +108,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     if (sessions?.sessions) core.sessionsSource = () => sessions.sessions!();
     const automations = surfaces.find((s) => s.automations);
     if (automations?.automations) core.automationsSource = () => automations.automations!();
+    const channels = surfaces.find((s) => s.channels);
+    if (channels?.channels) core.channelsSource = () => channels.channels!();
+    const sideEffects = new Set([...SIDE_EFFECT_METHODS, ...surfaces.flatMap((s) => s.sideEffectMethods ?? [])]);
     listeners = openListeners(
       start.bind.hosts,
       start.port,
@@ -125,6 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
             methods,
             events,
             dedupe,
+            sideEffects,
             log: wsLogger,
             wsLog: options.wsLog ?? "auto",
             handshakeTimeoutMs: handshakeTimeout(options.env),

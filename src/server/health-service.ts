@@ -47,7 +47,7 @@ export class HealthService {
   /** Recomputes, caches and announces the snapshot. */
   refresh(): Record<string, unknown> {
     const started = performance.now();
-    const { sessions, channels, automations } = this.#inputs.summary();
+    const { sessions, channels, channelLabels, automations } = this.#inputs.summary();
     const reloadMode = this.#inputs.config().config.gateway?.reload?.mode ?? "hybrid";
     const sessionInfo = { path: sessions.path, count: sessions.count, recent: [] };
     const payload: Record<string, unknown> = {
@@ -58,7 +58,7 @@ export class HealthService {
       configReload: { hotReloadStatus: reloadMode === "off" ? "off" : "active" },
       channels,
       channelOrder: Object.keys(channels),
-      channelLabels: {},
+      channelLabels,
       heartbeatSeconds: heartbeatSeconds(automations),
       defaultAgentId: automations?.defaultAgentId ?? "main",
       agents: (automations?.heartbeats ?? [DISABLED_HEARTBEAT]).map(({ agentId, ...heartbeat }) => ({

@@ -115,6 +115,8 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
 
   /** Set by the feature that runs heartbeats and system events (automations). */
   automationsSource: (() => AutomationsSummary) | undefined;
+  /** Set by the feature that owns channels; without it none are linked. */
+  channelsSource: (() => { channels: Record<string, unknown>; labels: Record<string, string> }) | undefined;
 
   summary() {
     let sessions = { path: join(this.#snapshot.paths.stateDir, "sessions", "sessions.sqlite"), count: 0 };
@@ -129,7 +131,13 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
     } catch (error) {
       this.#log.warn(`heartbeat summary unavailable: ${(error as Error).message}`);
     }
-    return { sessions, channels: {}, automations };
+    let linked: { channels: Record<string, unknown>; labels: Record<string, string> } = { channels: {}, labels: {} };
+    try {
+      linked = this.channelsSource?.() ?? linked;
+    } catch (error) {
+      this.#log.warn(`channel summary unavailable: ${(error as Error).message}`);
+    }
+    return { sessions, channels: linked.channels, channelLabels: linked.labels, automations };
   }
 
   /**

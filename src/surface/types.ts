@@ -2,7 +2,7 @@
 // feature to come) import this leaf, never `server/`; the server imports it too and knows no feature by name.
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { GatewayLogger } from "../logging/index.ts";
-import type { AutomationsSummary, MethodFamily } from "../methods/types.ts";
+import type { AutomationsSummary, EventLoopStats, MethodFamily } from "../methods/types.ts";
 import type { AuthSettings } from "./auth.ts";
 import type { AuthThrottle } from "./auth-throttle.ts";
 import type { HttpRoute } from "./http.ts";
@@ -29,6 +29,8 @@ export interface GatewayView {
   broadcast(event: string, payload: unknown, options?: BroadcastOptions): void;
   /** True when at least one client passes the filter: lets a feature skip building an event nobody reads. */
   hasClient(filter?: (client: ClientView) => boolean): boolean;
+  /** Event-loop health as `health` reports it (channels.status carries it too, as the reference's does). */
+  eventLoop(): EventLoopStats;
   /** The one per-address failed-auth limiter: WS connect, every bearer-checked HTTP route and hooks feed it. */
   readonly throttle: AuthThrottle;
 }
@@ -60,6 +62,13 @@ export interface Surface {
   sessions?(): { path: string; count: number };
   /** Heartbeats and queued system events for `health`/`status`, from the feature that runs them (automations). */
   automations?(): AutomationsSummary;
+  /** Linked channels for `health`/`status` when this feature owns channels: id → summary, and id → label. */
+  channels?(): { channels: Record<string, unknown>; labels: Record<string, string> };
+  /**
+   * Methods of this feature with side effects: a repeat with the same `idempotencyKey` gets the first result
+   * (the server dedupes them like its own config/restart methods; the handler never sees the key).
+   */
+  sideEffectMethods?: readonly string[];
   /** HTTP handler on the gateway port; returns undefined for paths it does not own. */
   http?: HttpRoute;
   /** Runs once the port is open (it never delays listening). Errors are logged, never fatal. */

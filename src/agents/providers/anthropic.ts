@@ -18,6 +18,7 @@ function wireMessages(req: ChatRequest): unknown[] {
       push("user", { type: "tool_result", tool_use_id: m.toolCallId ?? "", content: m.content });
       continue;
     }
+    for (const i of m.role === "user" ? (m.images ?? []) : []) push("user", { type: "image", source: { type: "base64", media_type: i.mime, data: i.data } });
     if (m.content) push(m.role, { type: "text", text: m.content });
     for (const c of m.toolCalls ?? []) push("assistant", { type: "tool_use", id: c.id, name: c.name, input: safeJson(c.arguments) });
   }

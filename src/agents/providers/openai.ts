@@ -19,6 +19,10 @@ function wireMessage(m: ChatMessage): unknown {
       tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
     };
   }
+  if (m.role === "user" && m.images?.length) {
+    const images = m.images.map((i) => ({ type: "image_url", image_url: { url: `data:${i.mime};base64,${i.data}` } }));
+    return { role: "user", content: [{ type: "text", text: m.content }, ...images] };
+  }
   return { role: m.role, content: m.content };
 }
 
@@ -75,7 +79,10 @@ function responsesInput(req: ChatRequest): unknown[] {
       out.push({ type: "function_call_output", call_id: m.toolCallId ?? "", output: m.content });
       continue;
     }
-    if (m.content || m.role !== "assistant") out.push({ role: m.role, content: m.content });
+    if (m.role === "user" && m.images?.length) {
+      const images = m.images.map((i) => ({ type: "input_image", image_url: `data:${i.mime};base64,${i.data}` }));
+      out.push({ role: "user", content: [{ type: "input_text", text: m.content }, ...images] });
+    } else if (m.content || m.role !== "assistant") out.push({ role: m.role, content: m.content });
     for (const c of m.toolCalls ?? []) out.push({ type: "function_call", call_id: c.id, name: c.name, arguments: c.arguments });
   }
   return out;

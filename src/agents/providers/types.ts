@@ -11,6 +11,13 @@ export interface ChatMessage {
   content: string;
   toolCalls?: ToolCall[];
   toolCallId?: string;
+  /** Images of a user turn (a photo sent to a channel), base64; sent to the model, not kept in the transcript. */
+  images?: ChatImage[];
+}
+
+export interface ChatImage {
+  mime: string;
+  data: string;
 }
 
 export interface FunctionTool {

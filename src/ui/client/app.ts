@@ -6,6 +6,7 @@ import { connect, requestOnce, RpcError, type Connection, type HelloOk, type Pre
 import { uiRouteOf, type UiRoute } from "../routes.ts";
 import { errorText, type AppContext, type View } from "./view.ts";
 import { ChatView } from "./views/chat.ts";
+import { ChannelsView } from "./views/channels.ts";
 import { ClientsView } from "./views/clients.ts";
 import { ConfigView } from "./views/config.ts";
 import { LogsView } from "./views/logs.ts";
@@ -20,6 +21,7 @@ const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
 const NAV: readonly [UiRoute, string][] = [
   ["/", "Overview"],
   ["/chat", "Chat"],
+  ["/channels", "Channels"],
   ["/clients", "Clients"],
   ["/config", "Config"],
   ["/logs", "Logs"],
@@ -29,6 +31,7 @@ const NAV: readonly [UiRoute, string][] = [
 const VIEWS: Record<UiRoute, (app: AppContext) => View> = {
   "/": (app) => new OverviewView(app),
   "/chat": (app) => new ChatView(app),
+  "/channels": (app) => new ChannelsView(app),
   "/clients": (app) => new ClientsView(app),
   "/config": (app) => new ConfigView(app),
   "/logs": (app) => new LogsView(app),

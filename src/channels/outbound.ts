@@ -1,0 +1,149 @@
+// Outbound on an operator's behalf: `send` and `message.action` (send, edit, delete as Telegram supports them).
+// Media is an http(s) URL, a base64 buffer, or a file under `<state>/media/`; nothing else on disk is read.
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { basename, extname, isAbsolute, join } from "node:path";
+import { GatewayError } from "../protocol/errors.ts";
+import type { DeliveryStatus, DeliveryTarget } from "../agents/methods.ts";
+import type { AccountSupervisor } from "./account.ts";
+import { sessionKeyFor } from "./routing.ts";
+import type { ChannelRuntime } from "./runtime.ts";
+import type { InboundMessage, OutboundMedia } from "./types.ts";
+
+const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
+/** Base64 of the largest accepted attachment. */
+export const MAX_BUFFER_CHARS = Math.ceil((MAX_MEDIA_BYTES * 4) / 3) + 4;
+const IMAGE_EXT = new Set([".jpg", ".jpeg", ".png", ".gif", ".webp"]);
+
+export interface SendInput {
+  to: string;
+  message?: string;
+  mediaUrl?: string;
+  mediaUrls?: string[];
+  buffer?: string;
+  filename?: string;
+  contentType?: string;
+  channel?: string;
+  accountId?: string;
+  replyToId?: string;
+  threadId?: string;
+  forceDocument?: boolean;
+  silent?: boolean;
+}
+
+/** A local media path must resolve (symlinks followed) inside `<state>/media/`. */
+function mediaOf(source: string, forceDocument: boolean | undefined, mediaRoot: string): OutboundMedia {
+  const remote = /^https?:\/\//i.test(source);
+  if (!remote) {
+    const inside = isAbsolute(source) && existsSync(source) && existsSync(mediaRoot) && realpathSync(source).startsWith(`${realpathSync(mediaRoot)}/`);
+    if (!inside) throw new GatewayError("INVALID_REQUEST", `media must be an http(s) URL or a file under ${mediaRoot} (send local files as buffer): ${source}`);
+    if (!statSync(source).isFile()) throw new GatewayError("INVALID_REQUEST", `media is not a file: ${source}`);
+    if (statSync(source).size > MAX_MEDIA_BYTES) throw new GatewayError("INVALID_REQUEST", `media larger than ${MAX_MEDIA_BYTES} bytes: ${source}`);
+  }
+  const path = remote ? new URL(source).pathname : source;
+  return { kind: !forceDocument && IMAGE_EXT.has(extname(path).toLowerCase()) ? "image" : "document", source, filename: basename(path) || "file" };
+}
+
+/** The account and chat a target names (`telegram:123` selects Telegram when no channel is given). */
+function resolveTarget(rt: ChannelRuntime, to: string, channel: string | undefined, accountId: string | undefined): { s: AccountSupervisor; chatId: string } {
+  let target = to.trim();
+  const prefixed = /^(telegram|tg):(.+)$/i.exec(target);
+  if (prefixed && (!channel || channel === "telegram")) {
+    channel = "telegram";
+    target = prefixed[2]!;
+  }
+  const s = rt.account(channel, accountId);
+  if (!s.configured) throw new GatewayError("INVALID_REQUEST", `${s.plugin.id} account ${s.account.accountId} is not configured: ${s.account.problem}`);
+  const chatId = s.plugin.normalizeId(target);
+  if (!chatId) throw new GatewayError("INVALID_REQUEST", "invalid send params: to is empty");
+  return { s, chatId };
+}
+
+export async function sendThrough(rt: ChannelRuntime, p: SendInput): Promise<{ messageId: string | undefined; chatId: string; channel: string; accountId: string }> {
+  const { s, chatId } = resolveTarget(rt, p.to, p.channel, p.accountId);
+  const mediaRoot = join(rt.stateDir, "media");
+  const media: OutboundMedia[] = [...(p.mediaUrl ? [p.mediaUrl] : []), ...(p.mediaUrls ?? [])].map((m) => mediaOf(m, p.forceDocument, mediaRoot));
+  if (p.buffer) {
+    const bytes = Uint8Array.from(Buffer.from(p.buffer, "base64"));
+    const name = p.filename ?? "file";
+    media.push({ kind: !p.forceDocument && (p.contentType?.startsWith("image/") || IMAGE_EXT.has(extname(name).toLowerCase())) ? "image" : "document", source: name, bytes, filename: name, mime: p.contentType });
+  }
+  if (!p.message?.trim() && media.length === 0) throw new GatewayError("INVALID_REQUEST", "invalid send params: message or media is required");
+  let result;
+  try {
+    result = await s.ensureTransport().send({ chatId, text: p.message, media, replyToId: p.replyToId, threadId: p.threadId, silent: p.silent });
+  } catch (error) {
+    throw new GatewayError("UNAVAILABLE", `${s.plugin.id} send failed: ${(error as Error).message}`);
+  }
+  s.lastOutboundAt = Date.now();
+  return { messageId: result.messageIds.at(-1), chatId: result.chatId, channel: s.plugin.id, accountId: s.account.accountId };
+}
+
+/** `agent --deliver`: the reply sent to the target chat (chunked by the transport); never throws. */
+export async function deliverReply(rt: ChannelRuntime, target: DeliveryTarget, text: string): Promise<DeliveryStatus> {
+  try {
+    const { s, chatId } = resolveTarget(rt, target.to, target.channel, target.accountId);
+    const sent = await s.ensureTransport().send({ chatId, text, replyToId: target.replyTo, threadId: target.threadId });
+    s.lastOutboundAt = Date.now();
+    return { requested: true, attempted: true, status: "sent", succeeded: true, resultCount: sent.messageIds.length };
+  } catch (error) {
+    return { requested: true, attempted: true, status: "failed", succeeded: false, resultCount: 0, error: (error as Error).message };
+  }
+}
+
+/** The session a conversation with a target chat uses: the key an inbound message from that chat would get. */
+export function targetSessionKey(rt: ChannelRuntime, config: Record<string, unknown>, agentId: string, target: DeliveryTarget): string {
+  const { s, chatId } = resolveTarget(rt, target.to, target.channel, target.accountId);
+  // Telegram group and supergroup ids are negative; anything else is a user's DM.
+  const message: InboundMessage = { channel: s.plugin.id, accountId: s.account.accountId, chatId, chatType: chatId.startsWith("-") ? "group" : "direct", senderId: chatId, messageId: "0", text: "", mentioned: false, media: [], threadId: target.threadId };
+  return sessionKeyFor(config as any, agentId, message);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v : typeof v === "number" ? String(v) : undefined);
+
+/** `message.action`: the reference CLI's path for `message send` (and edit/delete where Telegram has them). */
+export async function messageAction(rt: ChannelRuntime, p: { channel: string; action: string; params: Record<string, unknown>; accountId?: string }, key: string): Promise<Record<string, unknown>> {
+  const a = p.params;
+  const to = str(a.target) ?? str(a.to) ?? str(a.chatId);
+  if (!to) throw new GatewayError("INVALID_REQUEST", `message.action ${p.action}: target is required`);
+  if (p.action === "send") {
+    const media = str(a.media) ?? str(a.mediaUrl) ?? str(a.path) ?? str(a.filePath);
+    const sent = await sendThrough(rt, {
+      to,
+      channel: p.channel,
+      accountId: p.accountId ?? str(a.accountId),
+      message: str(a.message) ?? str(a.text),
+      mediaUrl: media && !str(a.buffer) ? media : undefined,
+      mediaUrls: Array.isArray(a.mediaUrls) ? a.mediaUrls.filter((m): m is string => typeof m === "string" && m !== media).slice(0, 10) : undefined,
+      buffer: str(a.buffer),
+      filename: str(a.filename),
+      contentType: str(a.contentType),
+      replyToId: str(a.replyTo) ?? str(a.replyToId),
+      threadId: str(a.threadId),
+      forceDocument: a.forceDocument === true,
+      silent: a.silent === true,
+    });
+    void key; // deduped by the server on this key; the reference's result does not echo it
+    return { ok: true, messageId: sent.messageId, chatId: sent.chatId, receipt: {} };
+  }
+  const { s, chatId } = resolveTarget(rt, to, p.channel, p.accountId);
+  if (p.action !== "edit" && p.action !== "delete") throw new GatewayError("INVALID_REQUEST", `message.action: ${p.action} is not supported for ${s.plugin.id} (supported: send, edit, delete)`);
+  const messageId = str(a.messageId);
+  if (!messageId) throw new GatewayError("INVALID_REQUEST", `message.action ${p.action}: messageId is required`);
+  const transport = s.ensureTransport();
+  try {
+    if (p.action === "edit") {
+      const text = str(a.message) ?? str(a.text);
+      if (!text) throw new GatewayError("INVALID_REQUEST", "message.action edit: message is required");
+      await transport.edit(chatId, messageId, text);
+      return { ok: true, messageId, chatId };
+    }
+    if (p.action === "delete" && transport.remove) {
+      await transport.remove(chatId, messageId);
+      return { ok: true, messageId, chatId, deleted: true };
+    }
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    throw new GatewayError("UNAVAILABLE", `${s.plugin.id} ${p.action} failed: ${(error as Error).message}`);
+  }
+  throw new GatewayError("INVALID_REQUEST", `message.action: ${p.action} is not supported for ${s.plugin.id} (supported: send, edit, delete)`);
+}
