@@ -27,6 +27,8 @@ beforeAll(async () => {
     env: STANDIN_ENV,
   });
   rpc = await connectOperator(gw.url, gw.token);
+  // sessions.changed reaches only connections that subscribed (as the reference sends it).
+  await rpc.request("sessions.subscribe", {});
   await tg.waitFor((c) => c.method === "getUpdates");
 });
 afterAll(async () => {
