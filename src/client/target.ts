@@ -5,6 +5,7 @@
 import { inspectConfig, loadConfig, type ConfigSnapshot } from "../config/load.ts";
 import { resolveProfilePaths, type ProfilePaths } from "../config/paths.ts";
 import { parsePort, resolveGatewaySettings, type SettingSource } from "../config/resolve.ts";
+import { localTlsPin } from "../config/tls-paths.ts";
 import { GatewayClientError } from "./errors.ts";
 import type { ConnectAuth } from "./identity.ts";
 import { assertSecureGatewayUrl, parseGatewayUrl } from "./url-policy.ts";
@@ -79,8 +80,11 @@ export function resolveTarget(request: TargetRequest): GatewayTarget {
   const gateway = base.config?.config.gateway;
   const configAuth = secretsFrom(gateway?.auth?.token, gateway?.auth?.password, "config", "gateway.auth.token", "gateway.auth.password");
   const envAuth = secretsFrom(env.OPENCLAW_GATEWAY_TOKEN, env.OPENCLAW_GATEWAY_PASSWORD, "env", "OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD");
-  const localUrl = `ws://127.0.0.1:${base.localPort}`;
-  const local = (urlSource: string) => ({ ...base, url: localUrl, urlSource, kind: "local" as const, ...(flagAuth ?? envAuth ?? configAuth) });
+  // A local gateway serving TLS is dialled over wss:// and pinned to the certificate file it serves.
+  const localTls = gateway?.tls?.enabled === true;
+  const localUrl = `${localTls ? "wss" : "ws"}://127.0.0.1:${base.localPort}`;
+  const localPin = localTls ? localTlsPin(gateway?.tls, paths.stateDir) : undefined;
+  const local = (urlSource: string) => ({ ...base, url: localUrl, urlSource, kind: "local" as const, ...(localPin ? { tlsFingerprint: localPin } : {}), ...(flagAuth ?? envAuth ?? configAuth) });
 
   if (flagPort) return local("cli --port");
 

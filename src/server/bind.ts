@@ -60,7 +60,7 @@ function ipv4ToInt(address: string): number {
 }
 
 /** The URL a client on this host should dial for a listening host and port. */
-export function wsUrlFor(host: string, port: number): string {
+export function wsUrlFor(host: string, port: number, tls = false): string {
   const dial = host === "0.0.0.0" ? "127.0.0.1" : host;
-  return `ws://${dial.includes(":") ? `[${dial}]` : dial}:${port}`;
+  return `${tls ? "wss" : "ws"}://${dial.includes(":") ? `[${dial}]` : dial}:${port}`;
 }

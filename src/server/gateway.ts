@@ -20,6 +20,7 @@ import type { GatewayOptions } from "./options.ts";
 import { GatewayCore } from "./runtime.ts";
 import { resolveStartSettings, type StartSettings } from "./settings.ts";
 import { GatewayStartError } from "./start-errors.ts";
+import { loadTlsForStart, readTlsMaterial, type TlsMaterial } from "./tls.ts";
 
 /** A running gateway. */
 export interface GatewayHandle {
@@ -45,6 +46,9 @@ interface Generation {
   settings: StartSettings;
   watch: ConfigWatch;
   surfaces: Surface[];
+  /** The certificate served now (renewals replace it), undefined for plain HTTP. */
+  tls: TlsMaterial | undefined;
+  tlsWatch: ConfigWatch[];
 }
 
 /** Starts the gateway: guards, lock, listeners, timers, config watch. Throws GatewayStartError on refusal. */
@@ -93,6 +97,11 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     });
     const wsLogger = logger.child("ws");
     let listeners: Listeners | undefined;
+    const generation = { tls: loadTlsForStart(config.config.gateway?.tls, config.paths.stateDir) };
+    if (generation.tls) {
+      const how = generation.tls.generated ? "generated self-signed" : "from";
+      logger.info(`TLS on: ${how} ${generation.tls.certPath} (sha256 ${generation.tls.sha256})`);
+    }
     const surfaces: Surface[] = (options.features ?? noFeatures)({
       core,
       logger,
@@ -100,6 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       auth: () => core.auth,
       port: () => listeners?.port ?? start.port,
       env: options.env,
+      tls: () => (generation.tls ? { sha256: generation.tls.sha256, certPath: generation.tls.certPath, validTo: generation.tls.validTo, generated: generation.tls.generated } : undefined),
       rawStreamPath: options.rawStreamPath,
     });
     const methods = Object.assign(allMethods(), ...surfaces.map((s) => s.methods ?? {}));
@@ -130,12 +140,19 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       },
       // ::1 is best effort: a host without IPv6 still serves 127.0.0.1.
       start.bind.hosts.filter((host) => host === "::1"),
+      generation.tls,
     );
     core.startTimers();
     core.phase = "ready";
     const watch = watchConfigFile(config.paths.configPath, config.config.gateway?.reload?.debounceMs ?? 300, () => onFileChange(core));
     for (const surface of surfaces) void guard(logger, `${surface.name} start`, () => surface.start?.());
-    return { core, listeners, settings: start, watch, surfaces };
+    const result: Generation = { core, listeners, settings: start, watch, surfaces, tls: generation.tls, tlsWatch: [] };
+    if (generation.tls) {
+      const served = generation.tls;
+      const renew = () => renewTls(result, (tls) => (generation.tls = tls));
+      result.tlsWatch = [served.certPath, served.keyPath, ...(served.caPath ? [served.caPath] : [])].map((file) => watchConfigFile(file, 200, renew));
+    }
+    return result;
   };
 
   /** The config file changed on disk: adopt a valid one per the reload mode; an invalid one keeps the last good. */
@@ -170,11 +187,39 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }
   };
 
+  /** A certificate file changed: serve the new pair once it is complete and valid, else keep the current one. */
+  const renewTls = (generation: Generation, adopt: (tls: TlsMaterial) => void) => {
+    const served = generation.tls;
+    if (!served || generation.core.phase !== "ready") return;
+    if ((generation.core.config().config.gateway?.reload?.mode ?? "hybrid") === "off") return;
+    let next: TlsMaterial;
+    try {
+      next = readTlsMaterial(served);
+    } catch (error) {
+      logger.error(`TLS renewal skipped, still serving sha256 ${served.sha256}: ${(error as Error).message}`);
+      return;
+    }
+    if (next.sha256 === served.sha256 && next.key === served.key && next.ca === served.ca) return;
+    next = { ...next, generated: served.generated };
+    try {
+      generation.listeners.renewTls(next);
+    } catch (error) {
+      logger.error(`TLS renewal failed to re-listen: ${(error as Error).message}`);
+      return;
+    }
+    generation.tls = next;
+    adopt(next);
+    logger.info(`serving a renewed TLS certificate (sha256 ${next.sha256}, valid to ${next.validTo})`);
+    const view = { sha256: next.sha256, certPath: next.certPath, validTo: next.validTo, generated: next.generated };
+    for (const surface of generation.surfaces) void guard(logger, `${surface.name} TLS renewal`, () => surface.tlsRenewed?.(view));
+  };
+
   current = open(snapshot, settings);
 
   const close = async (generation: Generation, reason: string, event: Record<string, unknown>) => {
     generation.core.phase = "draining";
     generation.watch.close();
+    for (const watch of generation.tlsWatch) watch.close();
     await Promise.all(generation.surfaces.map((surface) => guard(logger, `${surface.name} stop`, () => surface.stop?.())));
     generation.core.broadcast("shutdown", event);
     // Give the shutdown event a moment on the wire before the close frame (reference: ~20 ms).
@@ -193,7 +238,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       return current.listeners.hosts;
     },
     get urls() {
-      return current.listeners.hosts.map((host) => wsUrlFor(host, current.listeners.port));
+      return current.listeners.hosts.map((host) => wsUrlFor(host, current.listeners.port, current.tls !== undefined));
     },
     get generatedToken() {
       return current.settings.generatedToken;
