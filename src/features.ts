@@ -6,6 +6,7 @@ import { discoverySurface } from "./discovery/surface.ts";
 import { hooksSurface } from "./hooks/surface.ts";
 import type { MountFeatures, Surface } from "./surface/types.ts";
 import { controlUiSurface } from "./ui/surface.ts";
+import { updateSurface } from "./update/surface.ts";
 
 /** The features of this build, in HTTP precedence order; each generation of the gateway mounts them afresh. */
 export const mountFeatures: MountFeatures = (ctx) => {
@@ -15,6 +16,7 @@ export const mountFeatures: MountFeatures = (ctx) => {
     discoverySurface(ctx),
     hooksSurface(ctx, { agents: agents.service }),
     controlUiSurface(ctx),
+    updateSurface(ctx),
   ];
   return surfaces.filter((surface): surface is Surface => surface !== undefined);
 };

@@ -37,6 +37,7 @@ export const COMMANDS: Record<string, CommandNode> = {
   health: leaf("Fetch a health snapshot from the running gateway", () => import("./health.ts")),
   status: leaf("Local summary: gateway reachability, config, sessions, channels, service", () => import("./status/status.ts")),
   logs: leaf("Tail the gateway's log file over RPC (--follow to keep polling)", () => import("./logs/logs.ts")),
+  update: leaf("Update this binary from the release folder (--check, --yes, --channel)", () => import("./update.ts")),
   doctor: leaf("Check config, permissions, port, token and log dir; --fix repairs what is safe", () => import("./doctor/doctor.ts")),
   dns: {
     description: "Wide-area discovery helpers (DNS-SD records for your zone)",
