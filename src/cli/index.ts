@@ -3,6 +3,7 @@ import { assertKnownArgs, closest, extractGlobalFlags } from "./_flags.ts";
 import { renderGroupHelp, renderLeafHelp } from "./_help.ts";
 import { COMMANDS, type CommandNode } from "./commands.ts";
 import { CliError, type CliContext } from "./context.ts";
+import { applyLegacyEnv } from "./_legacy-env.ts";
 
 /** Side channels of a CLI run; tests pass their own to capture output and isolate the environment. */
 export interface CliIo {
@@ -14,9 +15,11 @@ export interface CliIo {
 
 /** Runs one `openclaw` command line and resolves to its exit code; it never calls process.exit. */
 export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
-  const env = io.env ?? process.env;
   const out = io.out ?? ((text: string) => console.log(text));
   const err = io.err ?? ((text: string) => console.error(text));
+  const legacy = applyLegacyEnv(io.env ?? process.env);
+  const env = legacy.env;
+  if (legacy.notice) err(legacy.notice);
   try {
     const globals = extractGlobalFlags(argv);
     const color = !globals.noColor && !("NO_COLOR" in env && env.NO_COLOR !== "") && (io.isTTY ?? isStdoutTTY());
@@ -27,6 +30,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       env,
       out,
       err,
+      commands: COMMANDS,
     };
     return await dispatch(globals.rest, globals.help, context);
   } catch (error) {

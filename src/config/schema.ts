@@ -50,7 +50,8 @@ const gateway = z
   .object({
     mode: z.enum(["local", "remote"]),
     port,
-    bind: z.enum(BIND_MODES),
+    // A mode, or a literal IPv4/IPv6 address to listen on (seed 004: `bind: "loopback" | "tailnet" | "lan" | <ip>`).
+    bind: z.union([z.enum(BIND_MODES), z.union([z.ipv4(), z.ipv6()])]),
     customBindHost: z.string().min(1),
     publicOrigin: z.string(),
     auth,
