@@ -37,6 +37,13 @@ export const COMMANDS: Record<string, CommandNode> = {
   health: leaf("Fetch a health snapshot from the running gateway", () => import("./health.ts")),
   status: leaf("Local summary: gateway reachability, config, sessions, channels, service", () => import("./status/status.ts")),
   logs: leaf("Tail the gateway's log file over RPC (--follow to keep polling)", () => import("./logs/logs.ts")),
+  secrets: {
+    description: "SecretRefs: reload the gateway's runtime snapshot, audit for plaintext and unresolved refs",
+    sub: {
+      reload: leaf("Re-resolve SecretRefs on the running gateway and swap its snapshot atomically", () => import("./secrets/reload.ts")),
+      audit: leaf("Find plaintext secrets in config and service files, and refs that do not resolve", () => import("./secrets/audit.ts")),
+    },
+  },
   onboard: leaf("Set up a local gateway (mode local, generated token); --install-daemon installs and starts the service", () => import("./onboard.ts")),
   dashboard: leaf("Print (and on a terminal, open) the Control UI URL with the gateway token", () => import("./dashboard.ts")),
   completion: leaf("Print the shell completion script (--shell bash|zsh|fish|powershell)", () => import("./completion/completion.ts")),

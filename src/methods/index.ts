@@ -4,6 +4,7 @@ import { healthMethods } from "./health.ts";
 import { heartbeatMethods } from "./heartbeat.ts";
 import { logsMethods } from "./logs.ts";
 import { presenceMethods } from "./presence.ts";
+import { secretsMethods } from "./secrets.ts";
 import { statusMethods } from "./status.ts";
 import type { MethodHandler } from "./types.ts";
 
@@ -18,6 +19,7 @@ export function allMethods(): Record<string, MethodHandler> {
     logsMethods,
     gatewayMethods,
     heartbeatMethods,
+    secretsMethods,
   );
 }
 
@@ -28,4 +30,5 @@ export const SIDE_EFFECT_METHODS: ReadonlySet<string> = new Set([
   "config.apply",
   "gateway.restart.request",
   "gateway.restart",
+  "secrets.reload",
 ]);

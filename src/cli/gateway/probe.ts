@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { Deadline } from "../../client/deadline.ts";
-import { configuredRemote, type GatewayTarget } from "../../client/target.ts";
+import { clientSecret, configuredRemote, type GatewayTarget } from "../../client/target.ts";
 import { CliError, cliContext, type CliContext } from "../context.ts";
 import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./_rpc.ts";
 import { probeTarget, type ProbeResult, type ProbeTarget } from "./_probe-run.ts";
@@ -76,7 +76,7 @@ function probeTargets(base: GatewayTarget, args: ProbeArgs, env: Record<string, 
   }
   // `--port` without `--url` selects only the local loopback target (reference docs).
   const onlyLocal = Boolean(str(args.port)) && base.kind !== "explicit";
-  const remote = onlyLocal ? undefined : configuredRemote(base);
+  const remote = onlyLocal ? undefined : configuredRemote(base, env);
   if (remote) {
     const secrets = flagSecrets ? { auth: base.auth, credential: base.credential } : { auth: remote.auth, credential: remote.credential };
     add({ id: "configRemote", kind: "configRemote", url: remote.url, active: remote.active, tlsFingerprint: remote.tlsFingerprint, ...secrets });
@@ -96,7 +96,7 @@ function localSecrets(base: GatewayTarget, flagSecrets: boolean, env: Record<str
   const auth = base.config?.config.gateway?.auth;
   return (
     pick(env.OPENCLAW_GATEWAY_TOKEN, env.OPENCLAW_GATEWAY_PASSWORD, "env", ["OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD"]) ??
-    pick(auth?.token, auth?.password, "config", ["gateway.auth.token", "gateway.auth.password"]) ??
+    pick(clientSecret(base.config, auth?.token, "gateway.auth.token", env), clientSecret(base.config, auth?.password, "gateway.auth.password", env), "config", ["gateway.auth.token", "gateway.auth.password"]) ??
     {}
   );
 }
@@ -207,7 +207,7 @@ async function startTunnel(
 
 /** Through a tunnel the remote gateway's secret applies when configured, else the local one. */
 function remoteOrLocal(base: GatewayTarget, env: Record<string, string | undefined>): Pick<ProbeTarget, "auth" | "credential"> {
-  const remote = configuredRemote(base);
+  const remote = configuredRemote(base, env);
   if (remote?.auth) return { auth: remote.auth, credential: remote.credential };
   return localSecrets(base, false, env);
 }
