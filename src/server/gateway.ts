@@ -114,6 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       auth: () => core.auth,
       port: () => listeners?.port ?? start.port,
       env: options.env,
+      secret: (path) => secrets.get(path),
       tls: () => (generation.tls ? { sha256: generation.tls.sha256, certPath: generation.tls.certPath, validTo: generation.tls.validTo, generated: generation.tls.generated } : undefined),
       rawStreamPath: options.rawStreamPath,
     });

@@ -52,7 +52,9 @@ export interface SurfaceContext {
   /** The port actually listened on (known once start() runs). */
   port: () => number;
   env: Record<string, string | undefined>;
-  /** The certificate being served now, or undefined when the gateway speaks plain HTTP/WS. */
+  /** The resolved value of the SecretRef at this config path (`hooks.token`), from the runtime snapshot. */
+  secret: (path: string) => string | undefined;
+    /** The certificate being served now, or undefined when the gateway speaks plain HTTP/WS. */
   tls: () => ServedTls | undefined;
   /** `--raw-stream` / `--raw-stream-path`: append raw model stream events to this JSONL file. */
   rawStreamPath?: string;

@@ -178,3 +178,25 @@ describe("secrets audit", () => {
     expect(JSON.parse(clean.stdout)).toMatchObject({ status: "clean", resolution: { refsChecked: 1, skippedExecRefs: 0 } });
   });
 });
+
+describe("hooks.token as a SecretRef", () => {
+  test("the file's hook token is accepted, another is 401; `secrets reload` rotates it", async () => {
+    const hookFile = join(dir, "hook.json");
+    const write = (token: string) => {
+      writeFileSync(`${hookFile}.tmp`, JSON.stringify({ hook: token }), { mode: 0o600 });
+      renameSync(`${hookFile}.tmp`, hookFile);
+    };
+    write("hook-one");
+    const gw = await spawnGateway({
+      config: { hooks: { enabled: true, token: { source: "file", provider: "hooks", id: "/hook" } }, secrets: { providers: { hooks: { source: "file", path: hookFile } } } },
+    });
+    const wake = (token: string) => fetch(`${gw.httpUrl}/hooks/wake`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ text: "ping" }) }).then((r) => r.status);
+    expect(await wake("hook-one")).not.toBe(401);
+    expect(await wake("hook-two")).toBe(401);
+    write("hook-two");
+    expect((await cli(["secrets", "reload"], { OPENCLAW_STATE_DIR: gw.stateDir, HOME: dir })).code).toBe(0);
+    expect(await wake("hook-two")).not.toBe(401);
+    expect(await wake("hook-one")).toBe(401);
+    await gw.stop();
+  });
+});
