@@ -107,6 +107,14 @@ describe("TLS on, generated self-signed pair", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: true });
   });
 
+  test("`gateway probe` reaches the local TLS gateway over wss:// with the local pin", async () => {
+    const probe = await cli(["gateway", "probe", "--json"], s.env);
+    expect(probe.code).toBe(0);
+    const report = JSON.parse(probe.stdout);
+    expect(report.ok).toBe(true);
+    expect(JSON.stringify(report)).toContain(`wss://127.0.0.1:${s.gw.port}`);
+  });
+
   test("a wrong pin is refused before any credential is sent", async () => {
     const remote = join(s.dir, "remote.json");
     writeFileSync(remote, JSON.stringify({ gateway: { mode: "remote", remote: { url: `wss://127.0.0.1:${s.gw.port}`, token, tlsFingerprint: "AA:".repeat(31) + "AA" } } }));
