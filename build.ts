@@ -83,6 +83,8 @@ export async function buildTargets(opts: BuildOptions = {}): Promise<BuildResult
   }
   const binaries = await Promise.all(files.map((file) => describeBinary(outDir, file)));
   await writeSums(outDir, binaries);
+  // The small file `openclaw update` reads first: which version this release folder holds.
+  await writeAtomically(join(outDir, "manifest.json"), `${JSON.stringify({ version, commit }, null, 2)}\n`);
   return { outDir, version, commit, binaries };
 }
 

@@ -9,6 +9,7 @@ import { discoverySurface } from "./discovery/surface.ts";
 import { hooksSurface } from "./hooks/surface.ts";
 import type { MountFeatures, Surface } from "./surface/types.ts";
 import { controlUiSurface } from "./ui/surface.ts";
+import { updateSurface } from "./update/surface.ts";
 
 /** What a caller may choose about the composition: tests drive the scheduler with a fake clock. */
 export interface FeatureOptions {
@@ -29,6 +30,7 @@ export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => 
     hooksSurface(ctx, { agents: agents.service, automations: automations.service }),
     channels,
     controlUiSurface(ctx),
+    updateSurface(ctx),
   ];
   return surfaces.filter((surface): surface is Surface => surface !== undefined);
 };

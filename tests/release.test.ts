@@ -73,7 +73,7 @@ describe("bun build.ts (host)", () => {
     const { binaries } = await buildTargets({ rootDir: ROOT, outDir });
     expect(binaries.map((b) => b.file)).toEqual([HOST_ASSET, "openclaw"]);
     for (const built of binaries) expect(built.sha256).toBe(await sha256(binary));
-    expect(readdirSync(outDir).sort()).toEqual(["SHA256SUMS", "openclaw", HOST_ASSET].sort());
+    expect(readdirSync(outDir).sort()).toEqual(["SHA256SUMS", "manifest.json", "openclaw", HOST_ASSET].sort());
     // The release asset is a hard link to the host binary, not a second 100 MB copy.
     expect(statSync(join(outDir, HOST_ASSET)).ino).toBe(statSync(join(outDir, "openclaw")).ino);
   }, 60_000);

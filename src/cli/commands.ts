@@ -57,6 +57,17 @@ export const COMMANDS: Record<string, CommandNode> = {
   health: leaf("Fetch a health snapshot from the running gateway", () => import("./health.ts")),
   status: leaf("Local summary: gateway reachability, config, sessions, channels, service", () => import("./status/status.ts")),
   logs: leaf("Tail the gateway's log file over RPC (--follow to keep polling)", () => import("./logs/logs.ts")),
+  secrets: {
+    description: "SecretRefs: reload the gateway's runtime snapshot, audit for plaintext and unresolved refs",
+    sub: {
+      reload: leaf("Re-resolve SecretRefs on the running gateway and swap its snapshot atomically", () => import("./secrets/reload.ts")),
+      audit: leaf("Find plaintext secrets in config and service files, and refs that do not resolve", () => import("./secrets/audit.ts")),
+    },
+  },
+  onboard: leaf("Set up a local gateway (mode local, generated token); --install-daemon installs and starts the service", () => import("./onboard.ts")),
+  dashboard: leaf("Print (and on a terminal, open) the Control UI URL with the gateway token", () => import("./dashboard.ts")),
+  completion: leaf("Print the shell completion script (--shell bash|zsh|fish|powershell)", () => import("./completion/completion.ts")),
+  update: leaf("Update this binary from the release folder (--check, --yes, --channel)", () => import("./update.ts")),
   doctor: leaf("Check config, permissions, port, token and log dir; --fix repairs what is safe", () => import("./doctor/doctor.ts")),
   dns: {
     description: "Wide-area discovery helpers (DNS-SD records for your zone)",
@@ -141,3 +152,16 @@ export const COMMANDS: Record<string, CommandNode> = {
     },
   },
 };
+
+COMMANDS.service = serviceAlias("Manage the gateway service (same as `openclaw gateway install|start|stop|restart|status|uninstall`)");
+COMMANDS.daemon = serviceAlias("Legacy alias of the gateway service commands (`openclaw gateway …`)");
+
+/**
+ * `openclaw service …` (seed 004) and `openclaw daemon …` (the reference's legacy name): the very nodes of the
+ * `gateway` service commands under another group, so both spellings run the same code with the same flags.
+ */
+function serviceAlias(description: string): CommandNode {
+  const gateway = COMMANDS.gateway!.sub!;
+  const names = ["status", "install", "start", "stop", "restart", "uninstall"] as const;
+  return { description, sub: Object.fromEntries(names.map((name) => [name, gateway[name]!])) };
+}

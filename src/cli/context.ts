@@ -1,4 +1,4 @@
-import type { CommandContext } from "citty";
+import type { CommandContext, CommandDef } from "citty";
 
 /** What every command receives besides its own flags: global flags, environment and output sinks. */
 export interface CliContext {
@@ -10,6 +10,16 @@ export interface CliContext {
   env: Record<string, string | undefined>;
   out(text: string): void;
   err(text: string): void;
+  /** The command tree the router walks (for `completion`, which must not import the tree it is part of). */
+  commands?: Readonly<Record<string, CommandTreeNode>>;
+}
+
+/** The shape of a node of the command tree (`commands.ts` builds them). */
+export interface CommandTreeNode {
+  description: string;
+  load?: () => Promise<CommandDef<any>>;
+  sub?: Record<string, CommandTreeNode>;
+  default?: string;
 }
 
 /** Reads the CliContext that the router passes as citty's `data`. */

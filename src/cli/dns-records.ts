@@ -26,7 +26,8 @@ export default defineCommand({
     const { networkInterfaces } = await import("node:os");
     const { tailnetAddress } = await import("../server/bind.ts");
     const identity = beaconIdentity(config.discovery, ctx.env);
-    const txt = beaconTxt({ config, port, env: ctx.env, identity, scope: "wide-area" });
+    const tls = config.gateway?.tls?.enabled ? await servedCertificate(config.gateway.tls, snapshot.paths.stateDir) : undefined;
+    const txt = beaconTxt({ config, port, env: ctx.env, identity, scope: "wide-area", tls });
     const address = str(context.args.address);
     const { isIP } = await import("node:net");
     if (address && !isIP(address)) throw new CliError(`Expected --address to be an IPv4 or IPv6 address, got ${JSON.stringify(address)}`);
@@ -48,4 +49,11 @@ export default defineCommand({
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/** The certificate the gateway serves when TLS is on (configured or generated path); no file means no fingerprint. */
+async function servedCertificate(tls: { certPath?: string }, stateDir: string): Promise<{ sha256?: string }> {
+  const { gatewayTlsPaths } = await import("../config/tls-paths.ts");
+  const { certificateSha256 } = await import("../discovery/settings.ts");
+  return { sha256: certificateSha256(gatewayTlsPaths(tls, stateDir).certPath) };
 }

@@ -4,6 +4,7 @@ import { assertKnownArgs, closest, extractGlobalFlags } from "./_flags.ts";
 import { renderGroupHelp, renderLeafHelp } from "./_help.ts";
 import { COMMANDS, type CommandNode } from "./commands.ts";
 import { CliError, type CliContext } from "./context.ts";
+import { applyLegacyEnv } from "./_legacy-env.ts";
 
 /** Side channels of a CLI run; tests pass their own to capture output and isolate the environment. */
 export interface CliIo {
@@ -15,11 +16,13 @@ export interface CliIo {
 
 /** Runs one `openclaw` command line and resolves to its exit code; it never calls process.exit. */
 export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
-  const env = io.env ?? process.env;
+  const legacy = applyLegacyEnv(io.env ?? process.env);
+  const env = legacy.env;
   const colorAllowed = !argv.includes("--no-color") && !("NO_COLOR" in env && env.NO_COLOR !== "");
   // citty colours its usage errors whatever the stream; a stream that is not a colour terminal gets none.
   const out = plainUnless(() => colorAllowed && (io.isTTY ?? isStreamTTY(process.stdout)), io.out ?? ((text: string) => console.log(text)));
   const err = plainUnless(() => colorAllowed && (io.isTTY ?? isStreamTTY(process.stderr)), io.err ?? ((text: string) => console.error(text)));
+  if (legacy.notice) err(legacy.notice);
   try {
     const globals = extractGlobalFlags(argv);
     if (globals.version) {
@@ -36,6 +39,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       env,
       out,
       err,
+      commands: COMMANDS,
     };
     return await dispatch(globals.rest, globals.help, context);
   } catch (error) {

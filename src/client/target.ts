@@ -5,6 +5,9 @@
 import { inspectConfig, loadConfig, type ConfigSnapshot } from "../config/load.ts";
 import { resolveProfilePaths, type ProfilePaths } from "../config/paths.ts";
 import { parsePort, resolveGatewaySettings, type SettingSource } from "../config/resolve.ts";
+import { localTlsPin } from "../config/tls-paths.ts";
+import { isSecretRef, type SecretRef } from "../config/secret-ref.ts";
+import { resolveSecretSync } from "../config/secrets-resolve.ts";
 import { GatewayClientError } from "./errors.ts";
 import type { ConnectAuth } from "./identity.ts";
 import { assertSecureGatewayUrl, parseGatewayUrl } from "./url-policy.ts";
@@ -77,10 +80,16 @@ export function resolveTarget(request: TargetRequest): GatewayTarget {
 
   const base = localDefaults(paths, env, flagPort, request.tolerateInvalidConfig);
   const gateway = base.config?.config.gateway;
-  const configAuth = secretsFrom(gateway?.auth?.token, gateway?.auth?.password, "config", "gateway.auth.token", "gateway.auth.password");
+  const secret = (value: string | SecretRef | undefined, path: string) => clientSecret(base.config, value, path, env, base.notes);
+  const configAuth = secretsFrom(secret(gateway?.auth?.token, "gateway.auth.token"), secret(gateway?.auth?.password, "gateway.auth.password"), "config", "gateway.auth.token", "gateway.auth.password");
   const envAuth = secretsFrom(env.OPENCLAW_GATEWAY_TOKEN, env.OPENCLAW_GATEWAY_PASSWORD, "env", "OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD");
-  const localUrl = `ws://127.0.0.1:${base.localPort}`;
-  const local = (urlSource: string) => ({ ...base, url: localUrl, urlSource, kind: "local" as const, ...(flagAuth ?? envAuth ?? configAuth) });
+  // A SecretRef in config is authoritative over the env fallback, as on the gateway (reference runtime model).
+  const refAuth = isSecretRef(gateway?.auth?.token) || isSecretRef(gateway?.auth?.password) ? configAuth : undefined;
+  // A local gateway serving TLS is dialled over wss:// and pinned to the certificate file it serves.
+  const localTls = gateway?.tls?.enabled === true;
+  const localUrl = `${localTls ? "wss" : "ws"}://127.0.0.1:${base.localPort}`;
+  const localPin = localTls ? localTlsPin(gateway?.tls, paths.stateDir) : undefined;
+  const local = (urlSource: string) => ({ ...base, url: localUrl, urlSource, kind: "local" as const, ...(localPin ? { tlsFingerprint: localPin } : {}), ...(flagAuth ?? refAuth ?? envAuth ?? configAuth) });
 
   if (flagPort) return local("cli --port");
 
@@ -100,7 +109,7 @@ export function resolveTarget(request: TargetRequest): GatewayTarget {
     if (nonEmpty(remote.url)) {
       const url = parseGatewayUrl(remote.url!, "gateway.remote.url");
       assertSecureGatewayUrl(url, { source: "config gateway.remote.url", configPath: paths.configPath, env });
-      const remoteAuth = secretsFrom(remote.token, remote.password, "config", "gateway.remote.token", "gateway.remote.password");
+      const remoteAuth = secretsFrom(secret(remote.token, "gateway.remote.token"), secret(remote.password, "gateway.remote.password"), "config", "gateway.remote.token", "gateway.remote.password");
       return {
         ...base,
         url: url.href.replace(/\/$/, ""),
@@ -117,7 +126,7 @@ export function resolveTarget(request: TargetRequest): GatewayTarget {
 }
 
 /** The configured remote (for `gateway probe`, which always probes it next to loopback). */
-export function configuredRemote(target: GatewayTarget): { url: string; active: boolean; auth?: ConnectAuth; credential?: CredentialOrigin; tlsFingerprint?: string } | undefined {
+export function configuredRemote(target: GatewayTarget, env: Record<string, string | undefined> = {}): { url: string; active: boolean; auth?: ConnectAuth; credential?: CredentialOrigin; tlsFingerprint?: string } | undefined {
   const remote = target.config?.config.gateway?.remote;
   const value = nonEmpty(remote?.url);
   if (!value) return undefined;
@@ -125,8 +134,34 @@ export function configuredRemote(target: GatewayTarget): { url: string; active: 
     url: value.replace(/\/$/, ""),
     active: target.gatewayMode === "remote",
     tlsFingerprint: nonEmpty(remote?.tlsFingerprint),
-    ...secretsFrom(remote?.token, remote?.password, "config", "gateway.remote.token", "gateway.remote.password"),
+    ...secretsFrom(
+      clientSecret(target.config, remote?.token, "gateway.remote.token", env),
+      clientSecret(target.config, remote?.password, "gateway.remote.password", env),
+      "config",
+      "gateway.remote.token",
+      "gateway.remote.password",
+    ),
   };
+}
+
+/**
+ * A config credential as a client command can use it: plaintext as is, an env or file SecretRef read here; exec
+ * refs resolve on the gateway only (a CLI read never runs a provider command), so they add a note instead.
+ */
+export function clientSecret(
+  config: ConfigSnapshot | null,
+  value: string | SecretRef | undefined,
+  path: string,
+  env: Record<string, string | undefined>,
+  notes?: string[],
+): string | undefined {
+  if (!isSecretRef(value)) return value;
+  try {
+    return resolveSecretSync(value, path, config?.config ?? {}, { env });
+  } catch (error) {
+    notes?.push(`Warn: ${(error as Error).message}; pass --token or --password.`);
+    return undefined;
+  }
 }
 
 /** Describes a credential without revealing it: `token from --token (flag)`. */

@@ -1,5 +1,6 @@
 import { ConfigError } from "./errors.ts";
 import type { ConfigSnapshot } from "./load.ts";
+import { isSecretRef, secretValue, type SecretSnapshot } from "./secret-ref.ts";
 
 /** Where a resolved setting came from; auth errors name it so "token mismatch" is never a mystery. */
 export type SettingSource = "flag" | "env" | "config" | "default";
@@ -32,6 +33,8 @@ export function resolveGatewaySettings(
   snapshot: ConfigSnapshot,
   overrides: GatewayOverrides,
   env: Record<string, string | undefined>,
+  /** Resolved SecretRefs: a ref missing from it throws UnresolvedSecretError naming its path; none given: refs count as absent. */
+  secrets?: SecretSnapshot,
 ): ResolvedGatewaySettings {
   const gateway = snapshot.config.gateway ?? {};
   const port = firstDefined<number>([
@@ -45,15 +48,24 @@ export function resolveGatewaySettings(
     ["config", gateway.bind],
     ["default", "loopback"],
   ])!;
+  // A SecretRef in config stays authoritative over the env fallback (reference runtime model); plaintext does not.
+  const tokenRef = isSecretRef(gateway.auth?.token);
+  const passwordRef = isSecretRef(gateway.auth?.password);
+  // Without a snapshot (client commands reading port and bind) a ref-valued credential counts as absent.
+  const read = (value: Parameters<typeof secretValue>[0], path: string) => (secrets === undefined && isSecretRef(value) ? undefined : secretValue(value, path, secrets));
+  const configToken = nonEmpty(read(gateway.auth?.token, "gateway.auth.token"));
+  const configPassword = nonEmpty(read(gateway.auth?.password, "gateway.auth.password"));
   const token = firstDefined<string>([
     ["flag", nonEmpty(overrides.token)],
+    ["config", tokenRef ? configToken : undefined],
     ["env", nonEmpty(env.OPENCLAW_GATEWAY_TOKEN)],
-    ["config", nonEmpty(gateway.auth?.token)],
+    ["config", configToken],
   ]);
   const password = firstDefined<string>([
     ["flag", nonEmpty(overrides.password)],
+    ["config", passwordRef ? configPassword : undefined],
     ["env", nonEmpty(env.OPENCLAW_GATEWAY_PASSWORD)],
-    ["config", nonEmpty(gateway.auth?.password)],
+    ["config", configPassword],
   ]);
   const authMode =
     nonEmpty(overrides.auth) ?? gateway.auth?.mode ?? (token ? "token" : password ? "password" : undefined);

@@ -11,6 +11,17 @@ export const RELOAD_MODES = ["off", "hot", "restart", "hybrid"] as const;
 const port = z.number().int().min(1).max(65535);
 const anything = z.unknown();
 
+/** A SecretRef (gateway/secrets/secretref-contract): resolved into the runtime snapshot, never written back. */
+const secretRef = z
+  .object({
+    source: z.enum(["env", "file", "exec"]),
+    provider: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/).optional(),
+    id: z.string().min(1).max(256),
+  })
+  .strict();
+/** A plaintext secret or a SecretRef. */
+const secretInput = z.union([z.string(), secretRef]);
+
 const rateLimit = z
   .object({
     maxAttempts: z.number().int().min(1),
@@ -34,8 +45,8 @@ const trustedProxy = z
 const auth = z
   .object({
     mode: z.enum(AUTH_MODES),
-    token: z.string(),
-    password: z.string(),
+    token: secretInput,
+    password: secretInput,
     trustedProxy,
     allowTailscale: z.boolean(),
     identityScopes: z.record(z.string(), z.array(z.string())),
@@ -50,7 +61,8 @@ const gateway = z
   .object({
     mode: z.enum(["local", "remote"]),
     port,
-    bind: z.enum(BIND_MODES),
+    // A mode, or a literal IPv4/IPv6 address to listen on (seed 004: `bind: "loopback" | "tailnet" | "lan" | <ip>`).
+    bind: z.union([z.enum(BIND_MODES), z.union([z.ipv4(), z.ipv6()])]),
     customBindHost: z.string().min(1),
     publicOrigin: z.string(),
     auth,
@@ -84,8 +96,8 @@ const gateway = z
       .object({
         url: z.string(),
         transport: z.enum(["ssh", "direct"]),
-        token: z.string(),
-        password: z.string(),
+        token: secretInput,
+        password: secretInput,
         sshTarget: z.string(),
         sshIdentity: z.string(),
         remotePort: port,

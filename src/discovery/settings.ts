@@ -73,6 +73,8 @@ export interface TxtInput {
   scope: "mdns" | "wide-area";
   /** The running executable; a compiled `openclaw` becomes the `cliPath` hint. */
   execPath?: string;
+  /** The certificate actually served (undefined: plain HTTP, so no TLS key at all). */
+  tls?: { sha256?: string };
 }
 
 /** The beacon's TXT hints (non-secret, unauthenticated; clients route by SRV + A, not by these). */
@@ -83,11 +85,10 @@ export function beaconTxt(input: TxtInput): Record<string, string> {
   const txt: Record<string, string> = { role: "gateway", transport: "gateway", displayName: identity.displayName };
   if (input.scope === "mdns") txt.lanHost = `${identity.hostLabel}.local`;
   txt.gatewayPort = String(port);
-  const tls = config.gateway?.tls;
-  if (tls?.enabled) {
+  // Only what the listener serves: a config saying `tls.enabled` is no proof the port speaks TLS.
+  if (input.tls) {
     txt.gatewayTls = "1";
-    const fingerprint = tls.certPath ? certificateSha256(tls.certPath) : undefined;
-    if (fingerprint) txt.gatewayTlsSha256 = fingerprint;
+    if (input.tls.sha256) txt.gatewayTlsSha256 = input.tls.sha256;
   }
   if (full) {
     txt.sshPort = String(mdns.sshPort ?? (validPort(env.OPENCLAW_SSH_PORT) || 22));

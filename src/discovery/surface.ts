@@ -14,20 +14,30 @@ export function discoverySurface(ctx: SurfaceContext): Surface | undefined {
     return undefined;
   }
   let beacon: MdnsBeacon | undefined;
+  const announce = () => {
+    const identity = beaconIdentity(config.discovery, ctx.env);
+    const port = ctx.port();
+    const txt = beaconTxt({ config, port, env: ctx.env, identity, scope: "mdns", tls: ctx.tls() });
+    beacon = new MdnsBeacon({ instanceName: identity.instanceName, hostLabel: identity.hostLabel, port, txt }, { log });
+    beacon.start();
+  };
+  const withdraw = async () => {
+    const current = beacon;
+    beacon = undefined;
+    await current?.stop();
+  };
   return {
     name: "discovery",
     start() {
-      const identity = beaconIdentity(config.discovery, ctx.env);
-      const port = ctx.port();
-      const txt = beaconTxt({ config, port, env: ctx.env, identity, scope: "mdns" });
       log.debug(`mdns: beacon on (${plan.reason})`);
-      beacon = new MdnsBeacon({ instanceName: identity.instanceName, hostLabel: identity.hostLabel, port, txt }, { log });
-      beacon.start();
+      announce();
     },
-    async stop() {
-      const current = beacon;
-      beacon = undefined;
-      await current?.stop();
+    // A renewed certificate has a new fingerprint: clients pinning from the beacon must see the new one.
+    async tlsRenewed() {
+      if (!beacon) return;
+      await withdraw();
+      announce();
     },
+    stop: withdraw,
   };
 }

@@ -40,7 +40,8 @@ const Mapping = z
 const HooksSection = z
   .object({
     enabled: z.boolean().optional(),
-    token: z.string().optional(),
+    // A plaintext token or a SecretRef (resolved by the gateway into its secrets snapshot).
+    token: z.union([z.string(), z.object({ source: z.enum(["env", "file", "exec"]), provider: z.string().optional(), id: z.string().min(1) }).strict()]).optional(),
     path: z.string().optional(),
     allowedAgentIds: z.array(z.string()).optional(),
     defaultSessionKey: z.string().optional(),
@@ -77,6 +78,8 @@ export interface HooksResolved {
   /** Normalized base path (leading slash, no trailing slash); the default when the configured one is unusable. */
   basePath: string;
   token?: string;
+  /** True when `hooks.token` is a SecretRef: the token then comes from the gateway's secrets snapshot. */
+  tokenRef?: boolean;
   mappings: MappingResolved[];
   /** undefined: every agent; an empty set: none ("*" in the list allows all). */
   allowedAgentIds?: Set<string>;
@@ -126,8 +129,9 @@ function resolve(raw: unknown): HooksResolved {
   const problems: string[] = [];
   const basePath = normalizeBasePath(h.path);
   if (!basePath) problems.push("hooks.path: may not be '/'");
-  const token = h.token?.trim() || undefined;
-  if (h.enabled === true && !token) problems.push("hooks.token: hooks.enabled requires hooks.token (a secret separate from the gateway token)");
+  const tokenRef = typeof h.token === "object";
+  const token = typeof h.token === "string" ? h.token.trim() || undefined : undefined;
+  if (h.enabled === true && !token && !tokenRef) problems.push("hooks.token: hooks.enabled requires hooks.token (a secret separate from the gateway token)");
 
   const allowed = h.allowedAgentIds?.map((id) => id.trim().toLowerCase()).filter(Boolean);
   const allowedAgentIds = h.allowedAgentIds === undefined || allowed?.includes("*") ? undefined : new Set(allowed);
@@ -185,6 +189,7 @@ function resolve(raw: unknown): HooksResolved {
     enabled,
     basePath: basePath ?? DEFAULT_HOOKS_PATH,
     token,
+    tokenRef,
     mappings,
     allowedAgentIds,
     defaultSessionKey,

@@ -33,7 +33,9 @@ export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
   /** The current hooks config; the first look at each snapshot registers the token and reports problems. */
   const current = (): { snapshot: ConfigSnapshot; hooks: HooksResolved } => {
     const snapshot = ctx.core.config();
-    const hooks = hooksConfig(snapshot);
+    const configured = hooksConfig(snapshot);
+    // A ref-valued token is read from the secrets snapshot on every request, so `secrets reload` rotates it.
+    const hooks = configured.tokenRef ? { ...configured, token: ctx.secret("hooks.token") } : configured;
     if (!seen.has(snapshot)) {
       seen.add(snapshot);
       if (hooks.token) ctx.logger.redact(hooks.token);

@@ -3,6 +3,7 @@ import { gatewayMethods } from "./gateway.ts";
 import { healthMethods } from "./health.ts";
 import { logsMethods } from "./logs.ts";
 import { presenceMethods } from "./presence.ts";
+import { secretsMethods } from "./secrets.ts";
 import { statusMethods } from "./status.ts";
 import type { MethodHandler } from "./types.ts";
 
@@ -16,6 +17,7 @@ export function allMethods(): Record<string, MethodHandler> {
     configMethods,
     logsMethods,
     gatewayMethods,
+    secretsMethods,
   );
 }
 
@@ -26,4 +28,5 @@ export const SIDE_EFFECT_METHODS: ReadonlySet<string> = new Set([
   "config.apply",
   "gateway.restart.request",
   "gateway.restart",
+  "secrets.reload",
 ]);

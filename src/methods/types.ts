@@ -54,6 +54,8 @@ export interface GatewayRuntime {
   /** Applies a freshly written config snapshot (hot-apply or restart per the reload plan). */
   adoptConfig(snapshot: ConfigSnapshot, origin: string): { restartRequired: boolean; changedPaths: string[]; refused?: string };
   requestRestart(reason: string, delayMs?: number): RestartTicket;
+  /** Re-resolves every SecretRef and swaps the runtime snapshot; a failure keeps the last good one. */
+  reloadSecrets(): Promise<SecretsReloadResult>;
   /** Counts of what exists now, for `health`/`status` (sessions and channels arrive with later features). */
   summary(): { sessions: { path: string; count: number }; channels: Record<string, unknown>; channelLabels: Record<string, string>; automations?: AutomationsSummary };
 }
@@ -78,6 +80,11 @@ export interface AutomationsSummary {
   /** Texts queued on the agents' main sessions, oldest first, until a turn takes them. */
   queuedSystemEvents: string[];
 }
+
+/** Outcome of `secrets.reload`: paths only, never values. */
+export type SecretsReloadResult =
+  | { ok: true; refs: number; changedPaths: string[]; loadedAt: number }
+  | { ok: false; errors: { path: string; ref: string; message: string }[] };
 
 /** The caller of one request, after the handshake. */
 export interface CallerInfo {

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import type { BindPlan } from "../surface/net.ts";
 
@@ -35,8 +36,15 @@ export function planBind(mode: string, customHost: string | undefined, interface
       const extra = customHost === "127.0.0.1" || customHost === "0.0.0.0" ? [] : ["127.0.0.1"];
       return { mode, hosts: [customHost, ...extra], loopbackOnly: customHost.startsWith("127.") };
     }
-    default:
-      throw new BindError(`Expected --bind to be loopback, lan, tailnet, auto or custom, got ${JSON.stringify(mode)}`);
+    default: {
+      // A literal address (`bind: "192.168.1.20"`, seed 004): listen there, and on loopback so this host's CLI still connects.
+      const family = isIP(mode);
+      if (family === 0) throw new BindError(`Expected --bind to be loopback, lan, tailnet, auto, custom or an IP address, got ${JSON.stringify(mode)}`);
+      const loopback = family === 4 ? "127.0.0.1" : "::1";
+      const wildcard = mode === "0.0.0.0" || mode === "::";
+      const extra = mode === loopback || wildcard ? [] : ["127.0.0.1"];
+      return { mode, hosts: [mode, ...extra], loopbackOnly: family === 4 ? mode.startsWith("127.") : mode === "::1" };
+    }
   }
 }
 
@@ -60,7 +68,7 @@ function ipv4ToInt(address: string): number {
 }
 
 /** The URL a client on this host should dial for a listening host and port. */
-export function wsUrlFor(host: string, port: number): string {
+export function wsUrlFor(host: string, port: number, tls = false): string {
   const dial = host === "0.0.0.0" ? "127.0.0.1" : host;
-  return `ws://${dial.includes(":") ? `[${dial}]` : dial}:${port}`;
+  return `${tls ? "wss" : "ws"}://${dial.includes(":") ? `[${dial}]` : dial}:${port}`;
 }

@@ -1,11 +1,13 @@
-import { ConfigError } from "../config/errors.ts";
 import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
+import { describeRef, findSecretRefs, secretValue, UnresolvedSecretError, type SecretSnapshot } from "../config/secret-ref.ts";
+import { resolveSecrets } from "../config/secrets-resolve.ts";
+import type { SecretsReloadResult } from "../methods/types.ts";
 import { sweepStaleTempFiles } from "../config/write.ts";
 import { existsSync } from "node:fs";
 import { createGatewayLogger, type GatewayLogger, type GatewayLoggerOptions } from "../logging/index.ts";
 import { allMethods, SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import { sleep } from "../platform/sleep.ts";
-import { CLOSE, GATEWAY_EVENTS, HANDSHAKE_TIMEOUT_MS } from "../protocol/constants.ts";
+import { CLOSE, GATEWAY_EVENTS } from "../protocol/constants.ts";
 import type { Surface } from "../surface/types.ts";
 import { wsUrlFor } from "./bind.ts";
 import { watchConfigFile, type ConfigWatch } from "./config-watcher.ts";
@@ -15,11 +17,12 @@ import { createHttpHandler } from "./http.ts";
 import { staticProbes } from "./http-routes.ts";
 import { openListeners, type Listeners } from "./listen.ts";
 import { acquireStateLock, LockError, type StateLock } from "./lock.ts";
-import { findListeningPids, stopProcess } from "./port-owner.ts";
 import type { GatewayOptions } from "./options.ts";
 import { GatewayCore } from "./runtime.ts";
 import { resolveStartSettings, type StartSettings } from "./settings.ts";
 import { GatewayStartError } from "./start-errors.ts";
+import { handshakeTimeout, keepGeneratedToken, loadOrRefuse, resolveOrRefuse, takeOverPort } from "./start-helpers.ts";
+import { loadTlsForStart, readTlsMaterial, type TlsMaterial } from "./tls.ts";
 
 /** A running gateway. */
 export interface GatewayHandle {
@@ -45,6 +48,9 @@ interface Generation {
   settings: StartSettings;
   watch: ConfigWatch;
   surfaces: Surface[];
+  /** The certificate served now (renewals replace it), undefined for plain HTTP. */
+  tls: TlsMaterial | undefined;
+  tlsWatch: ConfigWatch[];
 }
 
 /** Starts the gateway: guards, lock, listeners, timers, config watch. Throws GatewayStartError on refusal. */
@@ -53,9 +59,11 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const snapshot = loadOrRefuse(options);
   // Temp files of a config write killed mid-way hold every secret; the next start removes them.
   sweepStaleTempFiles(snapshot.paths.configPath);
-  const settings = resolveStartSettings(snapshot, overrides, options.env);
+  // SecretRefs resolve once, here, into the runtime snapshot; request paths only ever read it.
+  let secrets: SecretSnapshot = await resolveOrRefuse(snapshot, options.env);
+  const settings = resolveStartSettings(snapshot, { ...overrides, secrets }, options.env);
   const logger = options.logger ?? createGatewayLogger({ ...loggerOptions(snapshot, options), subsystem: "gateway" });
-  for (const secret of [settings.auth.token, settings.auth.password]) if (secret) logger.redact(secret);
+  for (const secret of [settings.auth.token, settings.auth.password, ...secrets.values()]) if (secret) logger.redact(secret);
 
   if (options.force) await takeOverPort(settings.port, logger);
   let lock: StateLock;
@@ -84,15 +92,21 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       hooks: {
         restart: (reason) => void handle.restart(reason),
         applied: (next) => {
-          applyHot(core, next, start, logger);
+          applyHot(core, next, start, logger, secrets);
           for (const surface of surfaces) void guard(logger, `${surface.name} config change`, () => surface.configChanged?.(next));
         },
         vet: (next) => vetRestart(next),
         logFile: () => logger.file(),
+        reloadSecrets: () => reloadSecrets(core),
       },
     });
     const wsLogger = logger.child("ws");
     let listeners: Listeners | undefined;
+    const generation = { tls: loadTlsForStart(config.config.gateway?.tls, config.paths.stateDir) };
+    if (generation.tls) {
+      const how = generation.tls.generated ? "generated self-signed" : "from";
+      logger.info(`TLS on: ${how} ${generation.tls.certPath} (sha256 ${generation.tls.sha256})`);
+    }
     const surfaces: Surface[] = (options.features ?? noFeatures)({
       core,
       logger,
@@ -100,6 +114,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       auth: () => core.auth,
       port: () => listeners?.port ?? start.port,
       env: options.env,
+      secret: (path) => secrets.get(path),
+      tls: () => (generation.tls ? { sha256: generation.tls.sha256, certPath: generation.tls.certPath, validTo: generation.tls.validTo, generated: generation.tls.generated } : undefined),
       rawStreamPath: options.rawStreamPath,
     });
     const methods = Object.assign(allMethods(), ...surfaces.map((s) => s.methods ?? {}));
@@ -136,12 +152,19 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       },
       // ::1 is best effort: a host without IPv6 still serves 127.0.0.1.
       start.bind.hosts.filter((host) => host === "::1"),
+      generation.tls,
     );
     core.startTimers();
     core.phase = "ready";
     const watch = watchConfigFile(config.paths.configPath, config.config.gateway?.reload?.debounceMs ?? 300, () => onFileChange(core));
     for (const surface of surfaces) void guard(logger, `${surface.name} start`, () => surface.start?.());
-    return { core, listeners, settings: start, watch, surfaces };
+    const result: Generation = { core, listeners, settings: start, watch, surfaces, tls: generation.tls, tlsWatch: [] };
+    if (generation.tls) {
+      const served = generation.tls;
+      const renew = () => renewTls(result, (tls) => (generation.tls = tls));
+      result.tlsWatch = [served.certPath, served.keyPath, ...(served.caPath ? [served.caPath] : [])].map((file) => watchConfigFile(file, 200, renew));
+    }
+    return result;
   };
 
   /** The config file changed on disk: adopt a valid one per the reload mode; an invalid one keeps the last good. */
@@ -163,17 +186,74 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       return;
     }
     if (next.hash === core.config().hash) return;
-    core.adoptConfig(next, "file");
+    if (findSecretRefs(next.config).length === 0) {
+      core.adoptConfig(next, "file");
+      return;
+    }
+    // Refs in the new file resolve first; a failure keeps the last good config and snapshot.
+    void resolveSecrets(next.config as Record<string, unknown>, { env: options.env }).then((fresh) => {
+      if (!fresh.ok) {
+        logger.error(`config reload rejected: ${fresh.errors.map((e) => e.message).join("; ")}; still serving the last good config`);
+        return;
+      }
+      for (const value of fresh.values.values()) logger.redact(value);
+      secrets = fresh.values;
+      core.adoptConfig(next, "file");
+    });
+  };
+
+  /** `secrets.reload`: resolve the active config's refs again and swap the snapshot whole, or change nothing. */
+  const reloadSecrets = async (core: GatewayCore): Promise<SecretsReloadResult> => {
+    const config = core.config();
+    const fresh = await resolveSecrets(config.config as Record<string, unknown>, { env: options.env });
+    if (!fresh.ok) {
+      const errors = fresh.errors.map((e) => ({ path: e.path, ref: describeRef(e.ref), message: e.message }));
+      logger.error(`secrets reload failed, keeping the last good snapshot: ${errors.map((e) => e.message).join("; ")}`);
+      return { ok: false, errors };
+    }
+    const changedPaths = [...fresh.values].filter(([path, value]) => secrets.get(path) !== value).map(([path]) => path);
+    for (const value of fresh.values.values()) logger.redact(value);
+    secrets = fresh.values;
+    applyHot(core, config, current.settings, logger, secrets);
+    logger.info(`secrets reloaded: ${fresh.refs} ref(s); changed: ${changedPaths.join(", ") || "none"}`);
+    return { ok: true, refs: fresh.refs, changedPaths, loadedAt: Date.now() };
   };
 
   /** Why a restart into `next` would be refused (the start guards), or undefined: a refused config applies nothing. */
   const vetRestart = (next: ConfigSnapshot): string | undefined => {
     try {
-      resolveStartSettings(next, overrides, options.env);
+      resolveStartSettings(next, { ...overrides, secrets }, options.env);
       return undefined;
     } catch (error) {
       return (error as Error).message;
     }
+  };
+
+  /** A certificate file changed: serve the new pair once it is complete and valid, else keep the current one. */
+  const renewTls = (generation: Generation, adopt: (tls: TlsMaterial) => void) => {
+    const served = generation.tls;
+    if (!served || generation.core.phase !== "ready") return;
+    if ((generation.core.config().config.gateway?.reload?.mode ?? "hybrid") === "off") return;
+    let next: TlsMaterial;
+    try {
+      next = readTlsMaterial(served);
+    } catch (error) {
+      logger.error(`TLS renewal skipped, still serving sha256 ${served.sha256}: ${(error as Error).message}`);
+      return;
+    }
+    if (next.sha256 === served.sha256 && next.key === served.key && next.ca === served.ca) return;
+    next = { ...next, generated: served.generated };
+    try {
+      generation.listeners.renewTls(next);
+    } catch (error) {
+      logger.error(`TLS renewal failed to re-listen: ${(error as Error).message}`);
+      return;
+    }
+    generation.tls = next;
+    adopt(next);
+    logger.info(`serving a renewed TLS certificate (sha256 ${next.sha256}, valid to ${next.validTo})`);
+    const view = { sha256: next.sha256, certPath: next.certPath, validTo: next.validTo, generated: next.generated };
+    for (const surface of generation.surfaces) void guard(logger, `${surface.name} TLS renewal`, () => surface.tlsRenewed?.(view));
   };
 
   current = open(snapshot, settings);
@@ -181,6 +261,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const close = async (generation: Generation, reason: string, event: Record<string, unknown>) => {
     generation.core.phase = "draining";
     generation.watch.close();
+    for (const watch of generation.tlsWatch) watch.close();
     await Promise.all(generation.surfaces.map((surface) => guard(logger, `${surface.name} stop`, () => surface.stop?.())));
     generation.core.broadcast("shutdown", event);
     // Give the shutdown event a moment on the wire before the close frame (reference: ~20 ms).
@@ -199,7 +280,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       return current.listeners.hosts;
     },
     get urls() {
-      return current.listeners.hosts.map((host) => wsUrlFor(host, current.listeners.port));
+      return current.listeners.hosts.map((host) => wsUrlFor(host, current.listeners.port, current.tls !== undefined));
     },
     get generatedToken() {
       return current.settings.generatedToken;
@@ -218,9 +299,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         } catch (error) {
           logger.error(`restart keeps the last good config: ${(error as Error).message}`);
         }
+        const fresh = await resolveSecrets(next.config as Record<string, unknown>, { env: options.env });
+        if (!fresh.ok) {
+          logger.error(`restart refused, still serving: ${fresh.errors.map((e) => e.message).join("; ")}`);
+          return;
+        }
+        for (const value of fresh.values.values()) logger.redact(value);
+        secrets = fresh.values;
         let nextSettings: StartSettings;
         try {
-          nextSettings = resolveStartSettings(next, overrides, options.env);
+          nextSettings = resolveStartSettings(next, { ...overrides, secrets }, options.env);
           // A one-run token survives the restart, or every client would lose access.
           if (nextSettings.generatedToken && current.settings.generatedToken) {
             nextSettings = keepGeneratedToken(nextSettings, current.settings.generatedToken);
@@ -269,17 +357,6 @@ async function guard(logger: GatewayLogger, what: string, action: () => unknown)
   }
 }
 
-function loadOrRefuse(options: GatewayOptions): ConfigSnapshot {
-  try {
-    return loadConfig(options.paths, options.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      throw new GatewayStartError("config-invalid", `invalid config: ${error.message}`, "Fix it, then check with `openclaw config validate`.");
-    }
-    throw error;
-  }
-}
-
 function loggerOptions(snapshot: ConfigSnapshot, options: GatewayOptions): GatewayLoggerOptions {
   const logging = snapshot.config.logging ?? {};
   return {
@@ -296,30 +373,21 @@ function loggerOptions(snapshot: ConfigSnapshot, options: GatewayOptions): Gatew
 }
 
 /** Hot-safe changes that need more than the new snapshot: secrets and log levels. */
-function applyHot(core: GatewayCore, next: ConfigSnapshot, start: StartSettings, logger: GatewayLogger): void {
+function applyHot(core: GatewayCore, next: ConfigSnapshot, start: StartSettings, logger: GatewayLogger, secrets: SecretSnapshot): void {
   const auth = next.config.gateway?.auth;
   if (start.secretSource === "config" || start.secretSource === "generated") {
-    if (auth?.token && core.auth.mode === "token") core.auth = { ...core.auth, token: auth.token };
-    if (auth?.password && core.auth.mode === "password") core.auth = { ...core.auth, password: auth.password };
+    try {
+      const token = secretValue(auth?.token, "gateway.auth.token", secrets);
+      const password = secretValue(auth?.password, "gateway.auth.password", secrets);
+      // Connected clients stay: auth is checked at the handshake, so only new connections need the new secret.
+      if (token && core.auth.mode === "token") core.auth = { ...core.auth, token };
+      if (password && core.auth.mode === "password") core.auth = { ...core.auth, password };
+    } catch (error) {
+      if (!(error instanceof UnresolvedSecretError)) throw error;
+      logger.warn(`${error.message}; the previous secret stays in use until \`openclaw secrets reload\``);
+    }
   }
   for (const secret of [core.auth.token, core.auth.password]) if (secret) logger.redact(secret);
   const logging = next.config.logging ?? {};
   logger.reconfigure({ level: logging.level as GatewayLoggerOptions["level"], retentionDays: logging.retentionDays, maxFileBytes: logging.maxFileBytes });
-}
-
-function keepGeneratedToken(settings: StartSettings, token: string): StartSettings {
-  return { ...settings, generatedToken: token, auth: { ...settings.auth, token } };
-}
-
-async function takeOverPort(port: number, logger: GatewayLogger): Promise<void> {
-  const pids = (await findListeningPids(port)).filter((pid) => pid !== process.pid);
-  for (const pid of pids) {
-    logger.warn(`--force: stopping pid ${pid} listening on port ${port}`);
-    if (!(await stopProcess(pid))) throw new GatewayStartError("port-in-use", `--force could not stop pid ${pid} on port ${port}`);
-  }
-}
-
-function handshakeTimeout(env: Record<string, string | undefined>): number {
-  const raised = Number(env.OPENCLAW_HANDSHAKE_TIMEOUT_MS);
-  return Number.isFinite(raised) && raised > 0 ? raised : HANDSHAKE_TIMEOUT_MS;
 }

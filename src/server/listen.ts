@@ -41,43 +41,64 @@ export interface ListenerApp {
   connect(socket: WireSocket, upgrade: UpgradeInfo): ConnectionHandler;
 }
 
+/** PEM material for `https://`/`wss://` on the same port. */
+export interface ListenerTls {
+  cert: string;
+  key: string;
+  ca?: string;
+}
+
 /** The listeners of one bind plan: same port on every host. */
 export interface Listeners {
   port: number;
   hosts: string[];
+  /**
+   * Serves a renewed certificate to new connections without dropping open ones. Bun's `server.reload` keeps
+   * the old certificate (measured on 1.4.5), so each host is re-served: the old server stops accepting and
+   * keeps its connections, a new one takes the port.
+   */
+  renewTls(tls: ListenerTls): void;
   stop(): void;
 }
 
 /** Opens one Bun.serve per host (HTTP and WebSocket on the same port, any path upgrades, spec §1). */
-export function openListeners(hosts: string[], port: number, app: ListenerApp, optionalHosts: string[] = []): Listeners {
-  const servers: Server<SocketData>[] = [];
+export function openListeners(hosts: string[], port: number, app: ListenerApp, optionalHosts: string[] = [], tls?: ListenerTls): Listeners {
+  const servers = new Map<string, Server<SocketData>>();
+  // Servers replaced by a renewal: they accept nothing new but still carry connections until stop().
+  const retired: Server<SocketData>[] = [];
   let actualPort = port;
-  const opened: string[] = [];
   for (const host of hosts) {
     try {
-      const server = serveOne(host, actualPort, app);
-      servers.push(server);
-      opened.push(host);
+      const server = serveOne(host, actualPort, app, tls);
+      servers.set(host, server);
       actualPort = server.port ?? actualPort;
     } catch (error) {
       if (optionalHosts.includes(host)) continue;
-      for (const s of servers) s.stop(true);
+      for (const s of servers.values()) s.stop(true);
       throw toStartError(error, host, actualPort);
     }
   }
   return {
     port: actualPort,
-    hosts: opened,
+    hosts: [...servers.keys()],
+    renewTls(next) {
+      for (const [host, server] of servers) {
+        server.stop(false);
+        retired.push(server);
+        servers.set(host, serveOne(host, actualPort, app, next));
+      }
+    },
     stop() {
-      for (const server of servers) server.stop(true);
+      for (const server of [...servers.values(), ...retired]) server.stop(true);
     },
   };
 }
 
-function serveOne(hostname: string, port: number, app: ListenerApp): Server<SocketData> {
+function serveOne(hostname: string, port: number, app: ListenerApp, tls: ListenerTls | undefined): Server<SocketData> {
   return Bun.serve<SocketData>({
     hostname,
     port,
+    ...(tls ? { tls: { cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca } : {}) } } : {}),
     // Errors are ours to render; Bun's development page would leak internals.
     development: false,
     routes: Object.fromEntries(Object.entries(app.staticGets ?? {}).map(([path, response]) => [path, { GET: response, HEAD: response }])),

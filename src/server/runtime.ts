@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { planReload } from "../config/reload-plan.ts";
 import { PING_INTERVAL_MS, TICK_INTERVAL_MS } from "../protocol/constants.ts";
-import type { AutomationsSummary, EventLoopStats, GatewayRuntime, PresenceEntry, RestartTicket } from "../methods/types.ts";
+import type { AutomationsSummary, EventLoopStats, GatewayRuntime, PresenceEntry, RestartTicket, SecretsReloadResult } from "../methods/types.ts";
 import { AuthThrottle } from "../surface/auth-throttle.ts";
 import type { AuthSettings } from "../surface/auth.ts";
 import type { BroadcastOptions, ClientView, GatewayView } from "../surface/types.ts";
@@ -29,6 +29,8 @@ export interface RuntimeHooks {
   /** Why the gateway could not run on this snapshot (the start guards a restart applies), else undefined. */
   vet(snapshot: ConfigSnapshot): string | undefined;
   logFile(): string;
+  /** `secrets.reload`: owned by the gateway, which holds the snapshot and the auth it feeds. */
+  reloadSecrets(): Promise<SecretsReloadResult>;
 }
 
 /** The gateway's shared state: config snapshot, clients, presence, health and reload decisions. */
@@ -213,6 +215,10 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
     if (restart && origin !== "file:off") this.requestRestart(`config change: ${plan.restartPaths.join(", ") || changedPaths.join(", ")}`, 0);
     else if (plan.restartRequired) this.#log.warn(`restart required to apply ${plan.restartPaths.join(", ")} (gateway.reload.mode=${mode})`);
     return { restartRequired: plan.restartRequired, changedPaths };
+  }
+
+  reloadSecrets(): Promise<SecretsReloadResult> {
+    return this.#hooks.reloadSecrets();
   }
 
   /** Schedules one in-process restart; requests arriving while one is pending coalesce into it. */

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ConfigSnapshot } from "../config/load.ts";
+import { UnresolvedSecretError, type SecretSnapshot } from "../config/secret-ref.ts";
 import { resolveGatewaySettings, type GatewayOverrides, type SettingSource } from "../config/resolve.ts";
 import type { AuthSettings } from "../surface/auth.ts";
 import type { BindPlan } from "../surface/net.ts";
@@ -20,7 +21,7 @@ export interface StartSettings {
 /** Applies the start-up guards of the seeds and resolves port, bind and auth. */
 export function resolveStartSettings(
   snapshot: ConfigSnapshot,
-  overrides: GatewayOverrides & { allowUnconfigured?: boolean },
+  overrides: GatewayOverrides & { allowUnconfigured?: boolean; secrets?: SecretSnapshot },
   env: Record<string, string | undefined>,
   interfaces?: Parameters<typeof planBind>[2],
 ): StartSettings {
@@ -32,7 +33,13 @@ export function resolveStartSettings(
       `Run \`openclaw config set gateway.mode local\` or start with --allow-unconfigured. Config: ${snapshot.paths.configPath}`,
     );
   }
-  const resolved = resolveGatewaySettings(snapshot, overrides, env);
+  let resolved: ReturnType<typeof resolveGatewaySettings>;
+  try {
+    resolved = resolveGatewaySettings(snapshot, overrides, env, overrides.secrets);
+  } catch (error) {
+    if (error instanceof UnresolvedSecretError) throw new GatewayStartError("config-invalid", error.message, "Fix the SecretRef or its provider, then run `openclaw secrets reload`.");
+    throw error;
+  }
   let bind: BindPlan;
   try {
     bind = planBind(resolved.bind, gateway.customBindHost, interfaces);

@@ -35,6 +35,16 @@ export interface GatewayView {
   readonly throttle: AuthThrottle;
 }
 
+/** The certificate the listener really serves (gateway.tls); the beacon advertises exactly this. */
+export interface ServedTls {
+  /** SHA-256 fingerprint as Node prints it (`AB:CD:…`). */
+  sha256: string;
+  certPath: string;
+  validTo: string;
+  /** True when the gateway generated this self-signed pair itself. */
+  generated: boolean;
+}
+
 /** What a feature is given when a generation of the gateway mounts it. */
 export interface SurfaceContext {
   core: GatewayView;
@@ -44,6 +54,10 @@ export interface SurfaceContext {
   /** The port actually listened on (known once start() runs). */
   port: () => number;
   env: Record<string, string | undefined>;
+  /** The resolved value of the SecretRef at this config path (`hooks.token`), from the runtime snapshot. */
+  secret: (path: string) => string | undefined;
+    /** The certificate being served now, or undefined when the gateway speaks plain HTTP/WS. */
+  tls: () => ServedTls | undefined;
   /** `--raw-stream` / `--raw-stream-path`: append raw model stream events to this JSONL file. */
   rawStreamPath?: string;
 }
@@ -75,6 +89,8 @@ export interface Surface {
   start?(): void | Promise<void>;
   /** A new config snapshot was adopted without a restart (hot reload); the feature re-reads what it needs. */
   configChanged?(next: ConfigSnapshot): void;
+  /** The listener started serving a renewed certificate (features that advertise it re-announce). */
+  tlsRenewed?(tls: ServedTls): void | Promise<void>;
   /** Runs on stop and before an in-process restart. */
   stop?(): void | Promise<void>;
 }

@@ -92,7 +92,7 @@ describe("TXT", () => {
     expect(txt.cliPath).toBeUndefined();
   });
 
-  test("TLS on: gatewayTls=1 and the certificate's SHA-256; an unreadable cert gives no fingerprint", () => {
+  test("TLS keys come from the served certificate only; an unreadable cert gives no fingerprint", () => {
     const dir = mkdtempSync(join(tmpdir(), "openclaw-tls-"));
     try {
       const cert = join(dir, "cert.pem");
@@ -100,11 +100,13 @@ describe("TXT", () => {
       expect(made.exitCode).toBe(0);
       const expected = Bun.spawnSync(["openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", cert]).stdout.toString().split("=")[1]!.trim();
       expect(certificateSha256(cert)).toBe(expected);
-      const on = beaconTxt({ config: { gateway: { tls: { enabled: true, certPath: cert } } }, port: 1, env: {}, identity, scope: "mdns" });
+      const on = beaconTxt({ config: {}, port: 1, env: {}, identity, scope: "mdns", tls: { sha256: expected } });
       expect(on).toMatchObject({ gatewayTls: "1", gatewayTlsSha256: expected });
-      const missing = beaconTxt({ config: { gateway: { tls: { enabled: true, certPath: join(dir, "nope.pem") } } }, port: 1, env: {}, identity, scope: "mdns" });
-      expect(missing.gatewayTls).toBe("1");
-      expect(missing.gatewayTlsSha256).toBeUndefined();
+      expect(certificateSha256(join(dir, "nope.pem"))).toBeUndefined();
+      // Config alone is no proof the port speaks TLS: without served TLS there is no TLS key at all.
+      const configOnly = beaconTxt({ config: { gateway: { tls: { enabled: true, certPath: cert } } }, port: 1, env: {}, identity, scope: "mdns" });
+      expect(configOnly.gatewayTls).toBeUndefined();
+      expect(configOnly.gatewayTlsSha256).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

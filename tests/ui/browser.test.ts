@@ -89,6 +89,20 @@ describe.skipIf(!hasChromium)("Control UI in Chromium", () => {
     expect(bytes).toBeLessThan(100_000);
   });
 
+  test("`openclaw dashboard`'s URL (token in the fragment) signs a fresh browser in and the fragment is stripped at once", async () => {
+    const fresh = await browser!.newContext({ serviceWorkers: "block" });
+    await fresh.route("**/*", (route) => (route.request().url().startsWith(`${gw.httpUrl}/`) ? route.continue() : route.abort()));
+    try {
+      const tab = await fresh.newPage();
+      await tab.goto(`${gw.httpUrl}/#token=${encodeURIComponent(gw.token)}`);
+      await tab.getByTestId("conn-state").filter({ hasText: "connected" }).first().waitFor({ timeout: 15_000 });
+      expect(tab.url()).toBe(`${gw.httpUrl}/`);
+      expect(await tab.evaluate(() => (globalThis as any).localStorage.getItem("openclaw.controlUi.token"))).toBe(gw.token);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test("health and status are live: ticks arrive, status refreshes per tick, a health probe updates the card", async () => {
     const uptimeBefore = Number(await page.getByTestId("uptime").locator("[data-ms]").getAttribute("data-ms"));
     await page.waitForFunction(() => Number((globalThis as any).document.querySelector('[data-testid="tick-count"]')?.textContent) >= 2);

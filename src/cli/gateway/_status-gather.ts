@@ -55,7 +55,7 @@ export async function gatherStatus(target: GatewayTarget, options: GatherOptions
       probeUrl,
       urlSource: target.urlSource,
       probeNote: probeNote(target),
-      dashboard: gateway?.controlUi?.enabled === false ? null : `http://127.0.0.1:${target.localPort}/`,
+      dashboard: gateway?.controlUi?.enabled === false ? null : `${gateway?.tls?.enabled ? "https" : "http"}://127.0.0.1:${target.localPort}/`,
       version: rpc?.server?.version ?? rpc?.runtimeVersion ?? null,
     },
     port: { port: target.localPort, status: listening === null ? "unknown" : listening ? "busy" : "free" },

@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { Deadline } from "../../client/deadline.ts";
-import { configuredRemote, type GatewayTarget } from "../../client/target.ts";
+import { clientSecret, configuredRemote, type GatewayTarget } from "../../client/target.ts";
+import { localTlsPin } from "../../config/tls-paths.ts";
 import { CliError, cliContext, type CliContext } from "../context.ts";
 import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./_rpc.ts";
 import { probeTarget, type ProbeResult, type ProbeTarget } from "./_probe-run.ts";
@@ -76,12 +77,16 @@ function probeTargets(base: GatewayTarget, args: ProbeArgs, env: Record<string, 
   }
   // `--port` without `--url` selects only the local loopback target (reference docs).
   const onlyLocal = Boolean(str(args.port)) && base.kind !== "explicit";
-  const remote = onlyLocal ? undefined : configuredRemote(base);
+  const remote = onlyLocal ? undefined : configuredRemote(base, env);
   if (remote) {
     const secrets = flagSecrets ? { auth: base.auth, credential: base.credential } : { auth: remote.auth, credential: remote.credential };
     add({ id: "configRemote", kind: "configRemote", url: remote.url, active: remote.active, tlsFingerprint: remote.tlsFingerprint, ...secrets });
   }
-  add({ id: "localLoopback", kind: "localLoopback", url: `ws://127.0.0.1:${base.localPort}`, active: true, ...localSecrets(base, flagSecrets, env) });
+  // A local gateway serving TLS is probed over wss://, pinned to the certificate file it serves.
+  const tls = base.config?.config.gateway?.tls;
+  const pin = tls?.enabled ? localTlsPin(tls, base.paths.stateDir) : undefined;
+  const localUrl = `${tls?.enabled ? "wss" : "ws"}://127.0.0.1:${base.localPort}`;
+  add({ id: "localLoopback", kind: "localLoopback", url: localUrl, active: true, ...(pin ? { tlsFingerprint: pin } : {}), ...localSecrets(base, flagSecrets, env) });
   return targets;
 }
 
@@ -96,7 +101,7 @@ function localSecrets(base: GatewayTarget, flagSecrets: boolean, env: Record<str
   const auth = base.config?.config.gateway?.auth;
   return (
     pick(env.OPENCLAW_GATEWAY_TOKEN, env.OPENCLAW_GATEWAY_PASSWORD, "env", ["OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD"]) ??
-    pick(auth?.token, auth?.password, "config", ["gateway.auth.token", "gateway.auth.password"]) ??
+    pick(clientSecret(base.config, auth?.token, "gateway.auth.token", env), clientSecret(base.config, auth?.password, "gateway.auth.password", env), "config", ["gateway.auth.token", "gateway.auth.password"]) ??
     {}
   );
 }
@@ -207,7 +212,7 @@ async function startTunnel(
 
 /** Through a tunnel the remote gateway's secret applies when configured, else the local one. */
 function remoteOrLocal(base: GatewayTarget, env: Record<string, string | undefined>): Pick<ProbeTarget, "auth" | "credential"> {
-  const remote = configuredRemote(base);
+  const remote = configuredRemote(base, env);
   if (remote?.auth) return { auth: remote.auth, credential: remote.credential };
   return localSecrets(base, false, env);
 }

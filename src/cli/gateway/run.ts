@@ -8,7 +8,7 @@ export default defineCommand({
   meta: { name: "run", description: "Run the gateway in the foreground" },
   args: {
     port: { type: "string", description: "Port for WebSocket + HTTP (default: OPENCLAW_GATEWAY_PORT, gateway.port, 18789)" },
-    bind: { type: "enum", options: ["loopback", "lan", "tailnet", "auto", "custom"], description: "Listener bind mode (default loopback)" },
+    bind: { type: "string", description: "Listener bind: loopback (default), lan, tailnet, auto, custom, or an IP address", valueHint: "mode|ip" },
     auth: { type: "enum", options: ["token", "password", "none", "trusted-proxy"], description: "Auth mode override" },
     token: { type: "string", description: "Shared token (also sets OPENCLAW_GATEWAY_TOKEN for the process)" },
     password: { type: "string", description: "Shared password (also sets OPENCLAW_GATEWAY_PASSWORD for the process)" },

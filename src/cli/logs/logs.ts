@@ -20,6 +20,7 @@ export default defineCommand({
   args: {
     follow: { type: "boolean", description: "Keep polling for new lines (Ctrl-C to stop)" },
     limit: { type: "string", description: "Max lines per read, 1-5000 (default 200)", valueHint: "n" },
+    tail: { type: "string", description: "Print the last N lines, 1-5000 (seed spelling of --limit)", valueHint: "n" },
     "max-bytes": { type: "string", description: "Max bytes per read, 1-1000000 (default 250000)", valueHint: "n" },
     interval: { type: "string", description: "Polling interval with --follow in ms (default 1000)", valueHint: "ms" },
     plain: { type: "boolean", description: "Plain text without colours" },
@@ -33,7 +34,8 @@ export default defineCommand({
     const ctx = cliContext(context);
     const { args } = context;
     const timeoutMs = parseTimeoutMs(args.timeout, 30_000);
-    const limit = intArg(args.limit, "--limit", 200, 1, 5000);
+    if (args.tail !== undefined && args.limit !== undefined) throw new CliError("Use either --tail or --limit, not both.");
+    const limit = args.tail !== undefined ? intArg(args.tail, "--tail", 200, 1, 5000) : intArg(args.limit, "--limit", 200, 1, 5000);
     const maxBytes = intArg(args["max-bytes"], "--max-bytes", 250_000, 1, 1_000_000);
     const intervalMs = intArg(args.interval, "--interval", 1000, 1, 3_600_000);
     const json = Boolean(args.json);

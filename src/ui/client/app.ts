@@ -1,6 +1,7 @@
 // OpenClaw Control: the operator page served by the gateway. One read-scoped live connection feeds every
 // view (events: tick, health, presence, shutdown); config writes use a short-lived admin connection.
-// The token is pasted once and kept in this origin's localStorage — never put in a URL.
+// The token is pasted once (or handed over once by `openclaw dashboard` in the URL fragment, which never reaches
+// a server and is stripped at once) and kept in this origin's localStorage.
 import { doc, fill, h, win, type El, type Ev } from "./dom.ts";
 import { connect, requestOnce, RpcError, type Connection, type HelloOk, type PresenceEntry } from "./protocol.ts";
 import { uiRouteOf, type UiRoute } from "../routes.ts";
@@ -248,6 +249,11 @@ class App implements AppContext {
 }
 
 function readToken(): string | null {
+  const handed = takeFragmentToken();
+  if (handed) {
+    writeToken(handed);
+    return handed;
+  }
   try {
     return win.localStorage.getItem(TOKEN_KEY);
   } catch {
@@ -265,3 +271,13 @@ function writeToken(token: string | null): void {
 }
 
 new App().start();
+
+/** `#token=…` from `openclaw dashboard`: read once, then removed from the address bar and history. */
+function takeFragmentToken(): string | null {
+  const hash = win.location.hash ?? "";
+  if (!hash.startsWith("#")) return null;
+  const token = new URLSearchParams(hash.slice(1)).get("token");
+  if (!token) return null;
+  win.history.replaceState?.(null, "", win.location.pathname);
+  return token;
+}

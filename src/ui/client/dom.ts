@@ -50,8 +50,8 @@ interface Doc {
 
 interface Win {
   readonly document: Doc;
-  readonly location: { readonly pathname: string; readonly host: string; readonly protocol: string };
-  readonly history: { pushState(state: unknown, unused: string, url: string): void };
+  readonly location: { readonly pathname: string; readonly host: string; readonly protocol: string; readonly hash?: string };
+  readonly history: { pushState(state: unknown, unused: string, url: string): void; replaceState?(state: unknown, unused: string, url: string): void };
   readonly localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void };
   readonly navigator: { readonly userAgent: string; readonly language: string; readonly platform?: string };
   addEventListener(type: string, listener: (event: Ev) => void): void;

@@ -127,7 +127,7 @@ describe.skipIf(!INSIDE_NETNS)(netnsTitle("gateway beacon ↔ `gateway discover`
     const fingerprint = printed.split("=")[1]!.trim();
     const config = { gateway: { tls: { enabled: true, certPath: cert } }, discovery: { mdns: { instanceName: "TLS GW" } } };
     const identity = beaconIdentity(config.discovery, {});
-    const txt = beaconTxt({ config, port: 18443, env: {}, identity, scope: "mdns" });
+    const txt = beaconTxt({ config, port: 18443, env: {}, identity, scope: "mdns", tls: { sha256: fingerprint } });
     const logs: string[] = [];
     const log = { debug: () => {}, info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m) };
     const beacon = new MdnsBeacon({ instanceName: identity.instanceName, hostLabel: identity.hostLabel, port: 18443, txt }, { log });
