@@ -70,11 +70,18 @@ describe("--version anywhere on the line", () => {
 });
 
 describe("usage errors on a pipe carry no colour", () => {
+  test("--bind takes a mode or an IP address; anything else is refused before any config is read", async () => {
+    const result = await runCommand(fromSource(["gateway", "run", "--bind", "bogus"]), { env: { ...colourEnv, HOME: "/nonexistent" } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Invalid value for argument: --bind (bogus); expected loopback, lan, tailnet, auto, custom or an IP address");
+    expect(result.stderr).not.toMatch(ANSI);
+  });
+
   for (const [label, command] of [["from source", fromSource], ["compiled", (args: string[]) => [bin, ...args]]] as const) {
     test(`${label}: bad enum value`, async () => {
-      const result = await runCommand(command(["gateway", "run", "--bind", "bogus"]), { env: colourEnv });
+      const result = await runCommand(command(["gateway", "run", "--auth", "bogus"]), { env: { ...colourEnv, HOME: "/nonexistent" } });
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain("Invalid value for argument: --bind (bogus)");
+      expect(result.stderr).toContain("Invalid value for argument: --auth (bogus)");
       expect(result.stderr).not.toMatch(ANSI);
     });
   }

@@ -1,8 +1,10 @@
+import { isIP } from "node:net";
 import { defineCommand } from "citty";
 import { CliError, cliContext, type CliContext } from "../context.ts";
 import type { GatewayRunOptions } from "../../server/options.ts";
 
 const WS_LOG_STYLES = ["auto", "full", "compact"] as const;
+const BIND_MODES = ["loopback", "lan", "tailnet", "auto", "custom"];
 
 export default defineCommand({
   meta: { name: "run", description: "Run the gateway in the foreground" },
@@ -45,6 +47,10 @@ type RunArgs = Record<string, unknown>;
 /** Converts flags into gateway options: the command converts, the library acts (style habit 4). */
 export async function argsToOptions(args: RunArgs, ctx: CliContext): Promise<GatewayRunOptions> {
   if (args.reset && !ctx.dev) throw new CliError("--reset requires --dev (it only resets the dev profile)");
+  const bind = str(args.bind);
+  if (bind !== undefined && !BIND_MODES.includes(bind) && isIP(bind) === 0) {
+    throw new CliError(`Invalid value for argument: --bind (${bind}); expected ${BIND_MODES.join(", ")} or an IP address`);
+  }
   const { resolveProfilePaths } = await import("../../config/paths.ts");
   const paths = resolveProfilePaths(ctx.profile, { env: ctx.env });
   if (ctx.dev) await prepareDevProfile(paths, Boolean(args.reset), ctx);
