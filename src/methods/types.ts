@@ -65,6 +65,8 @@ export interface CallerInfo {
   mode: string;
   role: string;
   scopes: readonly string[];
+  /** The verified device id when the client signed a device identity (a node's id is its device id). */
+  deviceId?: string;
 }
 
 /** Everything a method handler gets besides its params. */

@@ -10,6 +10,8 @@ const ALIASES: Readonly<Record<string, string>> = { "gateway.restart": "gateway.
  * the method's scope (`operator.write` also satisfies `operator.read`). Unknown methods need admin.
  */
 export function authorize(caller: CallerInfo, method: string): void {
+  // A node may call exactly the node-role methods (the table's "none": node.invoke.result, node.event, …).
+  if (caller.role === "node" && requiredScope(method) === "none") return;
   if (caller.role !== "operator") {
     throw new GatewayError("FORBIDDEN", `role ${caller.role} may not call ${method}`, { details: { code: "MISSING_SCOPE" } });
   }
