@@ -5,6 +5,7 @@ import { agentsSurface } from "./agents/surface.ts";
 import { devicesSurface } from "./devices/surface.ts";
 import { discoverySurface } from "./discovery/surface.ts";
 import { hooksSurface } from "./hooks/surface.ts";
+import { nodesSurface } from "./nodes/surface.ts";
 import type { MountFeatures, Surface } from "./surface/types.ts";
 import { controlUiSurface } from "./ui/surface.ts";
 
@@ -15,6 +16,7 @@ export const mountFeatures: MountFeatures = (ctx) => {
   const surfaces: (Surface | undefined)[] = [
     agents,
     devices,
+    nodesSurface(ctx, { devices: devices.service }),
     discoverySurface(ctx),
     hooksSurface(ctx, { agents: agents.service }),
     controlUiSurface(ctx),

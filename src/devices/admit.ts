@@ -66,8 +66,13 @@ export async function admitDevice(h: DeviceHandshake, deps: AdmitDeps): Promise<
       paired = deps.store.approve(request.requestId, "silent", { reason: "connect", remoteIp: h.local ? undefined : h.remoteAddress });
       deps.log.info(`device pairing auto-approved device=${deviceId} role=${h.role}`);
       deps.emit("device.pair.resolved", { requestId: request.requestId, deviceId, decision: "approved", ts: deps.now() });
+      if (h.role === "node") deps.emit("node.pair.resolved", { requestId: request.requestId, nodeId: deviceId, decision: "approved", ts: deps.now() });
     } else if (created) {
       deps.emit("device.pair.requested", request);
+      if (h.role === "node") {
+        const { caps, commands, permissions } = h.params;
+        deps.emit("node.pair.requested", { requestId: request.requestId, nodeId: deviceId, clientId: client.id, clientMode: client.mode, displayName: client.displayName, platform: client.platform, version: client.version, deviceFamily: client.deviceFamily, caps, commands, permissions, silent: false, ts: request.ts });
+      }
     }
     if (!paired || paired.publicKey !== publicKey || !allows(paired, h.role, scopes)) {
       return pairingRequired(reason, request.requestId, deviceId, h, scopes, isPaired ? paired : undefined, isUi);

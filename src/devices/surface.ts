@@ -1,6 +1,6 @@
 // Mounts device identity and pairing on the gateway: the handshake's device decision (Surface.admit), the
 // device.* methods and the pairing events. Everything beyond these names loads on first use (no device, no cost).
-import type { MethodFamily, MethodHandler } from "../methods/types.ts";
+import { lazyMethods } from "../surface/lazy-methods.ts";
 import type { Admission, ClientView, DeviceHandshake, Surface, SurfaceContext } from "../surface/types.ts";
 import type { PairingStore } from "./store.ts";
 
@@ -16,16 +16,6 @@ export interface DevicesService {
 
 /** True for a client that may read pairing events. */
 export const canPair = (client: ClientView) => client.scopes.includes("operator.pairing") || client.scopes.includes("operator.admin");
-
-/** Method handlers that load their module on the first call. */
-export function lazyMethods(names: readonly string[], load: () => Promise<MethodFamily>): MethodFamily {
-  let family: Promise<MethodFamily> | undefined;
-  const entry = (name: string): MethodHandler => async (params, ctx) => {
-    family ??= load();
-    return (await family)[name]!(params, ctx);
-  };
-  return Object.fromEntries(names.map((name) => [name, entry(name)]));
-}
 
 export function devicesSurface(ctx: SurfaceContext): Surface & { service: DevicesService } {
   const log = ctx.logger.child("devices");
