@@ -222,6 +222,15 @@ export function nodeMethods(deps: NodeMethodDeps): MethodFamily {
       return { ok: true, event: p.event, handled: false, reason: "unsupported" };
     },
 
+    // The reference node host publishes its runner inventory after connect; this gateway runs no node workers,
+    // so the declaration is acknowledged for the node's current connection and not kept.
+    "node.runnerInventory.update": async (params, { caller }) => {
+      const nodeId = callerNode(caller);
+      if (params === null || typeof params !== "object" || Array.isArray(params)) throw new GatewayError("INVALID_REQUEST", "invalid node runner inventory");
+      if (registry.get(nodeId)?.connId !== caller.connId) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
+      return { nodeId };
+    },
+
     "node.pending.enqueue": async (params) => {
       const p = parseParams("node.pending.enqueue", EnqueueParams, params);
       const nodeId = p.nodeId.trim();

@@ -71,6 +71,9 @@ describe("a local node", () => {
     const foreign = await node.request("node.invoke.result", { id: "nope", nodeId: "other", ok: true });
     expect(foreign.error).toEqual({ code: "INVALID_REQUEST", message: "nodeId mismatch" });
 
+    // The reference node host publishes its runner inventory after connect: acknowledged.
+    expect((await node.request("node.runnerInventory.update", { protocolFeatures: ["node-worker-supervisor-v6"] })).payload).toEqual({ nodeId: device.id });
+
     // Work items: the operator enqueues, the node drains.
     const queued = await op.request("node.pending.enqueue", { nodeId: device.id, type: "status.request" });
     expect(queued.payload).toMatchObject({ nodeId: device.id, queued: { type: "status.request", priority: "normal" }, wakeTriggered: false });
