@@ -2,6 +2,9 @@
 // (198.51.100.7, TEST-NET-2) and a gateway bound to all addresses of the namespace. A client dialing that
 // address arrives from it — a non-loopback peer, the remote path — while the owner uses 127.0.0.1.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { cli, tempHome } from "../../helpers/cli.ts";
 import { spawnGateway, type SpawnedGateway } from "../../helpers/gateway.ts";
 import { connectOperator, connectParams } from "../../helpers/ws.ts";
 import { INSIDE_NETNS, netnsTitle } from "../../discovery/_netns.ts";
@@ -63,5 +66,35 @@ describe.skipIf(!INSIDE_NETNS)(netnsTitle("a device on the non-loopback path"), 
     const fourth = await deviceHandshake(remoteUrl, connectParams({ auth: { deviceToken }, scopes: ["operator.read"] }), device);
     expect(fourth.hello.payload.auth).toMatchObject({ method: "device-token", scopes: ["operator.read"] });
     fourth.socket.close();
+  });
+
+  test("our CLI signs its own device for the non-loopback URL, waits for approval, then works; plaintext needs the escape hatch", async () => {
+    const home = tempHome();
+    try {
+      const argv = ["devices", "list", "--json", "--url", remoteUrl, "--token", gw.token];
+      const refused = await cli(argv, { HOME: home.home, NO_COLOR: "1" });
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.stdout).error.message).toStartWith(`SECURITY ERROR: Gateway URL "${remoteUrl}" uses plaintext ws:// to a non-loopback address.`);
+
+      const env = { HOME: home.home, NO_COLOR: "1", OPENCLAW_ALLOW_INSECURE_PRIVATE_WS: "1" };
+      const first = await cli(argv, env);
+      expect(first.code).toBe(1);
+      expect(JSON.parse(first.stdout).error).toMatchObject({ code: "NOT_PAIRED", message: "pairing required: device is not approved yet" });
+      const identity = JSON.parse(readFileSync(join(home.home, ".openclaw", "identity", "device.json"), "utf8"));
+      expect(statSync(join(home.home, ".openclaw", "identity", "device.json")).mode & 0o777).toBe(0o600);
+      expect(statSync(join(home.home, ".openclaw", "identity")).mode & 0o777).toBe(0o700);
+      const pending = (await owner("device.pair.list", {})).pending.find((p: any) => p.deviceId === identity.deviceId);
+      expect(pending).toMatchObject({ clientId: "cli", clientMode: "cli", scopes: ["operator.pairing"] });
+      await owner("device.pair.approve", { requestId: pending.requestId });
+
+      const second = await cli(argv, env);
+      expect(second.code).toBe(0);
+      expect(Object.keys(JSON.parse(second.stdout))).toEqual(["pending", "paired"]);
+      const auth = readFileSync(join(home.home, ".openclaw", "identity", "device-auth.json"), "utf8");
+      expect(statSync(join(home.home, ".openclaw", "identity", "device-auth.json")).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(auth).tokens[`${remoteUrl}|operator`].scopes).toEqual(["operator.pairing"]);
+    } finally {
+      home.cleanup();
+    }
   });
 });
