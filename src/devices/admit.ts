@@ -4,7 +4,8 @@ import type { ErrorShape } from "../protocol/errors.ts";
 import type { Admission, DeviceHandshake } from "../surface/types.ts";
 import { verifyDeviceProof } from "./proof.ts";
 import { missingScope } from "./scopes.ts";
-import type { PairedDevice, PairingStore } from "./store.ts";
+import { publicNodeRequest } from "./node-surface.ts";
+import { sameList, samePermissions, type PairedDevice, type PairingStore } from "./store.ts";
 
 /** What admission needs besides the handshake: the store, config switches and the pairing events. */
 export interface AdmitDeps {
@@ -66,13 +67,8 @@ export async function admitDevice(h: DeviceHandshake, deps: AdmitDeps): Promise<
       paired = deps.store.approve(request.requestId, "silent", { reason: "connect", remoteIp: h.local ? undefined : h.remoteAddress });
       deps.log.info(`device pairing auto-approved device=${deviceId} role=${h.role}`);
       deps.emit("device.pair.resolved", { requestId: request.requestId, deviceId, decision: "approved", ts: deps.now() });
-      if (h.role === "node") deps.emit("node.pair.resolved", { requestId: request.requestId, nodeId: deviceId, decision: "approved", ts: deps.now() });
     } else if (created) {
       deps.emit("device.pair.requested", request);
-      if (h.role === "node") {
-        const { caps, commands, permissions } = h.params;
-        deps.emit("node.pair.requested", { requestId: request.requestId, nodeId: deviceId, clientId: client.id, clientMode: client.mode, displayName: client.displayName, platform: client.platform, version: client.version, deviceFamily: client.deviceFamily, caps, commands, permissions, silent: false, ts: request.ts });
-      }
     }
     if (!paired || paired.publicKey !== publicKey || !allows(paired, h.role, scopes)) {
       return pairingRequired(reason, request.requestId, deviceId, h, scopes, isPaired ? paired : undefined, isUi);
@@ -80,16 +76,42 @@ export async function admitDevice(h: DeviceHandshake, deps: AdmitDeps): Promise<
   } else {
     deps.store.touch(deviceId, { displayName: client.displayName, remoteIp: h.local ? undefined : h.remoteAddress, lastSeenAtMs: deps.now(), lastSeenReason: "connect" });
   }
-  if (h.role === "node") {
-    const { caps, commands, permissions, pathEnv } = h.params;
-    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined);
-    deps.store.touch(deviceId, {
-      nodeSurface: { caps, commands: strings(commands), permissions, pathEnv: typeof pathEnv === "string" ? pathEnv : undefined, version: client.version, modelIdentifier: client.modelIdentifier },
-    });
-  }
+  if (h.role === "node") reconcileNodeSurface(h, deviceId, deps);
   const issued = deps.store.issueToken(deviceId, h.role, scopes, presentedDeviceToken);
   const helloAuth = issued ? { deviceToken: issued.token, issuedAtMs: issued.rotatedAtMs ?? issued.createdAtMs } : undefined;
   return { ok: true, authMethod, scopes, deviceId, ...(helloAuth ? { helloAuth } : {}) };
+}
+
+/**
+ * A paired node's declared surface (caps, commands, permissions): kept when it matches the approved one,
+ * approved silently on the local path, else filed for `node.pair.approve` (the connection is admitted either way;
+ * only approved commands are invocable).
+ */
+function reconcileNodeSurface(h: DeviceHandshake, deviceId: string, deps: AdmitDeps): void {
+  const { client } = h.params;
+  const strings = (v: unknown) => (Array.isArray(v) ? [...new Set(v.filter((x): x is string => typeof x === "string" && x.trim() !== "").map((x) => x.trim()))] : []);
+  const declared = { caps: strings(h.params.caps), commands: strings(h.params.commands), permissions: h.params.permissions };
+  const meta = { version: client.version, displayName: client.displayName, modelIdentifier: client.modelIdentifier };
+  const device = deps.store.getPaired(deviceId);
+  const approved = device?.nodeSurface;
+  if (approved && sameList(approved.caps, declared.caps) && sameList(approved.commands, declared.commands) && samePermissions(approved.permissions, declared.permissions)) {
+    deps.store.touch(deviceId, { nodeSurface: { ...approved, ...meta, lastConnectedAtMs: deps.now() } });
+    return;
+  }
+  if (h.local && !h.origin && deps.autoApproveLocal() !== false) {
+    deps.store.approveNodeSurface(deviceId, { ...declared, ...meta });
+    return;
+  }
+  const filed = deps.store.requestNodeSurface(deviceId, {
+    clientId: client.id,
+    clientMode: client.mode,
+    platform: client.platform,
+    deviceFamily: client.deviceFamily,
+    remoteIp: h.local ? undefined : h.remoteAddress,
+    ...declared,
+    ...meta,
+  });
+  if (filed?.created) deps.emit("node.pair.requested", publicNodeRequest(deviceId, filed.request));
 }
 
 type Credential = { ok: true; authMethod: string; presentedDeviceToken?: string } | { ok: false; error: ErrorShape; delayMs?: number };

@@ -42,14 +42,34 @@ export interface StoredToken {
   lastUsedAtMs?: number;
 }
 
-/** What a node declared when it connected last (kept so node.list can show it while offline). */
+/** A node's command surface (caps, commands, permissions) as an owner approved it. */
 export interface NodeSurface {
   caps?: string[];
   commands?: string[];
   permissions?: Record<string, boolean>;
   version?: string;
-  pathEnv?: string;
+  displayName?: string;
   modelIdentifier?: string;
+  createdAtMs?: number;
+  approvedAtMs?: number;
+  lastConnectedAtMs?: number;
+}
+
+/** A node's declared surface waiting for `node.pair.approve` (a device may be paired while this waits). */
+export interface PendingNodeSurface {
+  requestId: string;
+  clientId?: string;
+  clientMode?: string;
+  displayName?: string;
+  platform?: string;
+  version?: string;
+  deviceFamily?: string;
+  modelIdentifier?: string;
+  caps?: string[];
+  commands?: string[];
+  permissions?: Record<string, boolean>;
+  remoteIp?: string;
+  ts: number;
 }
 
 /** A paired device as stored. */
@@ -69,6 +89,7 @@ export interface PairedDevice {
   remoteIp?: string;
   approvedVia?: "owner" | "silent";
   nodeSurface?: NodeSurface;
+  pendingNodeSurface?: PendingNodeSurface;
   createdAtMs: number;
   approvedAtMs: number;
   lastSeenAtMs?: number;
@@ -140,7 +161,7 @@ export class PairingStore {
   }
 
   listPending(): PendingRequest[] {
-    return Object.values(this.#load().pending).sort((a, b) => a.ts - b.ts);
+    return Object.values(this.#load().pending).sort((a, b) => b.ts - a.ts);
   }
 
   listPaired(): PairedDevice[] {
@@ -165,10 +186,10 @@ export class PairingStore {
     const isRepair = state.paired[input.deviceId] !== undefined;
     const request: PendingRequest = same
       ? { ...same, ...strip(input), ts: this.#now() }
-      : { requestId: randomUUID(), ...strip(input), ...(isRepair ? { isRepair } : {}), ts: this.#now() };
+      : { requestId: randomUUID(), ...strip(input), isRepair, ts: this.#now() };
     state.pending[request.requestId] = request;
     const ids = Object.keys(state.pending);
-    if (ids.length > MAX_PENDING) for (const old of this.listPending().slice(0, ids.length - MAX_PENDING)) delete state.pending[old.requestId];
+    if (ids.length > MAX_PENDING) for (const old of this.listPending().slice(MAX_PENDING)) delete state.pending[old.requestId];
     this.#save();
     return { request, created: !same, superseded };
   }
@@ -199,7 +220,9 @@ export class PairingStore {
       ...(seen ? { lastSeenAtMs: now, lastSeenReason: seen.reason } : {}),
       tokens: sameKey ? prior.tokens : undefined,
     };
-    if (!device.tokens) delete device.tokens;
+    // Approval grants the role a token entry at once (the reference lists it); its secret is issued on connect.
+    const tokens = (device.tokens ??= {});
+    for (const role of roles) tokens[role] ??= { role, scopes: role === "operator" ? scopes : [], hashes: [], createdAtMs: now };
     state.paired[device.deviceId] = device;
     this.#save();
     return device;
@@ -231,6 +254,42 @@ export class PairingStore {
     Object.assign(device, strip(patch));
     this.#save();
     return device;
+  }
+
+  /** Files (or refreshes) the node's declared surface for approval; `created` when it is a new request. */
+  requestNodeSurface(deviceId: string, surface: Omit<PendingNodeSurface, "requestId" | "ts">): { request: PendingNodeSurface; created: boolean } | undefined {
+    const device = this.#load().paired[deviceId];
+    if (!device) return undefined;
+    const prior = device.pendingNodeSurface;
+    const same = prior && sameList(prior.caps, surface.caps) && sameList(prior.commands, surface.commands) && samePermissions(prior.permissions, surface.permissions);
+    const request: PendingNodeSurface = { ...strip(surface), requestId: same ? prior.requestId : randomUUID(), ts: this.#now() };
+    device.pendingNodeSurface = request;
+    this.#save();
+    return { request, created: !same };
+  }
+
+  /** Makes a surface the approved one (an owner's node.pair.approve, or a silent local approval). */
+  approveNodeSurface(deviceId: string, surface: Omit<NodeSurface, "createdAtMs" | "approvedAtMs">): PairedDevice | undefined {
+    const device = this.#load().paired[deviceId];
+    if (!device) return undefined;
+    const now = this.#now();
+    device.nodeSurface = { ...strip(surface), createdAtMs: device.nodeSurface?.createdAtMs ?? now, approvedAtMs: now };
+    delete device.pendingNodeSurface;
+    this.#save();
+    return device;
+  }
+
+  /** The device whose pending node surface has this request id. */
+  findNodeSurfaceRequest(requestId: string): PairedDevice | undefined {
+    return Object.values(this.#load().paired).find((d) => d.pendingNodeSurface?.requestId === requestId);
+  }
+
+  rejectNodeSurface(requestId: string): { requestId: string; nodeId: string } | undefined {
+    const device = this.findNodeSurfaceRequest(requestId);
+    if (!device) return undefined;
+    delete device.pendingNodeSurface;
+    this.#save();
+    return { requestId, nodeId: device.deviceId };
   }
 
   /**
@@ -301,6 +360,16 @@ export class PairingStore {
     this.#save();
     return { revokedAtMs: entry.revokedAtMs };
   }
+}
+
+/** Same members, any order (declared caps and commands are sets). */
+export function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return normalizeScopes(a).join("\u0000") === normalizeScopes(b).join("\u0000");
+}
+
+export function samePermissions(a: Record<string, boolean> | undefined, b: Record<string, boolean> | undefined): boolean {
+  const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
+  return [...keys].every((k) => Boolean(a?.[k]) === Boolean(b?.[k]));
 }
 
 function sameScopes(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {

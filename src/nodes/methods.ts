@@ -5,7 +5,8 @@ import { parseParams } from "../methods/_params.ts";
 import type { CallerInfo, MethodFamily } from "../methods/types.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { DevicesService } from "../devices/surface.ts";
-import type { PairedDevice, PendingRequest } from "../devices/store.ts";
+import type { PairedDevice } from "../devices/store.ts";
+import { nodeApprovalScopes, publicNodeRequest } from "../devices/node-surface.ts";
 import { WorkQueue, WORK_TYPES } from "./work.ts";
 import type { ConnectedNode, NodeRegistry } from "./registry.ts";
 
@@ -57,15 +58,23 @@ const AckParams = z.object({ ids: z.array(id).min(1) }).strict();
 const isNode = (d: PairedDevice) => (d.roles ?? []).includes("node");
 const sortedUnique = (v: readonly string[] | undefined) => (v ? [...new Set(v)].sort() : undefined);
 
-/** One NodeListNode row from the paired record and the live connection (live values win). */
-function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: ConnectedNode | undefined, registry: NodeRegistry): Record<string, unknown> {
+const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+/** What a live node declared in connect. */
+function declaredOf(live: ConnectedNode): { caps: string[]; commands: string[] } {
+  return { caps: strings(live.client.connect.caps), commands: strings(live.client.connect.commands) };
+}
+
+/** One NodeListNode row: a live node shows what it declared within the approved surface; pending surfaces are named. */
+function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: ConnectedNode | undefined, registry: NodeRegistry, showPending: boolean): Record<string, unknown> {
   const client = live?.client.connect.client;
-  const declared = live?.client.connect;
+  const declared = live ? declaredOf(live) : undefined;
   const surface = paired?.nodeSurface;
-  const liveCommands = Array.isArray(declared?.commands) ? (declared.commands as unknown[]).filter((c): c is string => typeof c === "string") : undefined;
+  const pending = paired?.pendingNodeSurface;
+  const within = (mine: string[] | undefined, approved: string[] | undefined) => sortedUnique((mine ?? []).filter((c) => (approved ?? []).includes(c))) ?? [];
   const row: Record<string, unknown> = {
     nodeId,
-    displayName: paired?.operatorLabel ?? client?.displayName ?? paired?.displayName,
+    displayName: paired?.operatorLabel ?? surface?.displayName ?? client?.displayName ?? paired?.displayName,
     platform: client?.platform ?? paired?.platform,
     version: client?.version ?? surface?.version,
     clientId: client?.id ?? paired?.clientId,
@@ -73,13 +82,16 @@ function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: Connect
     deviceFamily: client?.deviceFamily ?? paired?.deviceFamily,
     modelIdentifier: client?.modelIdentifier ?? surface?.modelIdentifier,
     remoteIp: paired?.remoteIp,
-    caps: sortedUnique(live ? declared?.caps : surface?.caps) ?? [],
-    commands: sortedUnique(live ? liveCommands : surface?.commands) ?? [],
-    pathEnv: live && typeof declared?.pathEnv === "string" ? declared.pathEnv : undefined,
-    permissions: (live ? declared?.permissions : undefined) ?? surface?.permissions,
-    approvalState: paired ? "approved" : "unapproved",
+    caps: declared ? within(declared.caps, surface?.caps) : (sortedUnique(surface?.caps) ?? []),
+    commands: declared ? within(declared.commands, surface?.commands) : (sortedUnique(surface?.commands) ?? []),
+    sessionHost: false,
+    nodePluginTools: live ? [] : undefined,
+    pathEnv: live && typeof live.client.connect.pathEnv === "string" ? live.client.connect.pathEnv : undefined,
+    permissions: (live ? live.client.connect.permissions : undefined) ?? surface?.permissions,
+    approvalState: pending ? (surface ? "pending-reapproval" : "pending-approval") : surface ? "approved" : "unapproved",
+    ...(pending && showPending ? { pendingRequestId: pending.requestId, pendingDeclaredCaps: pending.caps, pendingDeclaredCommands: pending.commands, pendingDeclaredPermissions: pending.permissions } : {}),
     connectedAtMs: live?.connectedAtMs,
-    lastConnectedAtMs: live?.connectedAtMs,
+    lastConnectedAtMs: live?.connectedAtMs ?? surface?.lastConnectedAtMs,
     lastDisconnectedAtMs: live ? undefined : registry.lastDisconnectedAt(nodeId),
     lastSeenAtMs: paired?.lastSeenAtMs,
     lastSeenReason: paired?.lastSeenReason,
@@ -90,12 +102,18 @@ function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: Connect
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
 }
 
-/** A pending node request as node.pair.list shows it. */
-function pendingNode(p: PendingRequest): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries({ requestId: p.requestId, nodeId: p.deviceId, clientId: p.clientId, clientMode: p.clientMode, displayName: p.displayName, platform: p.platform, deviceFamily: p.deviceFamily, remoteIp: p.remoteIp, silent: p.silent, ts: p.ts }).filter(([, v]) => v !== undefined),
-  );
+/** An approved node as node.pair.list shows it (the reference's paired-node record). */
+function pairedNode(d: PairedDevice): Record<string, unknown> {
+  const s = d.nodeSurface!;
+  const row = {
+    nodeId: d.deviceId, clientId: d.clientId, clientMode: d.clientMode, displayName: d.operatorLabel ?? s.displayName ?? d.displayName, platform: d.platform, version: s.version,
+    deviceFamily: d.deviceFamily, modelIdentifier: s.modelIdentifier, caps: s.caps, commands: s.commands, permissions: s.permissions, remoteIp: d.remoteIp,
+    createdAtMs: s.createdAtMs, approvedAtMs: s.approvedAtMs, lastConnectedAtMs: s.lastConnectedAtMs, lastSeenAtMs: d.lastSeenAtMs, lastSeenReason: d.lastSeenReason,
+  };
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
 }
+
+const canReadPending = (caller: CallerInfo) => caller.scopes.includes("operator.pairing") || caller.scopes.includes("operator.admin");
 
 function callerNode(caller: CallerInfo): string {
   if (!caller.deviceId) throw new GatewayError("INVALID_REQUEST", "nodeId required");
@@ -105,29 +123,22 @@ function callerNode(caller: CallerInfo): string {
 /** The node.* RPC family. */
 export function nodeMethods(deps: NodeMethodDeps): MethodFamily {
   const { registry, work } = deps;
-  const catalog = async (): Promise<Record<string, unknown>[]> => {
+  const catalog = async (caller: CallerInfo): Promise<Record<string, unknown>[]> => {
     const store = await deps.devices.store();
     const paired = new Map(store.listPaired().filter(isNode).map((d) => [d.deviceId, d]));
     const ids = new Set([...paired.keys(), ...registry.list().map((n) => n.nodeId)]);
-    const rows = [...ids].map((nodeId) => nodeRow(nodeId, paired.get(nodeId), registry.get(nodeId), registry));
+    const rows = [...ids].map((nodeId) => nodeRow(nodeId, paired.get(nodeId), registry.get(nodeId), registry, canReadPending(caller)));
     return rows.sort((a, b) => Number(b.connected) - Number(a.connected) || String(a.displayName ?? a.nodeId).toLowerCase().localeCompare(String(b.displayName ?? b.nodeId).toLowerCase()));
-  };
-  const nodePending = async () => (await deps.devices.store()).listPending().filter((p) => p.role === "node" || (p.roles ?? []).includes("node"));
-  const asDevice = async (method: string, params: unknown) => {
-    const { requestId } = parseParams(method, RequestParams, params);
-    const pending = (await nodePending()).find((p) => p.requestId === requestId.trim());
-    if (!pending) throw new GatewayError("INVALID_REQUEST", "unknown requestId");
-    return pending;
   };
 
   return {
-    "node.list": async (params) => {
+    "node.list": async (params, { caller }) => {
       parseParams("node.list", Empty, params);
-      return { ts: Date.now(), nodes: await catalog() };
+      return { ts: Date.now(), nodes: await catalog(caller) };
     },
-    "node.describe": async (params) => {
+    "node.describe": async (params, { caller }) => {
       const { nodeId } = parseParams("node.describe", NodeIdParams, params);
-      const node = (await catalog()).find((n) => n.nodeId === nodeId.trim());
+      const node = (await catalog(caller)).find((n) => n.nodeId === nodeId.trim());
       if (!node) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
       return { ts: Date.now(), ...node };
     },
@@ -139,28 +150,31 @@ export function nodeMethods(deps: NodeMethodDeps): MethodFamily {
     },
     "node.pair.list": async (params) => {
       parseParams("node.pair.list", Empty, params);
-      const store = await deps.devices.store();
-      const paired = store.listPaired().filter(isNode).map((d) => nodeRow(d.deviceId, d, undefined, registry));
-      return { pending: (await nodePending()).map(pendingNode), paired };
+      const devices = (await deps.devices.store()).listPaired().filter(isNode);
+      const pending = devices.filter((d) => d.pendingNodeSurface).map((d) => publicNodeRequest(d.deviceId, d.pendingNodeSurface!)).sort((a, b) => Number(b.ts) - Number(a.ts));
+      const paired = devices.filter((d) => d.nodeSurface).map(pairedNode).sort((a, b) => Number(b.approvedAtMs) - Number(a.approvedAtMs));
+      return { pending, paired };
     },
-    "node.pair.approve": async (params) => {
-      const pending = await asDevice("node.pair.approve", params);
-      const device = (await deps.devices.store()).approve(pending.requestId, "owner");
+    "node.pair.approve": async (params, { caller }) => {
+      const { requestId } = parseParams("node.pair.approve", RequestParams, params);
+      const store = await deps.devices.store();
+      const device = store.findNodeSurfaceRequest(requestId.trim());
       if (!device) throw new GatewayError("INVALID_REQUEST", "unknown requestId");
+      const pending = device.pendingNodeSurface!;
+      const missing = nodeApprovalScopes(pending.commands).find((scope) => !caller.scopes.includes(scope) && !caller.scopes.includes("operator.admin"));
+      if (missing) throw new GatewayError("INVALID_REQUEST", `missing scope: ${missing}`);
+      const { caps, commands, permissions, version, displayName, modelIdentifier } = pending;
+      const approved = store.approveNodeSurface(device.deviceId, { caps, commands, permissions, version, displayName, modelIdentifier })!;
       deps.log.info(`node pairing approved node=${device.deviceId}`);
-      const resolved = { requestId: pending.requestId, decision: "approved", ts: Date.now() };
-      deps.devices.emit("device.pair.resolved", { ...resolved, deviceId: device.deviceId });
-      deps.devices.emit("node.pair.resolved", { ...resolved, nodeId: device.deviceId });
-      return { requestId: pending.requestId, node: nodeRow(device.deviceId, device, registry.get(device.deviceId), registry) };
+      deps.devices.emit("node.pair.resolved", { requestId: pending.requestId, nodeId: device.deviceId, decision: "approved", ts: Date.now() });
+      return { requestId: pending.requestId, node: pairedNode(approved) };
     },
     "node.pair.reject": async (params) => {
-      const pending = await asDevice("node.pair.reject", params);
-      const rejected = (await deps.devices.store()).reject(pending.requestId);
+      const { requestId } = parseParams("node.pair.reject", RequestParams, params);
+      const rejected = (await deps.devices.store()).rejectNodeSurface(requestId.trim());
       if (!rejected) throw new GatewayError("INVALID_REQUEST", "unknown requestId");
-      const resolved = { requestId: rejected.requestId, decision: "rejected", ts: Date.now() };
-      deps.devices.emit("device.pair.resolved", { ...resolved, deviceId: rejected.deviceId });
-      deps.devices.emit("node.pair.resolved", { ...resolved, nodeId: rejected.deviceId });
-      return { requestId: rejected.requestId, nodeId: rejected.deviceId };
+      deps.devices.emit("node.pair.resolved", { ...rejected, decision: "rejected", ts: Date.now() });
+      return rejected;
     },
     "node.pair.remove": async (params) => {
       const { nodeId } = parseParams("node.pair.remove", NodeIdParams, params);
@@ -179,15 +193,18 @@ export function nodeMethods(deps: NodeMethodDeps): MethodFamily {
       if (!node) {
         throw new GatewayError("UNAVAILABLE", "node not connected", { details: { code: "NOT_CONNECTED", nodeError: { code: "NOT_CONNECTED", message: "node not connected" }, nodeCommandDispatched: false } });
       }
-      const declared = Array.isArray(node.client.connect.commands) ? (node.client.connect.commands as unknown[]).filter((c): c is string => typeof c === "string") : [];
+      const declared = declaredOf(node).commands;
       const platform = node.client.connect.client.platform ?? "unknown";
-      if (deps.denyCommands().includes(command)) {
-        throw new GatewayError("INVALID_REQUEST", `node command not allowed: "${command}" is blocked by gateway.nodes.commands.deny`, { details: { reason: "command not allowlisted", command } });
+      const surface = (await deps.devices.store()).getPaired(nodeId);
+      const approved = surface?.nodeSurface?.commands ?? [];
+      const refuse = (message: string, reason: string) => new GatewayError("INVALID_REQUEST", `node command not allowed: ${message}`, { details: { reason, command } });
+      if (deps.denyCommands().includes(command)) throw refuse(`"${command}" is blocked by gateway.nodes.commands.deny`, "command not allowlisted");
+      if (approved.length === 0) {
+        if (declared.includes(command)) throw refuse("the node's declared command surface is pending approval; run `openclaw nodes pending`, then `openclaw nodes approve <requestId>`", "node did not declare commands");
+        throw refuse("the node did not declare any supported commands", "node did not declare commands");
       }
-      if (declared.length === 0) throw new GatewayError("INVALID_REQUEST", "node command not allowed: the node did not declare any supported commands", { details: { reason: "node did not declare commands", command } });
-      if (!declared.includes(command)) {
-        throw new GatewayError("INVALID_REQUEST", `node command not allowed: the node (platform: ${platform}) does not support "${command}"`, { details: { reason: "command not declared by node", command } });
-      }
+      if (!declared.includes(command)) throw refuse(`the node (platform: ${platform}) does not support "${command}"`, "command not declared by node");
+      if (!approved.includes(command)) throw refuse(`"${command}" is not in the allowlist for platform "${platform}"`, "command not allowlisted");
       const outcome = await registry.invoke(node, { command, params: p.params, timeoutMs: p.timeoutMs, idempotencyKey: p.idempotencyKey, sessionKey: p.sessionKey });
       if (!outcome.ok) {
         const code = outcome.error.code?.trim();

@@ -115,26 +115,41 @@ describe("a node that waits for approval (autoApproveLocal off)", () => {
     await gw?.stop();
   });
 
-  test("pending in node.pair.list with node.pair.requested; node.pair.approve admits it", async () => {
+  test("device approval admits the node; its command surface waits for node.pair.approve (the reference's two steps)", async () => {
     const owner = await connectOperator(gw.url, gw.token, ["operator.admin"]);
     const device = makeDevice();
     const first = await deviceHandshake(gw.url, nodeParams(gw.token), device);
     expect(first.hello.error).toMatchObject({ code: "NOT_PAIRED", details: { code: "PAIRING_REQUIRED", reason: "not-paired", requestedRole: "node", deviceId: device.id } });
-    const requestId = first.hello.error!.details.requestId;
-    const event = await owner.next((f) => f.event === "node.pair.requested");
-    expect(event.payload).toMatchObject({ requestId, nodeId: device.id, commands: ["system.which", "echo.test"] });
-    const pending = await owner.request("node.pair.list", {});
-    expect(pending.payload.pending).toEqual([expect.objectContaining({ requestId, nodeId: device.id, clientId: "node-host", platform: "linux" })]);
-    const approved = await owner.request("node.pair.approve", { requestId });
-    expect(approved.payload).toMatchObject({ requestId, node: { nodeId: device.id, paired: true } });
-    expect((await owner.next((f) => f.event === "node.pair.resolved")).payload).toMatchObject({ requestId, nodeId: device.id, decision: "approved" });
+    expect(first.hello.error!.details.requestedScopes).toBeUndefined();
+    const deviceRequest = first.hello.error!.details.requestId;
+    expect((await owner.next((f) => f.event === "device.pair.requested")).payload).toMatchObject({ requestId: deviceRequest, role: "node", isRepair: false });
+    const approvedDevice = await owner.request("device.pair.approve", { requestId: deviceRequest });
+    expect(approvedDevice.payload.device.tokens).toEqual([expect.objectContaining({ role: "node", scopes: [] })]);
+
     const second = await deviceHandshake(gw.url, nodeParams(gw.token), device);
     expect(second.hello.ok).toBe(true);
     const token = second.hello.payload.auth.deviceToken;
+    const event = await owner.next((f) => f.event === "node.pair.requested");
+    const surfaceRequest = event.payload.requestId;
+    expect(event.payload).toMatchObject({ nodeId: device.id, clientId: "node-host", caps: ["system"], commands: ["system.which", "echo.test"], requiredApproveScopes: ["operator.pairing", "operator.admin"] });
+    const before = (await owner.request("node.list", {})).payload.nodes.find((n: any) => n.nodeId === device.id);
+    expect(before).toMatchObject({ approvalState: "pending-approval", pendingRequestId: surfaceRequest, pendingDeclaredCommands: ["system.which", "echo.test"], commands: [], caps: [], connected: true });
+    const blocked = await owner.request("node.invoke", { nodeId: device.id, command: "echo.test", idempotencyKey: "p1" });
+    expect(blocked.error?.message).toBe("node command not allowed: the node's declared command surface is pending approval; run `openclaw nodes pending`, then `openclaw nodes approve <requestId>`");
+    expect((await owner.request("node.pair.list", {})).payload.pending).toEqual([expect.objectContaining({ requestId: surfaceRequest, nodeId: device.id })]);
+
+    const approved = await owner.request("node.pair.approve", { requestId: surfaceRequest });
+    expect(approved.payload).toMatchObject({ requestId: surfaceRequest, node: { nodeId: device.id, commands: ["system.which", "echo.test"] } });
+    expect((await owner.next((f) => f.event === "node.pair.resolved")).payload).toMatchObject({ requestId: surfaceRequest, nodeId: device.id, decision: "approved" });
+    const after = (await owner.request("node.list", {})).payload.nodes.find((n: any) => n.nodeId === device.id);
+    expect(after).toMatchObject({ approvalState: "approved", commands: ["echo.test", "system.which"] });
+    expect(after.pendingRequestId).toBeUndefined();
     second.socket.close();
-    // The node reconnects with its device token alone.
+
+    // The node reconnects with its device token alone; the same surface needs no new approval.
     const third = await deviceHandshake(gw.url, nodeParams(gw.token, { auth: { deviceToken: token } }), device);
     expect(third.hello.payload.auth).toMatchObject({ method: "device-token", role: "node" });
+    expect((await owner.request("node.pair.list", {})).payload.pending).toEqual([]);
     third.socket.close();
     owner.close();
   });
