@@ -95,7 +95,9 @@ function reconcileNodeSurface(h: DeviceHandshake, deviceId: string, deps: AdmitD
   const device = deps.store.getPaired(deviceId);
   const approved = device?.nodeSurface;
   if (approved && sameList(approved.caps, declared.caps) && sameList(approved.commands, declared.commands) && samePermissions(approved.permissions, declared.permissions)) {
-    deps.store.touch(deviceId, { nodeSurface: { ...approved, ...meta, lastConnectedAtMs: deps.now() } });
+    if (approved.version !== meta.version || approved.displayName !== meta.displayName || approved.modelIdentifier !== meta.modelIdentifier) {
+      deps.store.touch(deviceId, { nodeSurface: { ...approved, ...meta } });
+    }
     return;
   }
   if (h.local && !h.origin && deps.autoApproveLocal() !== false) {

@@ -41,8 +41,19 @@ export function deviceIdOf(raw: Buffer): string {
   return createHash("sha256").update(raw).digest("hex");
 }
 
+// Parsed keys of recent devices: a reconnecting device skips the key import. Bounded; oldest out first.
+const KEY_CACHE_MAX = 256;
+const keys = new Map<string, KeyObject>();
+
 function keyObject(raw: Buffer): KeyObject {
-  return createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: raw.toString("base64url") }, format: "jwk" });
+  const x = raw.toString("base64url");
+  let key = keys.get(x);
+  if (!key) {
+    key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
+    if (keys.size >= KEY_CACHE_MAX) keys.delete(keys.keys().next().value!);
+    keys.set(x, key);
+  }
+  return key;
 }
 
 /** The reference lowers only ASCII A–Z after trimming; non-strings become "". */

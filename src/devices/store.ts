@@ -1,7 +1,7 @@
 // The pairing store under `<state dir>/devices/`: pending requests, paired devices and their role tokens.
 // One JSON file, rewritten atomically (tmp + rename, 0600 in a 0700 dir); tokens are kept only as SHA-256 hashes.
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { join } from "node:path";
 import { missingScope, normalizeScopes } from "./scopes.ts";
 
@@ -114,6 +114,9 @@ interface State {
   paired: Record<string, PairedDevice>;
 }
 
+/** Metadata-only changes (last seen, last used) are written at most this often: a connect costs no write. */
+const METADATA_FLUSH_MS = 2_000;
+
 const hash = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
 function hashMatches(token: string, hashes: readonly string[]): boolean {
@@ -130,6 +133,10 @@ export class PairingStore {
   readonly #file: string;
   #state: State | undefined;
   readonly #now: () => number;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  // Device tokens are derived from this per-process secret (never stored): a device reconnecting over the shared
+  // secret gets the same token back without a new hash or a write; after a restart it gets a new one.
+  readonly #tokenKey = randomBytes(32);
 
   constructor(stateDir: string, now: () => number = Date.now) {
     this.dir = join(stateDir, "devices");
@@ -152,7 +159,31 @@ export class PairingStore {
     return this.#state;
   }
 
+  /** Persists metadata-only changes soon (coalesced); a security-relevant mutation saves at once and covers them. */
+  #saveSoon(): void {
+    if (this.#flushTimer) return;
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      try {
+        this.#save();
+      } catch {
+        // The next mutation retries the write; metadata is not worth failing anything for.
+      }
+    }, METADATA_FLUSH_MS);
+    this.#flushTimer.unref?.();
+  }
+
+  /** Writes pending metadata now (gateway stop). */
+  flush(): void {
+    if (!this.#flushTimer) return;
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#save();
+  }
+
   #save(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
     const tmp = `${this.#file}.${process.pid}.${randomUUID()}.tmp`;
@@ -251,8 +282,10 @@ export class PairingStore {
   touch(deviceId: string, patch: Partial<Pick<PairedDevice, "displayName" | "operatorLabel" | "remoteIp" | "lastSeenAtMs" | "lastSeenReason" | "nodeSurface" | "clientId" | "clientMode">>): PairedDevice | undefined {
     const device = this.#load().paired[deviceId];
     if (!device) return undefined;
+    const metadataOnly = Object.keys(patch).every((k) => k === "lastSeenAtMs" || k === "lastSeenReason" || k === "remoteIp" || k === "displayName");
     Object.assign(device, strip(patch));
-    this.#save();
+    if (metadataOnly) this.#saveSoon();
+    else this.#save();
     return device;
   }
 
@@ -308,14 +341,23 @@ export class PairingStore {
     if (live && presented && hashMatches(presented, live.hashes) && missingScope(role, requested, live.scopes) === undefined) {
       return { token: presented, role, scopes: live.scopes, createdAtMs: live.createdAtMs, ...(live.rotatedAtMs ? { rotatedAtMs: live.rotatedAtMs } : {}) };
     }
-    const token = randomBytes(32).toString("base64url");
     const keep = live && missingScope(role, requested, live.scopes) === undefined;
+    if (keep) {
+      const derived = this.#derive(deviceId, role, live);
+      if (live.hashes.includes(hash(derived))) return { token: derived, role, scopes: live.scopes, createdAtMs: live.createdAtMs, ...(live.rotatedAtMs ? { rotatedAtMs: live.rotatedAtMs } : {}) };
+    }
+    const token = keep ? this.#derive(deviceId, role, live) : randomBytes(32).toString("base64url");
     const next: StoredToken = keep
       ? { ...live, hashes: [...live.hashes, hash(token)].slice(-MAX_TOKEN_HASHES) }
       : { role, scopes: requested, hashes: [hash(token)], createdAtMs: existing?.createdAtMs ?? now, ...(existing ? { rotatedAtMs: now } : {}) };
     tokens[role] = next;
     this.#save();
     return { token, role, scopes: next.scopes, createdAtMs: next.createdAtMs, ...(next.rotatedAtMs ? { rotatedAtMs: next.rotatedAtMs } : {}) };
+  }
+
+  /** This process's token for a live role entry: same inputs, same token; a rotation or restart changes it. */
+  #derive(deviceId: string, role: string, entry: StoredToken): string {
+    return createHmac("sha256", this.#tokenKey).update(`${deviceId}|${role}|${entry.createdAtMs}|${entry.rotatedAtMs ?? 0}|${entry.revokedAtMs ?? 0}`).digest("base64url");
   }
 
   /** Checks a presented device token for this role and requested scopes; marks it used on success. */
@@ -332,7 +374,7 @@ export class PairingStore {
     entry.lastUsedAtMs = now;
     device.lastSeenAtMs = now;
     device.lastSeenReason = "device-token-auth";
-    this.#save();
+    this.#saveSoon();
     return { ok: true };
   }
 

@@ -33,6 +33,9 @@ export function devicesSurface(ctx: SurfaceContext): Surface & { service: Device
     service,
     methods,
     events: DEVICE_EVENTS,
+    async stop() {
+      if (store) (await store).flush();
+    },
     async admit(handshake: DeviceHandshake): Promise<Admission> {
       const [{ admitDevice }, pairing] = await Promise.all([import("./admit.ts"), service.store()]);
       const autoApproveLocal = () => (ctx.core.config().config.gateway as { nodes?: { pairing?: { autoApproveLocal?: boolean } } } | undefined)?.nodes?.pairing?.autoApproveLocal;

@@ -40,6 +40,11 @@ describe("signed device on the local path", () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, "utf8")).not.toContain(auth.deviceToken);
 
+    // Reconnecting over the shared secret gives the same device token back (no churn for other tabs/processes).
+    const same = await deviceHandshake(gw.url, params, device);
+    expect(same.hello.payload.auth.deviceToken).toBe(auth.deviceToken);
+    same.socket.close();
+
     // Later: only the device token (signed over it), no shared secret.
     const again = await deviceHandshake(gw.url, connectParams({ auth: { deviceToken: auth.deviceToken }, scopes: ["operator.read"] }), device);
     expect(again.hello.ok).toBe(true);
