@@ -7,6 +7,8 @@ import { uiRouteOf, type UiRoute } from "../routes.ts";
 import { errorText, type AppContext, type View } from "./view.ts";
 import { ClientsView } from "./views/clients.ts";
 import { ConfigView } from "./views/config.ts";
+import { DevicesView } from "./views/devices.ts";
+import { NodesView } from "./views/nodes.ts";
 import { LogsView } from "./views/logs.ts";
 import { OverviewView } from "./views/overview.ts";
 import { SessionsView } from "./views/sessions.ts";
@@ -19,6 +21,8 @@ const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
 const NAV: readonly [UiRoute, string][] = [
   ["/", "Overview"],
   ["/clients", "Clients"],
+  ["/devices", "Devices"],
+  ["/nodes", "Nodes"],
   ["/config", "Config"],
   ["/logs", "Logs"],
   ["/sessions", "Sessions"],
@@ -27,6 +31,8 @@ const NAV: readonly [UiRoute, string][] = [
 const VIEWS: Record<UiRoute, (app: AppContext) => View> = {
   "/": (app) => new OverviewView(app),
   "/clients": (app) => new ClientsView(app),
+  "/devices": (app) => new DevicesView(app),
+  "/nodes": (app) => new NodesView(app),
   "/config": (app) => new ConfigView(app),
   "/logs": (app) => new LogsView(app),
   "/sessions": (app) => new SessionsView(app),
