@@ -7,6 +7,7 @@ import { CLOSE } from "../protocol/constants.ts";
 import type { GatewayView } from "../surface/types.ts";
 import { missingScope } from "./scopes.ts";
 import type { PairedDevice, PairingStore } from "./store.ts";
+import { UpgradeCoordinator } from "./upgrades.ts";
 
 /** What the device methods act through. */
 export interface DeviceMethodDeps {
@@ -23,6 +24,11 @@ const DeviceParams = z.object({ deviceId: id }).strict();
 const RenameParams = z.object({ deviceId: id, label: z.string().min(1).max(64) }).strict();
 const RotateParams = z.object({ deviceId: id, role: id, scopes: z.array(id).optional() }).strict();
 const RevokeParams = z.object({ deviceId: id, role: id }).strict();
+const UpgradeParams = z.object({ scopes: z.array(id).min(1).max(8) }).strict();
+const WaitParams = z.object({ requestId: id }).strict();
+const OPERATOR_SCOPES = new Set(["operator.admin", "operator.read", "operator.write", "operator.approvals", "operator.pairing", "operator.questions", "operator.talk", "operator.talk.secrets", "operator.sessions.read", "operator.sessions.write"]);
+const DEVICE_REQUIRED = "device scope upgrade requires a paired browser identity; reopen the Control UI over HTTPS or localhost, then retry";
+const deviceRequired = () => new GatewayError("INVALID_REQUEST", DEVICE_REQUIRED, { details: { code: "DEVICE_IDENTITY_REQUIRED", recommendedNextStep: "reopen_control_ui_securely" } });
 
 const isAdmin = (caller: CallerInfo) => caller.scopes.includes("operator.admin");
 const denied = (message: string) => new GatewayError("INVALID_REQUEST", message);
@@ -38,6 +44,14 @@ export function redactDevice(device: PairedDevice, connected?: boolean): Record<
 
 /** The device.* RPC family. */
 export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
+  const upgrades = new UpgradeCoordinator();
+  /** An owner's decision reaches a live scope upgrade waiting on it (approved: with the new token). */
+  const settleUpgrade = (store: PairingStore, requestId: string, decision: "approved" | "rejected") => {
+    const asked = upgrades.requested(requestId);
+    if (!asked) return;
+    const token = decision === "approved" ? store.issueToken(asked.deviceId, "operator", asked.scopes) : undefined;
+    upgrades.resolve(requestId, token ? { status: "approved", requestId, deviceToken: token.token, scopes: token.scopes } : { status: "rejected", requestId });
+  };
   const connected = (deviceId: string) => deps.core.hasClient((c) => c.deviceId === deviceId);
   const dropClients = (deviceId: string, role?: string) =>
     queueMicrotask(() => deps.core.disconnect((c) => c.deviceId === deviceId && (role === undefined || c.role === role), CLOSE.policy, "device token revoked"));
@@ -70,7 +84,8 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
       if (!device) throw denied("unknown requestId");
       deps.log.info(`device pairing approved device=${device.deviceId} role=${device.role ?? "unknown"}`);
       deps.emit("device.pair.resolved", { requestId: pending.requestId, deviceId: device.deviceId, decision: "approved", ts: Date.now() });
-      return { requestId: pending.requestId, device: redactDevice(device) };
+      settleUpgrade(store, pending.requestId, "approved");
+      return { requestId: pending.requestId, device: redactDevice(store.getPaired(device.deviceId) ?? device) };
     },
 
     "device.pair.reject": async (params, { caller }) => {
@@ -81,6 +96,7 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
       const rejected = store.reject(requestId.trim());
       if (!rejected) throw denied("unknown requestId");
       deps.emit("device.pair.resolved", { requestId: rejected.requestId, deviceId: rejected.deviceId, decision: "rejected", ts: Date.now() });
+      settleUpgrade(store, rejected.requestId, "rejected");
       return { requestId: rejected.requestId, deviceId: rejected.deviceId };
     },
 
@@ -126,6 +142,37 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
         rotatedAtMs: rotated.rotatedAtMs ?? rotated.createdAtMs,
         tokenDelivery: inBand ? "in-band" : "withheld-cross-device",
       };
+    },
+
+    "device.scopes.requestUpgrade": async (params, { caller }) => {
+      const { scopes } = parseParams("device.scopes.requestUpgrade", UpgradeParams, params);
+      if (!caller.deviceId || caller.role !== "operator") throw deviceRequired();
+      const store = await deps.store();
+      const paired = store.getPaired(caller.deviceId);
+      if (!paired) throw deviceRequired();
+      const requested = [...new Set(scopes.map((s) => s.trim()))].sort();
+      if (!requested.every((s) => OPERATOR_SCOPES.has(s))) throw denied("requested scopes contain an unknown operator scope");
+      if (missingScope("operator", caller.scopes, requested) !== undefined) throw denied("requested scopes must include the connection's current scopes");
+      const { request, created, superseded } = store.request({
+        deviceId: paired.deviceId, publicKey: paired.publicKey, displayName: paired.displayName, platform: paired.platform, deviceFamily: paired.deviceFamily,
+        clientId: caller.clientId, clientMode: caller.mode, role: "operator", roles: ["operator"], scopes: requested, remoteIp: paired.remoteIp, silent: false,
+      });
+      if (!upgrades.register(request.requestId, paired.deviceId, requested)) throw new GatewayError("UNAVAILABLE", "device scope upgrade is temporarily unavailable", { retryable: true });
+      for (const old of superseded) {
+        upgrades.resolve(old.requestId, { status: "rejected", requestId: old.requestId });
+        deps.emit("device.pair.resolved", { requestId: old.requestId, deviceId: old.deviceId, decision: "rejected", ts: Date.now() });
+      }
+      if (created) deps.emit("device.pair.requested", request);
+      deps.log.warn(`security audit: live device scope upgrade requested device=${paired.deviceId} scopesFrom=${caller.scopes.join(",")} scopesTo=${requested.join(",")}`);
+      return { requestId: request.requestId };
+    },
+
+    "device.scopes.waitUpgrade": async (params, { caller }) => {
+      const { requestId } = parseParams("device.scopes.waitUpgrade", WaitParams, params);
+      if (!caller.deviceId || caller.role !== "operator") throw deviceRequired();
+      const result = upgrades.wait(requestId.trim(), caller.deviceId);
+      if (!result) throw denied("scope upgrade expired or not found");
+      return await result;
     },
 
     "device.token.revoke": async (params, { caller }) => {

@@ -4,7 +4,7 @@ import { lazyMethods } from "../surface/lazy-methods.ts";
 import type { Admission, ClientView, DeviceHandshake, Surface, SurfaceContext } from "../surface/types.ts";
 import type { PairingStore } from "./store.ts";
 
-const DEVICE_METHODS = ["device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.pair.rename", "device.token.rotate", "device.token.revoke"];
+const DEVICE_METHODS = ["device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.pair.rename", "device.token.rotate", "device.token.revoke", "device.scopes.requestUpgrade", "device.scopes.waitUpgrade"];
 export const DEVICE_EVENTS = ["device.pair.requested", "device.pair.resolved", "device.pair.changed"];
 
 /** What other features (nodes) use of this one: the one store of this generation and the pairing events. */

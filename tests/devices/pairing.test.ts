@@ -110,3 +110,34 @@ describe("the Control UI (openclaw-control-ui) with a device", () => {
     reload.socket.close();
   });
 });
+
+describe("live scope upgrade (device.scopes.requestUpgrade / waitUpgrade)", () => {
+  test("an owner's approval hands the waiting device a token with the new scopes", async () => {
+    const device = makeDevice();
+    const params = connectParams({ auth: { token: gw.token }, scopes: ["operator.read"] });
+    const { socket, hello } = await deviceHandshake(gw.url, params, device);
+    expect(hello.ok).toBe(true);
+    const owner = await connectOperator(gw.url, gw.token, ["operator.admin"]);
+    const notSuperset = await socket.request("device.scopes.requestUpgrade", { scopes: ["operator.approvals"] });
+    expect(notSuperset.error).toEqual({ code: "INVALID_REQUEST", message: "requested scopes must include the connection's current scopes" });
+    const unknown = await socket.request("device.scopes.requestUpgrade", { scopes: ["operator.read", "admin.everything"] });
+    expect(unknown.error?.message).toBe("requested scopes contain an unknown operator scope");
+    const asked = await socket.request("device.scopes.requestUpgrade", { scopes: ["operator.read", "operator.write"] });
+    const requestId = asked.payload.requestId;
+    expect(typeof requestId).toBe("string");
+    expect((await owner.next((f) => f.event === "device.pair.requested" && f.payload.requestId === requestId)).payload).toMatchObject({ deviceId: device.id, isRepair: true, scopes: ["operator.read", "operator.write"] });
+    const waiting = socket.request("device.scopes.waitUpgrade", { requestId }, 20_000);
+    expect((await owner.request("device.pair.approve", { requestId })).ok).toBe(true);
+    const result = await waiting;
+    expect(result.payload).toMatchObject({ status: "approved", requestId, scopes: ["operator.read", "operator.write"] });
+    socket.close();
+    const upgraded = await deviceHandshake(gw.url, connectParams({ auth: { deviceToken: result.payload.deviceToken }, scopes: ["operator.read", "operator.write"] }), device);
+    expect(upgraded.hello.payload.auth).toMatchObject({ method: "device-token", scopes: ["operator.read", "operator.write"] });
+    upgraded.socket.close();
+
+    const noDevice = await owner.request("device.scopes.requestUpgrade", { scopes: ["operator.admin"] });
+    expect(noDevice.error?.details).toEqual({ code: "DEVICE_IDENTITY_REQUIRED", recommendedNextStep: "reopen_control_ui_securely" });
+    expect((await owner.request("device.scopes.waitUpgrade", { requestId: "nope" })).error?.code).toBe("INVALID_REQUEST");
+    owner.close();
+  });
+});
