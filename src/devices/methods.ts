@@ -31,6 +31,9 @@ const DEVICE_REQUIRED = "device scope upgrade requires a paired browser identity
 const deviceRequired = () => new GatewayError("INVALID_REQUEST", DEVICE_REQUIRED, { details: { code: "DEVICE_IDENTITY_REQUIRED", recommendedNextStep: "reopen_control_ui_securely" } });
 
 const isAdmin = (caller: CallerInfo) => caller.scopes.includes("operator.admin");
+/** The caller's own device, when it authenticated with that device's token (the reference's session authz). */
+const ownDevice = (caller: CallerInfo) => (caller.authMethod === "device-token" ? caller.deviceId : undefined);
+const nonOperator = (roles: readonly (string | undefined)[]) => roles.some((r) => r !== undefined && r !== "operator");
 const denied = (message: string) => new GatewayError("INVALID_REQUEST", message);
 
 /** A paired device as the wire shows it: no token hashes, no approval baseline; token summaries sorted by role. */
@@ -62,9 +65,10 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
       const store = await deps.store();
       let pending = store.listPending();
       let paired = store.listPaired();
-      if (caller.deviceId && !isAdmin(caller)) {
-        pending = pending.filter((p) => p.deviceId === caller.deviceId);
-        paired = paired.filter((d) => d.deviceId === caller.deviceId);
+      const own = ownDevice(caller);
+      if (own && !isAdmin(caller)) {
+        pending = pending.filter((p) => p.deviceId === own);
+        paired = paired.filter((d) => d.deviceId === own);
       }
       return { pending, paired: paired.map((d) => redactDevice(d, connected(d.deviceId))) };
     },
@@ -75,8 +79,9 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
       const pending = store.getPending(requestId.trim());
       if (!isAdmin(caller)) {
         if (!pending) throw denied("device pairing approval denied");
-        if (caller.deviceId && pending.deviceId !== caller.deviceId) throw denied("device pairing approval denied");
-        if ((pending.roles ?? [pending.role]).some((r) => r !== undefined && r !== "operator")) throw denied("device pairing approval denied");
+        const own = ownDevice(caller);
+        if (own && pending.deviceId !== own) throw denied("device pairing approval denied");
+        if (nonOperator([pending.role, ...(pending.roles ?? [])])) throw denied("device pairing approval denied");
         const missing = missingScope("operator", pending.scopes ?? [], caller.scopes);
         if (missing) throw denied(`missing scope: ${missing}`);
       }
@@ -92,7 +97,8 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
       const { requestId } = parseParams("device.pair.reject", RequestParams, params);
       const store = await deps.store();
       const pending = store.getPending(requestId.trim());
-      if (!isAdmin(caller) && caller.deviceId && pending && pending.deviceId !== caller.deviceId) throw denied("device pairing rejection denied");
+      const own = ownDevice(caller);
+      if (!isAdmin(caller) && own && (!pending || pending.deviceId !== own)) throw denied("device pairing rejection denied");
       const rejected = store.reject(requestId.trim());
       if (!rejected) throw denied("unknown requestId");
       deps.emit("device.pair.resolved", { requestId: rejected.requestId, deviceId: rejected.deviceId, decision: "rejected", ts: Date.now() });
@@ -102,8 +108,12 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
 
     "device.pair.remove": async (params, { caller }) => {
       const { deviceId } = parseParams("device.pair.remove", DeviceParams, params);
-      if (!isAdmin(caller) && caller.deviceId && caller.deviceId !== deviceId.trim()) throw denied("device pairing removal denied");
-      const removed = (await deps.store()).remove(deviceId.trim());
+      const own = ownDevice(caller);
+      if (!isAdmin(caller) && own && own !== deviceId.trim()) throw denied("device pairing removal denied");
+      const store = await deps.store();
+      const target = store.getPaired(deviceId.trim());
+      if (!isAdmin(caller) && own && target && nonOperator([target.role, ...(target.roles ?? []), ...Object.keys(target.tokens ?? {})])) throw denied("device pairing removal denied");
+      const removed = store.remove(deviceId.trim());
       if (!removed) throw denied("unknown deviceId");
       deps.log.info(`device pairing removed device=${removed.deviceId}`);
       dropClients(removed.deviceId);
@@ -114,7 +124,8 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
       const { deviceId, label } = parseParams("device.pair.rename", RenameParams, params);
       const trimmed = label.trim();
       if (!trimmed) throw denied("label required");
-      if (!isAdmin(caller) && caller.deviceId && caller.deviceId !== deviceId.trim()) throw denied("device pairing rename denied");
+      const own = ownDevice(caller);
+      if (!isAdmin(caller) && own && own !== deviceId.trim()) throw denied("device pairing rename denied");
       const renamed = (await deps.store()).touch(deviceId.trim(), { operatorLabel: trimmed });
       if (!renamed) throw denied("unknown deviceId");
       deps.emit("device.pair.changed", {});
@@ -124,7 +135,8 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
     "device.token.rotate": async (params, { caller }) => {
       const { deviceId, role, scopes } = parseParams("device.token.rotate", RotateParams, params);
       const target = deviceId.trim();
-      if (!isAdmin(caller) && ((caller.deviceId && caller.deviceId !== target) || role.trim() !== "operator")) throw denied("device token rotation denied");
+      const own = ownDevice(caller);
+      if (!isAdmin(caller) && ((own && own !== target) || role.trim() !== "operator")) throw denied("device token rotation denied");
       if (!isAdmin(caller) && scopes && missingScope("operator", scopes, caller.scopes)) throw denied("device token rotation denied");
       const rotated = (await deps.store()).rotateToken(target, role.trim(), scopes);
       if ("denied" in rotated) {
@@ -132,7 +144,7 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
         throw denied("device token rotation denied");
       }
       deps.log.info(`device token rotated device=${target} role=${rotated.role}`);
-      const inBand = caller.deviceId === target;
+      const inBand = ownDevice(caller) === target;
       if (!inBand) dropClients(target, rotated.role);
       return {
         deviceId: target,
@@ -178,7 +190,8 @@ export function deviceMethods(deps: DeviceMethodDeps): MethodFamily {
     "device.token.revoke": async (params, { caller }) => {
       const { deviceId, role } = parseParams("device.token.revoke", RevokeParams, params);
       const target = deviceId.trim();
-      if (!isAdmin(caller) && ((caller.deviceId && caller.deviceId !== target) || role.trim() !== "operator")) throw denied("device token revocation denied");
+      const own = ownDevice(caller);
+      if (!isAdmin(caller) && ((own && own !== target) || role.trim() !== "operator")) throw denied("device token revocation denied");
       const revoked = (await deps.store()).revokeToken(target, role.trim());
       if (!revoked) throw denied("device token revocation denied");
       deps.log.info(`device token revoked device=${target} role=${role.trim()}`);

@@ -67,6 +67,8 @@ export interface CallerInfo {
   scopes: readonly string[];
   /** The verified device id when the client signed a device identity (a node's id is its device id). */
   deviceId?: string;
+  /** How the handshake authenticated it (`token`, `password`, `device-token`, …); device management keys on it. */
+  authMethod?: string;
 }
 
 /** Everything a method handler gets besides its params. */

@@ -237,7 +237,7 @@ export class GatewayConnection implements ConnectionHandler {
   async #welcome(frame: RequestFrame, params: ConnectParams, role: string, grant: Grant): Promise<void> {
     if ((this.#state as State) === "closed") return;
     const { authMethod, scopes, deviceId } = grant;
-    const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes, ...(deviceId ? { deviceId } : {}) };
+    const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes, authMethod, ...(deviceId ? { deviceId } : {}) };
     const hello = await buildHello(this.#deps.core, Object.keys(this.#deps.methods), this.#deps.events, { connId: this.connId, role, scopes, authMethod, extra: grant.helloAuth });
     if ((this.#state as State) === "closed") return;
     clearTimeout(this.#handshakeTimer);

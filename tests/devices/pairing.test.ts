@@ -141,3 +141,33 @@ describe("live scope upgrade (device.scopes.requestUpgrade / waitUpgrade)", () =
     owner.close();
   });
 });
+
+describe("a caller on its own device token manages only its own device", () => {
+  test("list is filtered, another device is out of reach, its own rotation comes back in-band", async () => {
+    const mine = makeDevice();
+    const other = makeDevice();
+    const scopes = ["operator.read", "operator.pairing"];
+    const first = await deviceHandshake(gw.url, connectParams({ auth: { token: gw.token }, scopes }), mine);
+    const deviceToken = first.hello.payload.auth.deviceToken;
+    first.socket.close();
+    (await deviceHandshake(gw.url, connectParams({ auth: { token: gw.token }, scopes }), other)).socket.close();
+
+    // Over the shared secret the same device sees everything (the reference keys confinement on device-token auth).
+    const shared = await deviceHandshake(gw.url, connectParams({ auth: { token: gw.token }, scopes }), mine);
+    expect((await shared.socket.request("device.pair.list", {})).payload.paired.length).toBeGreaterThan(1);
+    shared.socket.close();
+
+    const { socket } = await deviceHandshake(gw.url, connectParams({ auth: { deviceToken }, scopes }), mine);
+    const list = await socket.request("device.pair.list", {});
+    expect(list.payload.paired.map((d: any) => d.deviceId)).toEqual([mine.id]);
+    expect((await socket.request("device.pair.remove", { deviceId: other.id })).error).toEqual({ code: "INVALID_REQUEST", message: "device pairing removal denied" });
+    expect((await socket.request("device.token.revoke", { deviceId: other.id, role: "operator" })).error?.message).toBe("device token revocation denied");
+    const rotated = await socket.request("device.token.rotate", { deviceId: mine.id, role: "operator" });
+    expect(rotated.payload).toMatchObject({ deviceId: mine.id, tokenDelivery: "in-band" });
+    expect(typeof rotated.payload.token).toBe("string");
+    socket.close();
+    const next = await deviceHandshake(gw.url, connectParams({ auth: { deviceToken: rotated.payload.token }, scopes }), mine);
+    expect(next.hello.payload.auth.method).toBe("device-token");
+    next.socket.close();
+  });
+});
