@@ -1,6 +1,6 @@
-import { authenticateConnect, type AuthFailure } from "./auth.ts";
+import { authenticateConnect, type AuthFailure, type AuthOutcome } from "./auth.ts";
+import { askAdmission, isDirectLocal } from "./admission.ts";
 import { authorize } from "./authorize.ts";
-import { isLoopbackAddress } from "../surface/net.ts";
 import { sleep } from "../platform/sleep.ts";
 import type { IdempotencyCache } from "./dedupe.ts";
 import { buildHello } from "./hello.ts";
@@ -43,8 +43,6 @@ export interface ConnectionDeps {
 
 type State = "handshake" | "authenticating" | "open" | "closed";
 
-// Proxy headers make a loopback peer non-local: the real client is somewhere else (spec §2.3 "direct_local").
-const PROXY_HEADERS = ["x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host"];
 const PRESENCE_MODES = new Set(["ui", "webchat", "node"]);
 
 /**
@@ -204,24 +202,11 @@ export class GatewayConnection implements ConnectionHandler {
   }
 
   /** A connect with a device proof: the device feature verifies it, pairs it and decides the scopes (spec §2.4). */
-  async #admitDevice(frame: RequestFrame, params: ConnectParams, role: string, shared: ReturnType<typeof authenticateConnect>): Promise<void> {
-    const headers = this.#upgrade.headers;
-    let admission: Admission;
-    try {
-      admission = await this.#deps.admit!({
-        connId: this.connId,
-        nonce: this.#nonce,
-        params,
-        role,
-        local: isLoopbackAddress(this.#upgrade.remoteAddress) && !PROXY_HEADERS.some((h) => h in headers),
-        origin: this.#upgrade.origin,
-        remoteAddress: this.#upgrade.remoteAddress,
-        shared: shared.ok ? { ok: true, method: shared.method } : { ok: false, error: shared.error, delayMs: shared.delayMs },
-      });
-    } catch (error) {
-      this.#deps.log.error(`device admission failed: ${(error as Error)?.message ?? String(error)}`, { connId: this.connId });
-      return this.#refuse(frame.id, { code: "UNAVAILABLE", message: "device admission failed", retryable: true }, CLOSE.tryAgainLater);
-    }
+  async #admitDevice(frame: RequestFrame, params: ConnectParams, role: string, shared: AuthOutcome): Promise<void> {
+    const facts = { connId: this.connId, nonce: this.#nonce, params, role, upgrade: this.#upgrade, shared };
+    const admission = await askAdmission(this.#deps.admit!, facts, (error) =>
+      this.#deps.log.error(`device admission failed: ${(error as Error)?.message ?? String(error)}`, { connId: this.connId }),
+    );
     if (!admission.ok) return this.#refuseLate(frame.id, params, admission.error, admission.delayMs ?? 0, admission.closeReason);
     const { authMethod, scopes, deviceId, helloAuth } = admission;
     await this.#welcome(frame, params, role, { authMethod, scopes, deviceId, helloAuth });
@@ -261,8 +246,7 @@ export class GatewayConnection implements ConnectionHandler {
     if (authMethod === "trusted-proxy") return requested;
     const { id, mode } = params.client;
     const localClient = (id === "cli" && mode === "cli") || (id === "gateway-client" && mode === "backend");
-    const headers = this.#upgrade.headers;
-    const direct = isLoopbackAddress(this.#upgrade.remoteAddress) && !PROXY_HEADERS.some((h) => h in headers);
+    const direct = isDirectLocal(this.#upgrade);
     const sharedSecret = authMethod === "token" || authMethod === "password" || authMethod === "none";
     // Control UI (pending the lead's review): the page this gateway served, on the same direct loopback terms as
     // the local CLI. A browser always sends Origin, and the handshake has already refused one that is not this
