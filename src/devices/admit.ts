@@ -31,7 +31,8 @@ const UI_IDS = new Set(["openclaw-control-ui", "webchat-ui"]);
 /** Decides one device connect; never throws for bad input (every refusal is the reference's frame). */
 export async function admitDevice(h: DeviceHandshake, deps: AdmitDeps): Promise<Admission> {
   const proof = verifyDeviceProof(h.params, h.role, h.nonce, deps.now());
-  if (!proof.ok) return { ok: false, error: proof.error };
+  // A wrong shared secret still earns its back-off when the proof fails first (the reference settles it too).
+  if (!proof.ok) return { ok: false, error: proof.error, delayMs: h.shared.ok ? 0 : h.shared.delayMs };
   const { deviceId, publicKey } = proof.device;
   const scopes = (h.params.scopes ?? []).map((s) => s.trim()).filter(Boolean);
 
