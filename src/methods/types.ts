@@ -23,7 +23,9 @@ export interface PresenceEntry {
   reason: string;
   instanceId?: string;
   clientId?: string;
+  deviceId?: string;
   roles?: string[];
+  scopes?: string[];
   onlineSince?: number;
   text: string;
   ts: number;

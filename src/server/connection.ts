@@ -1,5 +1,6 @@
 import { authenticateConnect, type AuthFailure, type AuthOutcome } from "./auth.ts";
 import { askAdmission, isDirectLocal } from "./admission.ts";
+import { isLoopbackAddress } from "../surface/net.ts";
 import { authorize } from "./authorize.ts";
 import { sleep } from "../platform/sleep.ts";
 import type { IdempotencyCache } from "./dedupe.ts";
@@ -268,9 +269,13 @@ export class GatewayConnection implements ConnectionHandler {
         deviceFamily: params.client.deviceFamily,
         mode: params.client.mode,
         reason: "connect",
-        instanceId: params.client.instanceId,
+        // A node is known by its device id, so its presence entry is too (the reference's rule).
+        instanceId: caller.role === "node" && caller.deviceId ? caller.deviceId : params.client.instanceId,
         clientId: params.client.id,
+        ...(caller.deviceId ? { deviceId: caller.deviceId } : {}),
+        ...(isLoopbackAddress(this.#upgrade.remoteAddress) ? {} : { ip: this.#upgrade.remoteAddress.replace(/^::ffff:/, "") }),
         roles: [caller.role],
+        scopes: [...caller.scopes],
         onlineSince: now,
         text: `Node: ${params.client.displayName ?? "unknown"} · mode ${params.client.mode}`,
         ts: now,

@@ -82,7 +82,7 @@ describe("a local node", () => {
 
     // Presence shows the node; once it leaves, invokes say it is not connected and the list keeps it offline.
     const presence = await op.request("system-presence", {});
-    expect(presence.payload.some((p: any) => p.mode === "node" && p.clientId === "node-host")).toBe(true);
+    expect(presence.payload.find((p: any) => p.mode === "node" && p.clientId === "node-host")).toMatchObject({ deviceId: device.id, instanceId: device.id, roles: ["node"], scopes: [] });
     node.close();
     await node.closed;
     await op.next((f) => f.event === "presence" && !f.payload.presence.some((p: any) => p.clientId === "node-host"));
