@@ -47,14 +47,21 @@ describe("openclaw devices", () => {
     expect(JSON.parse(again.stdout).error).toMatchObject({ code: "INVALID_REQUEST", message: "unknown requestId" });
 
     expect((await cli(["devices", "rename", "--device", a.deviceId, "--name", "Kitchen", ...flags], env())).stdout).toBe(`Renamed ${a.deviceId} → Kitchen`);
-    const text = await cli(["devices", "list", ...flags], env());
-    expect(text.stdout).toContain("Kitchen");
+    const listedText = await cli(["devices", "list", ...flags], env());
+    expect(listedText.stdout).toContain("Kitchen");
     const rotated = JSON.parse((await cli(["devices", "rotate", "--device", a.deviceId, "--role", "operator", ...flags], env())).stdout);
     expect(rotated).toMatchObject({ deviceId: a.deviceId, role: "operator", scopes: ["operator.read"], tokenDelivery: "withheld-cross-device" });
     const revoked = JSON.parse((await cli(["devices", "revoke", "--device", a.deviceId, "--role", "operator", ...flags], env())).stdout);
     expect(revoked).toMatchObject({ deviceId: a.deviceId, role: "operator" });
     expect(JSON.parse((await cli(["devices", "remove", a.deviceId, "--json", ...flags], env())).stdout)).toEqual({ deviceId: a.deviceId });
-    expect((await cli(["devices", "approve", ...flags], env())).stderr).toContain("<requestId> is required");
+    // No id: a preview of the newest request, exit 1 (the reference's safety step).
+    const c = await pendingDevice();
+    const preview = await cli(["devices", "approve", "--json", ...flags], env());
+    expect(preview.code).toBe(1);
+    expect(JSON.parse(preview.stdout)).toMatchObject({ selected: { requestId: c.requestId }, approvalState: { kind: "new-pairing", requested: { roles: ["operator"], scopes: ["operator.read"] }, approved: null }, approveCommand: `openclaw devices approve ${c.requestId} --url ${gw.url} --json`, requiresAuthFlags: { token: true, password: false } });
+    const text = await cli(["devices", "approve", "--latest", ...flags], env());
+    expect(text.stdout).toContain(`Selected pending device request ${c.requestId}`);
+    expect(text.stderr).toContain(`Approve this exact request with: openclaw devices approve ${c.requestId}`);
   });
 });
 
