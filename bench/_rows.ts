@@ -97,11 +97,11 @@ export function load<T>(servers: Pair<Server>, scenario: string, options: Record
  * Sequential handshakes in `splits` alternating slices (ceiling, ours, ceiling, ours…) with the samples pooled:
  * a p99 over 500 samples is the 5th-worst value, so a noisy second on this shared machine must hit both kinds alike.
  */
-export async function handshakeSlices(servers: Pair<Server>, count: number, splits: number) {
+export async function handshakeSlices(servers: Pair<Server>, count: number, splits: number, scenario = "handshake") {
   const pooled: Pair<number[]> = { ceiling: [], ours: [] };
   const cpu: Pair<number> = { ceiling: 0, ours: 0 };
   for (let i = 0; i < splits; i++) {
-    const r = await load<{ samples: number[] }>(servers, "handshake", { count: Math.ceil(count / splits), maxMs: 60_000 }, 90_000);
+    const r = await load<{ samples: number[] }>(servers, scenario, { count: Math.ceil(count / splits), maxMs: 60_000 }, 90_000);
     for (const kind of KINDS) {
       pooled[kind].push(...r[kind].samples);
       cpu[kind] += r[kind].serverCpuMs;

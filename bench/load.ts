@@ -26,6 +26,7 @@ const o = JSON.parse(json ?? "{}") as LoadOptions;
 const url = `ws://127.0.0.1:${o.port}`;
 const scenarios: Record<string, () => Promise<unknown>> = {
   handshake: () => handshakes(url, o.token, o.count ?? 500, o.maxMs ?? 60_000),
+  "handshake-device": () => handshakes(url, o.token, o.count ?? 500, o.maxMs ?? 60_000, true),
   "rpc-seq": () => rpcSequential(url, o.token, o.count ?? 2000, o.maxMs ?? 60_000),
   "rpc-pipe": () => rpcPipelined(url, o.token, o.conns ?? 32, o.depth ?? 16, o.seconds ?? 10),
   capacity: () => capacity(url, o.token, o.count ?? 10_000, o.parallel ?? 128, o.maxMs ?? 120_000, o.holdMs ?? 120_000),

@@ -37,7 +37,7 @@ const version = await cliVersion(bins, plan);
 
 step("starting both servers; idle RSS");
 const { servers, idleKiB } = await startPair(bins);
-let health, handshake, handshakeWarm, rpcSeq, rpcPipe, broadcast, http;
+let health, handshake, handshakeWarm, handshakeSigned, rpcSeq, rpcPipe, broadcast, http;
 try {
   step(`CLI gateway health ×${plan.cliRuns}`);
   health = await cliHealth(bins, plan, servers);
@@ -45,6 +45,9 @@ try {
   handshake = await handshakeSlices(servers, plan.handshakes, plan.splits * 2);
   // The same again on the now-warm servers: the first run includes JIT tier-up of the handshake path.
   handshakeWarm = await handshakeSlices(servers, plan.handshakes, plan.splits * 2);
+  step(`handshake with a signed device ×${plan.handshakes} (warm)`);
+  // Ours verifies the Ed25519 proof and checks pairing; the ceiling ignores the device block.
+  handshakeSigned = await handshakeSlices(servers, plan.handshakes, plan.splits * 2, "handshake-device");
   step(`RPC sequential ×${plan.rpcSequential}`);
   rpcSeq = await load<Latency>(servers, "rpc-seq", { count: plan.rpcSequential, maxMs: 60_000 }, 90_000);
   step(`RPC 32 connections pipelined, ${plan.splits} × ${plan.pipeSeconds} s`);
@@ -79,6 +82,8 @@ const rows: Row[] = [
   { figure: `handshake p99 (next ${plan.handshakes}, warm)`, unit: "ms", ...both(handshakeWarm, (s) => s.p99), target: "(≤ 2× ceiling)", pass: handshakeWarm.ours.p99 <= 2 * handshakeWarm.ceiling.p99 },
   { figure: "server CPU per handshake (first run)", unit: "µs", ...both(handshake, (s) => s.serverCpuUsPer) },
   { figure: "server CPU per handshake (warm)", unit: "µs", ...both(handshakeWarm, (s) => s.serverCpuUsPer) },
+  { figure: "handshake p50, signed device (warm)", unit: "ms", ...both(handshakeSigned, (s) => s.p50) },
+  { figure: "server CPU per handshake, signed device (warm)", unit: "µs", ...both(handshakeSigned, (s) => s.serverCpuUsPer) },
   { figure: `RPC health p50 (1 conn, ${plan.rpcSequential} sequential)`, unit: "ms", ...both(rpcSeq, (s) => s.p50) },
   { figure: "RPC health p99 (1 conn)", unit: "ms", ...both(rpcSeq, (s) => s.p99) },
   { figure: `RPC throughput, 32 conns pipelined (${plan.splits}×${plan.pipeSeconds} s)`, unit: "req/s", ...both(rpcPipe, (s) => s.rps), higherIsBetter: true, target: "≥ 0.80× ceiling", pass: rpcPipe.ours.rps >= 0.8 * rpcPipe.ceiling.rps },

@@ -5,8 +5,10 @@ import { agentsSurface } from "./agents/surface.ts";
 import type { Clock } from "./automations/clock.ts";
 import { automationsSurface } from "./automations/surface.ts";
 import { channelsSurface } from "./channels/surface.ts";
+import { devicesSurface } from "./devices/surface.ts";
 import { discoverySurface } from "./discovery/surface.ts";
 import { hooksSurface } from "./hooks/surface.ts";
+import { nodesSurface } from "./nodes/surface.ts";
 import type { MountFeatures, Surface } from "./surface/types.ts";
 import { controlUiSurface } from "./ui/surface.ts";
 import { updateSurface } from "./update/surface.ts";
@@ -23,8 +25,11 @@ export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => 
   const channels = channelsSurface(ctx, { agents: agents.service });
   // Agent turns reach chats (`agent --to --deliver`) through channels, handed over here, never imported.
   agents.service.delivery = channels.delivery;
+  const devices = devicesSurface(ctx);
   const surfaces: (Surface | undefined)[] = [
     agents,
+    devices,
+    nodesSurface(ctx, { devices: devices.service }),
     automations,
     discoverySurface(ctx),
     hooksSurface(ctx, { agents: agents.service, automations: automations.service }),

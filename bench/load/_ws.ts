@@ -8,17 +8,33 @@ export interface Client {
   onFrame: (text: string, at: number) => void;
 }
 
-const connectFrame = (token: string) =>
-  JSON.stringify({
-    type: "req", id: "c", method: "connect",
-    params: {
-      minProtocol: 4, maxProtocol: 4, client: { id: "cli", version: "bench", platform: "linux", mode: "cli" },
-      auth: { token }, role: "operator", scopes: ["operator.read"],
-    },
-  });
+import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+
+/** A signing device for the signed-handshake row: one Ed25519 key per load process (paired on first connect). */
+export interface BenchDevice { id: string; publicKey: string; privateKey: KeyObject }
+
+export function benchDevice(): BenchDevice {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
+  return { id: createHash("sha256").update(raw).digest("hex"), publicKey: raw.toString("base64url"), privateKey };
+}
+
+const connectFrame = (token: string, device?: BenchDevice, challenge?: { nonce: string; ts: number }) => {
+  const params: Record<string, unknown> = {
+    minProtocol: 4, maxProtocol: 4, client: { id: "cli", version: "bench", platform: "linux", mode: "cli" },
+    auth: { token }, role: "operator", scopes: ["operator.read"],
+  };
+  if (device && challenge) {
+    // The v3 string as the reference CLI signs it (spec §2.4); deviceFamily absent → empty last field.
+    const text = ["v3", device.id, "cli", "cli", "operator", "operator.read", String(challenge.ts), token, challenge.nonce, "linux", ""].join("|");
+    const signature = sign(null, Buffer.from(text), device.privateKey).toString("base64url");
+    params.device = { id: device.id, publicKey: device.publicKey, signature, signedAt: challenge.ts, nonce: challenge.nonce };
+  }
+  return JSON.stringify({ type: "req", id: "c", method: "connect", params });
+};
 
 /** Opens a socket and completes the handshake; rejects on refusal, close or after `timeoutMs`. */
-export function connect(url: string, token: string, timeoutMs: number): Promise<Client> {
+export function connect(url: string, token: string, timeoutMs: number, device?: BenchDevice): Promise<Client> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const ws = new WebSocket(url);
@@ -41,7 +57,9 @@ export function connect(url: string, token: string, timeoutMs: number): Promise<
         return resolve(client);
       }
       // hello-ok lists "connect.challenge" among its events, so match the event frame's own prefix.
-      if (text.startsWith('{"type":"event","event":"connect.challenge"')) return ws.send(connectFrame(token));
+      if (text.startsWith('{"type":"event","event":"connect.challenge"')) {
+        return ws.send(connectFrame(token, device, device ? (JSON.parse(text).payload as { nonce: string; ts: number }) : undefined));
+      }
       fail(new Error(`handshake refused: ${text.slice(0, 200)}`));
     };
     ws.onerror = () => fail(new Error("socket error"));

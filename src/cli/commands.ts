@@ -141,6 +141,28 @@ export const COMMANDS: Record<string, CommandNode> = {
     },
   },
   models: { description: "Configured model providers and models", sub: { list: leaf("List the configured models", () => import("./models-list.ts")) } },
+  devices: {
+    description: "Device pairing and auth tokens",
+    sub: {
+      list: leaf("List pending and paired devices", () => import("./devices/list.ts")),
+      approve: leaf("Approve a pending device pairing request", () => import("./devices/approve.ts")),
+      reject: leaf("Reject a pending device pairing request", () => import("./devices/reject.ts")),
+      remove: leaf("Remove a paired device entry", () => import("./devices/remove.ts")),
+      rename: leaf("Assign an operator label to a paired device", () => import("./devices/rename.ts")),
+      rotate: leaf("Rotate a device token for a role", () => import("./devices/rotate.ts")),
+      revoke: leaf("Revoke a device token for a role", () => import("./devices/revoke.ts")),
+    },
+  },
+  nodes: {
+    description: "Paired nodes: list, describe, invoke, pending requests",
+    sub: {
+      list: leaf("List pending and paired nodes", () => import("./nodes/list.ts")),
+      describe: leaf("Describe a node (capabilities + supported invoke commands)", () => import("./nodes/describe.ts")),
+      invoke: leaf("Invoke a command on a paired node", () => import("./nodes/invoke.ts")),
+      pending: leaf("List pending pairing requests", () => import("./nodes/pending.ts")),
+      approve: leaf("Approve a pending pairing request", () => import("./nodes/approve.ts")),
+    },
+  },
   config: {
     description: "Read and edit openclaw.json (validated, atomic, with a .bak)",
     sub: {

@@ -13,7 +13,7 @@ export interface HelloOk {
   server?: { version?: string; buildId?: string; bootId?: string; connId?: string };
   features?: { methods?: string[]; events?: string[] };
   snapshot?: { presence?: Record<string, unknown>[]; health?: Record<string, unknown>; uptimeMs?: number; [key: string]: unknown };
-  auth?: { method?: string; role?: string; scopes?: string[] };
+  auth?: { method?: string; role?: string; scopes?: string[]; deviceToken?: string; issuedAtMs?: number };
   policy?: { maxPayload?: number; maxBufferedBytes?: number; tickIntervalMs?: number };
   [key: string]: unknown;
 }
@@ -29,6 +29,8 @@ export interface ConnectOptions {
   deadline: Deadline;
   onEvent?(frame: EventFrame): void;
   onGap?(gap: SeqGap): void;
+  /** Signs a `device` block over the challenge (non-loopback gateways, spec §2.4); unset = no device. */
+  signDevice?(params: Record<string, unknown>, challenge: { nonce: string; ts: number }): Record<string, unknown>;
 }
 
 export interface RequestOptions {
@@ -78,7 +80,15 @@ export class GatewayClient {
       const wire = await Wire.open(url, deadline, handlers, options.tlsFingerprint);
       let error: WireError | undefined;
       try {
-        await wire.challenge(deadline);
+        const challenge = await wire.challenge(deadline);
+        if (options.signDevice) {
+          const { nonce, ts } = (challenge.payload ?? {}) as { nonce?: string; ts?: unknown };
+          if (typeof ts !== "number" || !Number.isFinite(ts)) {
+            wire.closeWith(1008, "connect failed");
+            throw new GatewayClientError("protocol", "gateway connect challenge timestamp invalid", { url, gatewayAnswered: true });
+          }
+          params.device = options.signDevice(params, { nonce: nonce!, ts });
+        }
         const response = await wire.call("connect", params, deadline);
         if (response.ok) {
           client = new GatewayClient(url, wire, response.payload as HelloOk, Math.round(performance.now() - started));

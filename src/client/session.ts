@@ -5,6 +5,14 @@ import { GatewayClient } from "./client.ts";
 import type { Deadline } from "./deadline.ts";
 import { CLI_IDENTITY, PROBE_IDENTITY, scopesFor, type ClientIdentity, type ConnectAuth } from "./identity.ts";
 import type { GatewayTarget } from "./target.ts";
+import { isLoopbackHost } from "./url-policy.ts";
+import { loadOrCreateIdentity, saveDeviceToken, signConnect } from "./device-identity.ts";
+
+/** Signs connect with the identity under this state dir (created on first use). */
+function deviceSigner(stateDir: string) {
+  const identity = loadOrCreateIdentity(stateDir);
+  return (params: Record<string, unknown>, challenge: { nonce: string; ts: number }) => ({ ...signConnect(identity, params, challenge) });
+}
 
 /** The identity and scopes for calling `method`. */
 export interface CallPlan {
@@ -29,6 +37,8 @@ export interface CallOnceOptions {
   deadline: Deadline;
   expectFinal?: boolean;
   onAccepted?(payload: unknown): void;
+  /** The state dir whose device identity signs connect to a non-loopback gateway (the reference CLI's rule). */
+  identityDir?: string;
 }
 
 /** Connects, calls one method, closes; resolves with the payload and the connected client's facts. */
@@ -40,7 +50,11 @@ export async function callOnce<T = unknown>(options: CallOnceOptions): Promise<{
     auth: options.auth,
     tlsFingerprint: options.tlsFingerprint,
     deadline: options.deadline,
+    signDevice: options.identityDir && !isLoopbackHost(new URL(options.url).hostname) ? deviceSigner(options.identityDir) : undefined,
   });
+  if (options.identityDir && client.hello.auth?.deviceToken) {
+    saveDeviceToken(options.identityDir, options.url, client.hello.auth.role ?? "operator", client.hello.auth.deviceToken, client.hello.auth.scopes ?? []);
+  }
   try {
     const payload = await client.request<T>(options.method, options.params, {
       deadline: options.deadline,
@@ -65,6 +79,7 @@ export function callTarget<T = unknown>(
     tlsFingerprint: target.tlsFingerprint,
     plan: planCall(target.auth, method, CLI_IDENTITY),
     method,
+    identityDir: target.paths.stateDir,
     ...options,
   });
 }

@@ -23,7 +23,9 @@ export interface PresenceEntry {
   reason: string;
   instanceId?: string;
   clientId?: string;
+  deviceId?: string;
   roles?: string[];
+  scopes?: string[];
   onlineSince?: number;
   text: string;
   ts: number;
@@ -93,6 +95,10 @@ export interface CallerInfo {
   mode: string;
   role: string;
   scopes: readonly string[];
+  /** The verified device id when the client signed a device identity (a node's id is its device id). */
+  deviceId?: string;
+  /** How the handshake authenticated it (`token`, `password`, `device-token`, …); device management keys on it. */
+  authMethod?: string;
 }
 
 /** Everything a method handler gets besides its params. */

@@ -1,6 +1,7 @@
-import { authenticateConnect, type AuthFailure } from "./auth.ts";
-import { authorize } from "./authorize.ts";
+import { authenticateConnect, type AuthFailure, type AuthOutcome } from "./auth.ts";
+import { askAdmission, isDirectLocal } from "./admission.ts";
 import { isLoopbackAddress } from "../surface/net.ts";
+import { authorize } from "./authorize.ts";
 import { sleep } from "../platform/sleep.ts";
 import type { IdempotencyCache } from "./dedupe.ts";
 import { buildHello } from "./hello.ts";
@@ -10,6 +11,7 @@ import { isOriginAllowed } from "./origin.ts";
 import type { ClientLink, GatewayCore } from "./runtime.ts";
 import { SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import type { CallerInfo, MethodHandler, PresenceEntry } from "../methods/types.ts";
+import type { Admission, DeviceHandshake } from "../surface/types.ts";
 import { parseConnectParams, type ConnectParams } from "../protocol/connect.ts";
 import {
   CLOSE,
@@ -38,12 +40,12 @@ export interface ConnectionDeps {
   /** `full` logs every frame, `compact` one line per request, `auto` compact at debug level. */
   wsLog: "auto" | "full" | "compact";
   handshakeTimeoutMs: number;
+  /** The device feature's decision on a connect with a device proof (Surface.admit); absent in the bare core. */
+  admit?: (handshake: DeviceHandshake) => Promise<Admission>;
 }
 
 type State = "handshake" | "authenticating" | "open" | "closed";
 
-// Proxy headers make a loopback peer non-local: the real client is somewhere else (spec §2.3 "direct_local").
-const PROXY_HEADERS = ["x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host"];
 const PRESENCE_MODES = new Set(["ui", "webchat", "node"]);
 
 /**
@@ -63,12 +65,13 @@ export class GatewayConnection implements ConnectionHandler {
   #pipelinedBytes = 0;
   #inflight = 0;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #nonce = crypto.randomUUID();
 
   constructor(socket: WireSocket, upgrade: UpgradeInfo, deps: ConnectionDeps) {
     this.#socket = socket;
     this.#upgrade = upgrade;
     this.#deps = deps;
-    socket.send(eventFrame("connect.challenge", { nonce: crypto.randomUUID(), ts: Date.now() }));
+    socket.send(eventFrame("connect.challenge", { nonce: this.#nonce, ts: Date.now() }));
     this.#handshakeTimer = setTimeout(() => {
       deps.log.debug("handshake timeout", { connId: this.connId, remote: upgrade.remoteAddress });
       this.#close(CLOSE.normal, "");
@@ -184,7 +187,7 @@ export class GatewayConnection implements ConnectionHandler {
     if (role === "node" && !params.device) {
       return this.#refuse(frame.id, { code: "NOT_PAIRED", message: "device identity required", details: { code: "DEVICE_IDENTITY_REQUIRED" } });
     }
-    const outcome = authenticateConnect(
+    const shared = authenticateConnect(
       core.auth,
       {
         presented: params.auth,
@@ -196,20 +199,34 @@ export class GatewayConnection implements ConnectionHandler {
       },
       core.throttle,
     );
-    if (!outcome.ok) {
-      this.#deps.log.warn(`connect refused: ${outcome.error.message}`, { remote: this.#upgrade.remoteAddress, client: params.client.id });
-      // Failed shared-secret attempts are answered late, growing per client IP (spec §2.7).
-      if (outcome.delayMs > 0) await sleep(outcome.delayMs);
-      return this.#refuse(frame.id, outcome.error);
-    }
-    await this.#welcome(frame, params, role, outcome.method);
+    if (params.device && this.#deps.admit) return this.#admitDevice(frame, params, role, shared);
+    if (!shared.ok) return this.#refuseLate(frame.id, params, shared.error, shared.delayMs);
+    await this.#welcome(frame, params, role, { authMethod: shared.method, scopes: this.#grantedScopes(params, shared.method) });
   }
 
-  async #welcome(frame: RequestFrame, params: ConnectParams, role: string, authMethod: string): Promise<void> {
+  /** A connect with a device proof: the device feature verifies it, pairs it and decides the scopes (spec §2.4). */
+  async #admitDevice(frame: RequestFrame, params: ConnectParams, role: string, shared: AuthOutcome): Promise<void> {
+    const facts = { connId: this.connId, nonce: this.#nonce, params, role, upgrade: this.#upgrade, shared };
+    const admission = await askAdmission(this.#deps.admit!, facts, (error) =>
+      this.#deps.log.error(`device admission failed: ${(error as Error)?.message ?? String(error)}`, { connId: this.connId }),
+    );
+    if (!admission.ok) return this.#refuseLate(frame.id, params, admission.error, admission.delayMs ?? 0, admission.closeReason);
+    const { authMethod, scopes, deviceId, helloAuth } = admission;
+    await this.#welcome(frame, params, role, { authMethod, scopes, deviceId, helloAuth });
+  }
+
+  /** Refuses a connect after the per-IP back-off a failed secret earned (spec §2.7). */
+  async #refuseLate(id: string, params: ConnectParams, error: AuthFailure | ErrorShape, delayMs: number, closeReason?: string): Promise<void> {
+    this.#deps.log.warn(`connect refused: ${error.message}`, { remote: this.#upgrade.remoteAddress, client: params.client.id });
+    if (delayMs > 0) await sleep(delayMs);
+    this.#refuse(id, error, CLOSE.policy, closeReason ?? error.message);
+  }
+
+  async #welcome(frame: RequestFrame, params: ConnectParams, role: string, grant: Grant): Promise<void> {
     if ((this.#state as State) === "closed") return;
-    const scopes = this.#grantedScopes(params, authMethod);
-    const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes };
-    const hello = await buildHello(this.#deps.core, Object.keys(this.#deps.methods), this.#deps.events, { connId: this.connId, role, scopes, authMethod });
+    const { authMethod, scopes, deviceId } = grant;
+    const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes, authMethod, ...(deviceId ? { deviceId } : {}) };
+    const hello = await buildHello(this.#deps.core, Object.keys(this.#deps.methods), this.#deps.events, { connId: this.connId, role, scopes, authMethod, extra: grant.helloAuth });
     if ((this.#state as State) === "closed") return;
     clearTimeout(this.#handshakeTimer);
     this.#caller = caller;
@@ -232,8 +249,7 @@ export class GatewayConnection implements ConnectionHandler {
     if (authMethod === "trusted-proxy") return requested;
     const { id, mode } = params.client;
     const localClient = (id === "cli" && mode === "cli") || (id === "gateway-client" && mode === "backend");
-    const headers = this.#upgrade.headers;
-    const direct = isLoopbackAddress(this.#upgrade.remoteAddress) && !PROXY_HEADERS.some((h) => h in headers);
+    const direct = isDirectLocal(this.#upgrade);
     const sharedSecret = authMethod === "token" || authMethod === "password" || authMethod === "none";
     // Control UI (pending the lead's review): the page this gateway served, on the same direct loopback terms as
     // the local CLI. A browser always sends Origin, and the handshake has already refused one that is not this
@@ -255,19 +271,27 @@ export class GatewayConnection implements ConnectionHandler {
         deviceFamily: params.client.deviceFamily,
         mode: params.client.mode,
         reason: "connect",
-        instanceId: params.client.instanceId,
+        // A node is known by its device id, so its presence entry is too (the reference's rule).
+        instanceId: caller.role === "node" && caller.deviceId ? caller.deviceId : params.client.instanceId,
         clientId: params.client.id,
+        ...(caller.deviceId ? { deviceId: caller.deviceId } : {}),
+        ...(isLoopbackAddress(this.#upgrade.remoteAddress) ? {} : { ip: this.#upgrade.remoteAddress.replace(/^::ffff:/, "") }),
         roles: [caller.role],
+        scopes: [...caller.scopes],
         onlineSince: now,
         text: `Node: ${params.client.displayName ?? "unknown"} · mode ${params.client.mode}`,
         ts: now,
       };
     }
+    const { auth: _auth, device: _device, ...declared } = params;
     return {
       connId: this.connId,
       clientId: caller.clientId,
       mode: caller.mode,
       scopes: caller.scopes,
+      role: caller.role,
+      ...(caller.deviceId ? { deviceId: caller.deviceId } : {}),
+      connect: declared,
       presence,
       sendEvent: (event, payloadJson, stateVersion) => {
         if (this.#state !== "open") return;
@@ -371,6 +395,14 @@ export class GatewayConnection implements ConnectionHandler {
     this.#socket.close(code, truncateUtf8(reason, 123));
     this.onClose();
   }
+}
+
+/** What the handshake grants: how the client authenticated, its scopes, its device and hello-ok `auth` extras. */
+interface Grant {
+  authMethod: string;
+  scopes: string[];
+  deviceId?: string;
+  helloAuth?: Record<string, unknown>;
 }
 
 /** Idempotency keys are the transport's business; handlers with closed params must not see them. */

@@ -121,6 +121,23 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const methods = Object.assign(allMethods(), ...surfaces.map((s) => s.methods ?? {}));
     const events = [...new Set([...GATEWAY_EVENTS, ...surfaces.flatMap((s) => s.events ?? [])])];
     const sessions = surfaces.find((s) => s.sessions);
+    const admitter = surfaces.find((s) => s.admit);
+    const watchers = surfaces.filter((s) => s.clientConnected || s.clientDisconnected);
+    if (watchers.length > 0) {
+      const each = (what: string, call: (s: Surface) => void) => {
+        for (const s of watchers) {
+          try {
+            call(s);
+          } catch (error) {
+            logger.warn(`${s.name} ${what} failed: ${(error as Error).message}`);
+          }
+        }
+      };
+      core.clientListener = {
+        connected: (client) => each("clientConnected", (s) => s.clientConnected?.(client)),
+        disconnected: (client) => each("clientDisconnected", (s) => s.clientDisconnected?.(client)),
+      };
+    }
     if (sessions?.sessions) core.sessionsSource = () => sessions.sessions!();
     const automations = surfaces.find((s) => s.automations);
     if (automations?.automations) core.automationsSource = () => automations.automations!();
@@ -148,6 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
             log: wsLogger,
             wsLog: options.wsLog ?? "auto",
             handshakeTimeoutMs: handshakeTimeout(options.env),
+            admit: admitter?.admit ? (handshake) => admitter.admit!(handshake) : undefined,
           }),
       },
       // ::1 is best effort: a host without IPv6 still serves 127.0.0.1.

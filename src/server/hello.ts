@@ -8,6 +8,8 @@ export interface HelloSubject {
   role: string;
   scopes: string[];
   authMethod: string;
+  /** Extra `auth` fields the device feature adds (deviceToken, issuedAtMs). */
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function buildHello(core: GatewayCore, methods: readonly string[], 
       },
       ...(admin ? { configPath: snapshot.paths.configPath, stateDir: snapshot.paths.stateDir, authMode: core.auth.mode } : {}),
     },
-    auth: { method: subject.authMethod, role: subject.role, scopes: subject.scopes },
+    auth: { method: subject.authMethod, role: subject.role, scopes: subject.scopes, ...subject.extra },
     policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs: TICK_INTERVAL_MS },
   };
 }

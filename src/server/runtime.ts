@@ -157,6 +157,22 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
     }
   }
 
+  sendTo(connId: string, event: string, payload: unknown): boolean {
+    const client = this.clients.get(connId);
+    if (!client) return false;
+    client.sendEvent(event, JSON.stringify(payload ?? null));
+    return true;
+  }
+
+  disconnect(filter: (client: ClientView) => boolean, code: number, reason: string): number {
+    const picked = [...this.clients.values()].filter(filter);
+    for (const client of picked) client.close(code, reason);
+    return picked.length;
+  }
+
+  /** Told about every admitted client and its departure (set by the starter to reach the mounted surfaces). */
+  clientListener: { connected(client: ClientView): void; disconnected(client: ClientView): void } | undefined;
+
   hasClient(filter?: (client: ClientView) => boolean): boolean {
     if (!filter) return this.clients.size > 0;
     for (const client of this.clients.values()) if (filter(client)) return true;
@@ -179,12 +195,14 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
   addClient(link: ClientLink): void {
     this.clients.set(link.connId, link);
     if (link.presence) this.#presenceChanged();
+    this.clientListener?.connected(link);
   }
 
   removeClient(connId: string): void {
     const link = this.clients.get(connId);
     this.clients.delete(connId);
     if (link?.presence) this.#presenceChanged();
+    if (link) this.clientListener?.disconnected(link);
   }
 
   #presenceChanged(): void {

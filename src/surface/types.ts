@@ -3,6 +3,8 @@
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { GatewayLogger } from "../logging/index.ts";
 import type { AutomationsSummary, EventLoopStats, MethodFamily } from "../methods/types.ts";
+import type { ConnectParams } from "../protocol/connect.ts";
+import type { ErrorShape } from "../protocol/errors.ts";
 import type { AuthSettings } from "./auth.ts";
 import type { AuthThrottle } from "./auth-throttle.ts";
 import type { HttpRoute } from "./http.ts";
@@ -14,7 +16,15 @@ export interface ClientView {
   readonly clientId: string;
   readonly mode: string;
   readonly scopes: readonly string[];
+  readonly role: string;
+  /** The verified device id when the client signed a device identity. */
+  readonly deviceId?: string;
+  /** What the client declared in `connect` (secrets and the device proof removed): caps, commands, client info. */
+  readonly connect: ClientDeclaration;
 }
+
+/** The parts of `connect` a feature may keep and show (never `auth` or the device signature). */
+export type ClientDeclaration = Omit<ConnectParams, "auth" | "device">;
 
 /** Options of a broadcast: only the clients a filter admits receive it. */
 export interface BroadcastOptions {
@@ -33,6 +43,10 @@ export interface GatewayView {
   eventLoop(): EventLoopStats;
   /** The one per-address failed-auth limiter: WS connect, every bearer-checked HTTP route and hooks feed it. */
   readonly throttle: AuthThrottle;
+  /** Sends an event to one admitted client; false when it is gone (node invoke, per-device replies). */
+  sendTo(connId: string, event: string, payload: unknown): boolean;
+  /** Closes every admitted client the filter picks (revoked device tokens); returns how many. */
+  disconnect(filter: (client: ClientView) => boolean, code: number, reason: string): number;
 }
 
 /** The certificate the listener really serves (gateway.tls); the beacon advertises exactly this. */
@@ -44,6 +58,29 @@ export interface ServedTls {
   /** True when the gateway generated this self-signed pair itself. */
   generated: boolean;
 }
+
+/**
+ * A `connect` that carries a `device` proof, as the handshake hands it to the feature that owns devices.
+ * The shared-secret decision is already made but not yet answered: the device proof is checked first.
+ */
+export interface DeviceHandshake {
+  readonly connId: string;
+  /** This connection's `connect.challenge` nonce: the signature must be bound to it. */
+  readonly nonce: string;
+  readonly params: ConnectParams;
+  readonly role: string;
+  /** A loopback peer with no proxy headers (the reference's `direct_local`). */
+  readonly local: boolean;
+  readonly origin: string | undefined;
+  readonly remoteAddress: string;
+  /** The shared secret (token/password), `none` or trusted-proxy outcome; its refusal is sent if nothing else admits. */
+  readonly shared: { ok: true; method: string } | { ok: false; error: ErrorShape; delayMs: number };
+}
+
+/** The device feature's answer: admitted with these scopes (and hello-ok `auth` extras), or refused with this frame. */
+export type Admission =
+  | { ok: true; authMethod: string; scopes: string[]; deviceId: string; helloAuth?: Record<string, unknown> }
+  | { ok: false; error: ErrorShape; /** Close reason when it differs from the message. */ closeReason?: string; delayMs?: number };
 
 /** What a feature is given when a generation of the gateway mounts it. */
 export interface SurfaceContext {
@@ -93,6 +130,14 @@ export interface Surface {
   tlsRenewed?(tls: ServedTls): void | Promise<void>;
   /** Runs on stop and before an in-process restart. */
   stop?(): void | Promise<void>;
+  /**
+   * Decides a `connect` that carries a device proof (verify, pair, issue a device token). One surface owns it;
+   * without one the server keeps its device-less rules. Called only when `connect.device` is present.
+   */
+  admit?(handshake: DeviceHandshake): Promise<Admission>;
+  /** A client got hello-ok / went away (node presence, pending invokes). Errors are logged, never fatal. */
+  clientConnected?(client: ClientView): void;
+  clientDisconnected?(client: ClientView): void;
 }
 
 /** The features of one build, in HTTP precedence order; `src/features.ts` is the one list `gateway run` hands over. */

@@ -46,7 +46,7 @@ describe("Control UI HTTP", () => {
   });
 
   test("client routes serve the same shell; other paths and methods stay 404", async () => {
-    for (const path of ["/channels", "/clients", "/config", "/logs", "/sessions", "/sessions/agent:main:main", "/logs/"]) {
+    for (const path of ["/channels", "/chat", "/clients", "/devices", "/nodes", "/config", "/logs", "/sessions", "/sessions/agent:main:main", "/logs/"]) {
       const res = await fetch(`${gw.httpUrl}${path}`);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe(shell);
@@ -126,5 +126,17 @@ describe("Control UI HTTP", () => {
     const imports = new Bun.Transpiler({ loader: "ts" }).scanImports(source);
     const pageModules = imports.filter((i) => /assets|build-client|client\//.test(i.path));
     expect(pageModules).toEqual([{ path: "./assets.ts", kind: "dynamic-import" }]);
+  });
+});
+
+describe("Devices and Nodes panels", () => {
+  test("the bundled page carries both views and the pairing calls they make", async () => {
+    const html = await (await fetch(`${gw.httpUrl}/devices`)).text();
+    const src = /<script[^>]*src="([^"]+app\.js)"/.exec(html)?.[1];
+    expect(src).toBeTruthy();
+    const js = await (await fetch(`${gw.httpUrl}${src}`)).text();
+    for (const needle of ["device.pair.list", "device.pair.approve", "device.pair.reject", "device.token.revoke", "node.list", "node.pair.approve", "Pending requests", "Paired devices"]) {
+      expect(js).toContain(needle);
+    }
   });
 });

@@ -10,6 +10,8 @@ import { ChatView } from "./views/chat.ts";
 import { ChannelsView } from "./views/channels.ts";
 import { ClientsView } from "./views/clients.ts";
 import { ConfigView } from "./views/config.ts";
+import { DevicesView } from "./views/devices.ts";
+import { NodesView } from "./views/nodes.ts";
 import { LogsView } from "./views/logs.ts";
 import { OverviewView } from "./views/overview.ts";
 import { SessionsView } from "./views/sessions.ts";
@@ -24,6 +26,8 @@ const NAV: readonly [UiRoute, string][] = [
   ["/chat", "Chat"],
   ["/channels", "Channels"],
   ["/clients", "Clients"],
+  ["/devices", "Devices"],
+  ["/nodes", "Nodes"],
   ["/config", "Config"],
   ["/logs", "Logs"],
   ["/sessions", "Sessions"],
@@ -34,6 +38,8 @@ const VIEWS: Record<UiRoute, (app: AppContext) => View> = {
   "/chat": (app) => new ChatView(app),
   "/channels": (app) => new ChannelsView(app),
   "/clients": (app) => new ClientsView(app),
+  "/devices": (app) => new DevicesView(app),
+  "/nodes": (app) => new NodesView(app),
   "/config": (app) => new ConfigView(app),
   "/logs": (app) => new LogsView(app),
   "/sessions": (app) => new SessionsView(app),

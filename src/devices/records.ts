@@ -1,0 +1,97 @@
+// The records of the pairing store, as kept on disk (tokens only as hashes) and, redacted, shown on the wire.
+
+/** One pairing request as `device.pair.list` and `device.pair.requested` show it. */
+export interface PendingRequest {
+  requestId: string;
+  deviceId: string;
+  publicKey: string;
+  displayName?: string;
+  platform?: string;
+  deviceFamily?: string;
+  clientId?: string;
+  clientMode?: string;
+  role?: string;
+  roles?: string[];
+  scopes?: string[];
+  remoteIp?: string;
+  silent?: boolean;
+  isRepair?: boolean;
+  ts: number;
+}
+
+/** A role token as stored: hashes only, never the token. */
+export interface StoredToken {
+  role: string;
+  scopes: string[];
+  hashes: string[];
+  createdAtMs: number;
+  rotatedAtMs?: number;
+  revokedAtMs?: number;
+  lastUsedAtMs?: number;
+}
+
+/** A node's command surface (caps, commands, permissions) as an owner approved it. */
+export interface NodeSurface {
+  caps?: string[];
+  commands?: string[];
+  permissions?: Record<string, boolean>;
+  version?: string;
+  displayName?: string;
+  modelIdentifier?: string;
+  createdAtMs?: number;
+  approvedAtMs?: number;
+  lastConnectedAtMs?: number;
+}
+
+/** A node's declared surface waiting for `node.pair.approve` (a device may be paired while this waits). */
+export interface PendingNodeSurface {
+  requestId: string;
+  clientId?: string;
+  clientMode?: string;
+  displayName?: string;
+  platform?: string;
+  version?: string;
+  deviceFamily?: string;
+  modelIdentifier?: string;
+  caps?: string[];
+  commands?: string[];
+  permissions?: Record<string, boolean>;
+  remoteIp?: string;
+  ts: number;
+}
+
+/** A paired device as stored. */
+export interface PairedDevice {
+  deviceId: string;
+  publicKey: string;
+  displayName?: string;
+  operatorLabel?: string;
+  platform?: string;
+  deviceFamily?: string;
+  clientId?: string;
+  clientMode?: string;
+  role?: string;
+  roles?: string[];
+  scopes?: string[];
+  approvedScopes?: string[];
+  remoteIp?: string;
+  approvedVia?: "owner" | "silent";
+  nodeSurface?: NodeSurface;
+  pendingNodeSurface?: PendingNodeSurface;
+  createdAtMs: number;
+  approvedAtMs: number;
+  lastSeenAtMs?: number;
+  lastSeenReason?: string;
+  tokens?: Record<string, StoredToken>;
+}
+
+/** A token just issued: the only moment its plaintext exists on the gateway. */
+export interface IssuedToken {
+  token: string;
+  role: string;
+  scopes: string[];
+  createdAtMs: number;
+  rotatedAtMs?: number;
+}
+
+export type TokenCheck = { ok: true } | { ok: false; reason: "device-not-paired" | "token-missing" | "token-revoked" | "token-mismatch" | "scope-mismatch" };

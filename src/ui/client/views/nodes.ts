@@ -1,0 +1,129 @@
+import { fill, formatTime, h, type El } from "../dom.ts";
+import { errorText, mayCall, type AppContext, type View } from "../view.ts";
+import { card } from "./overview.ts";
+
+interface NodeRow {
+  nodeId: string;
+  displayName?: string;
+  platform?: string;
+  version?: string;
+  connected?: boolean;
+  approvalState?: string;
+  commands?: string[];
+  caps?: string[];
+  lastConnectedAtMs?: number;
+}
+
+interface PendingSurface {
+  requestId: string;
+  nodeId: string;
+  displayName?: string;
+  commands?: string[];
+  requiredApproveScopes?: string[];
+}
+
+/** Nodes: `node.list` on the live connection (read scope) and pending command surfaces to approve (admin connection). */
+export class NodesView implements View {
+  readonly el: El;
+  #app: AppContext;
+  #list = h("div");
+  #pending = h("div");
+  #status = h("p", { class: "muted", role: "status", "data-testid": "nodes-status" });
+
+  constructor(app: AppContext) {
+    this.#app = app;
+    const reload = h("button", { type: "button", class: "quiet", onclick: () => void this.#load() }, "Reload");
+    this.el = h("section", {}, card("Nodes", this.#list), card("Pending command surfaces", this.#pending), h("p", {}, reload), this.#status);
+  }
+
+  connected(): void {
+    void this.#load();
+  }
+
+  event(name: string): void {
+    if (name === "presence") void this.#load();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      if (!mayCall(this.#app, "node.list")) return fill(this.#list, h("p", { class: "muted" }, "This gateway does not offer node.list to this page."));
+      const { nodes } = await this.#app.connection()!.request<{ nodes: NodeRow[] }>("node.list", {});
+      this.#renderNodes(nodes ?? []);
+      const { pending } = await this.#app.admin<{ pending: PendingSurface[] }>("node.pair.list", {});
+      this.#renderPending(pending ?? []);
+    } catch (error) {
+      fill(this.#status, h("span", { class: "error" }, errorText(error)));
+    }
+  }
+
+  #renderNodes(nodes: NodeRow[]): void {
+    fill(
+      this.#list,
+      nodes.length === 0
+        ? h("p", { class: "muted" }, "No nodes yet. Run `openclaw node run` on a machine and approve it under Devices.")
+        : h(
+            "table",
+            { "data-testid": "nodes-table" },
+            h("thead", {}, h("tr", {}, ...["Node", "Platform", "Version", "Online", "Approval", "Commands", "Last connect"].map((t) => h("th", {}, t)))),
+            h(
+              "tbody",
+              {},
+              ...nodes.map((n) =>
+                h(
+                  "tr",
+                  { "data-node": n.nodeId },
+                  h("td", { title: n.nodeId }, n.displayName ?? n.nodeId.slice(0, 12)),
+                  h("td", {}, n.platform ?? "—"),
+                  h("td", {}, n.version ?? "—"),
+                  h("td", {}, n.connected ? "yes" : "no"),
+                  h("td", {}, n.approvalState ?? "—"),
+                  h("td", { title: (n.commands ?? []).join(", ") }, String((n.commands ?? []).length)),
+                  h("td", {}, formatTime(n.lastConnectedAtMs)),
+                ),
+              ),
+            ),
+          ),
+    );
+  }
+
+  #renderPending(pending: PendingSurface[]): void {
+    fill(
+      this.#pending,
+      pending.length === 0
+        ? h("p", { class: "muted" }, "Nothing waiting.")
+        : h(
+            "table",
+            { "data-testid": "nodes-pending" },
+            h("thead", {}, h("tr", {}, ...["Node", "Commands", "Needs", ""].map((t) => h("th", {}, t)))),
+            h(
+              "tbody",
+              {},
+              ...pending.map((p) =>
+                h(
+                  "tr",
+                  {},
+                  h("td", { title: p.nodeId }, p.displayName ?? p.nodeId.slice(0, 12)),
+                  h("td", {}, (p.commands ?? []).join(", ") || "—"),
+                  h("td", {}, (p.requiredApproveScopes ?? []).join(", ")),
+                  h(
+                    "td",
+                    {},
+                    h("button", { type: "button", onclick: () => void this.#approve(p.requestId) }, "Approve"),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    );
+  }
+
+  async #approve(requestId: string): Promise<void> {
+    try {
+      await this.#app.admin("node.pair.approve", { requestId });
+      fill(this.#status, "Approved");
+    } catch (error) {
+      fill(this.#status, h("span", { class: "error" }, errorText(error)));
+    }
+    await this.#load();
+  }
+}
