@@ -1,6 +1,6 @@
 import { authenticateConnect, type AuthFailure, type AuthOutcome } from "./auth.ts";
-import { askAdmission, isDirectLocal } from "./admission.ts";
-import { isLoopbackAddress } from "../surface/net.ts";
+import { askAdmission } from "./admission.ts";
+import { grantedScopes, presenceEntry } from "./grant.ts";
 import { authorize } from "./authorize.ts";
 import { sleep } from "../platform/sleep.ts";
 import type { IdempotencyCache } from "./dedupe.ts";
@@ -10,7 +10,7 @@ import type { ServerLogger } from "./logger-port.ts";
 import { isOriginAllowed } from "./origin.ts";
 import type { ClientLink, GatewayCore } from "./runtime.ts";
 import { SIDE_EFFECT_METHODS } from "../methods/index.ts";
-import type { CallerInfo, MethodHandler, PresenceEntry } from "../methods/types.ts";
+import type { CallerInfo, MethodHandler } from "../methods/types.ts";
 import type { Admission, DeviceHandshake } from "../surface/types.ts";
 import { parseConnectParams, type ConnectParams } from "../protocol/connect.ts";
 import {
@@ -45,8 +45,6 @@ export interface ConnectionDeps {
 }
 
 type State = "handshake" | "authenticating" | "open" | "closed";
-
-const PRESENCE_MODES = new Set(["ui", "webchat", "node"]);
 
 /**
  * One WebSocket client through its life: challenge → connect (validate, negotiate, check origin and auth)
@@ -201,7 +199,7 @@ export class GatewayConnection implements ConnectionHandler {
     );
     if (params.device && this.#deps.admit) return this.#admitDevice(frame, params, role, shared);
     if (!shared.ok) return this.#refuseLate(frame.id, params, shared.error, shared.delayMs);
-    await this.#welcome(frame, params, role, { authMethod: shared.method, scopes: this.#grantedScopes(params, shared.method) });
+    await this.#welcome(frame, params, role, { authMethod: shared.method, scopes: grantedScopes(params, shared.method, this.#upgrade) });
   }
 
   /** A connect with a device proof: the device feature verifies it, pairs it and decides the scopes (spec §2.4). */
@@ -240,49 +238,8 @@ export class GatewayConnection implements ConnectionHandler {
     for (const text of queued) this.onMessage(text);
   }
 
-  /**
-   * Device-less operators keep their requested scopes only as the local CLI or local backend over a shared
-   * secret with no Origin; everyone else gets `[]` until pairing grants more (spec §2.3).
-   */
-  #grantedScopes(params: ConnectParams, authMethod: string): string[] {
-    const requested = params.scopes ?? [];
-    if (authMethod === "trusted-proxy") return requested;
-    const { id, mode } = params.client;
-    const localClient = (id === "cli" && mode === "cli") || (id === "gateway-client" && mode === "backend");
-    const direct = isDirectLocal(this.#upgrade);
-    const sharedSecret = authMethod === "token" || authMethod === "password" || authMethod === "none";
-    // Control UI (pending the lead's review): the page this gateway served, on the same direct loopback terms as
-    // the local CLI. A browser always sends Origin, and the handshake has already refused one that is not this
-    // gateway's own (IP/localhost Host) or listed in gateway.controlUi.allowedOrigins; the loopback peer keeps a
-    // non-browser client from claiming this id remotely. Remote browsers need device pairing (spec §2.4).
-    const controlUi = id === "openclaw-control-ui" && mode === "ui" && Boolean(this.#upgrade.origin);
-    if (controlUi && direct && sharedSecret) return [...requested];
-    return localClient && direct && !this.#upgrade.origin && sharedSecret ? [...requested] : [];
-  }
-
   #link(caller: CallerInfo, params: ConnectParams): ClientLink {
-    let presence: PresenceEntry | undefined;
-    if (PRESENCE_MODES.has(params.client.mode)) {
-      const now = Date.now();
-      presence = {
-        host: params.client.displayName ?? params.client.id,
-        version: params.client.version,
-        platform: params.client.platform,
-        deviceFamily: params.client.deviceFamily,
-        mode: params.client.mode,
-        reason: "connect",
-        // A node is known by its device id, so its presence entry is too (the reference's rule).
-        instanceId: caller.role === "node" && caller.deviceId ? caller.deviceId : params.client.instanceId,
-        clientId: params.client.id,
-        ...(caller.deviceId ? { deviceId: caller.deviceId } : {}),
-        ...(isLoopbackAddress(this.#upgrade.remoteAddress) ? {} : { ip: this.#upgrade.remoteAddress.replace(/^::ffff:/, "") }),
-        roles: [caller.role],
-        scopes: [...caller.scopes],
-        onlineSince: now,
-        text: `Node: ${params.client.displayName ?? "unknown"} · mode ${params.client.mode}`,
-        ts: now,
-      };
-    }
+    const presence = presenceEntry(params, caller, this.#upgrade.remoteAddress);
     const { auth: _auth, device: _device, ...declared } = params;
     return {
       connId: this.connId,

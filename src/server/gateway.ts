@@ -1,10 +1,10 @@
 import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
-import { describeRef, findSecretRefs, secretValue, UnresolvedSecretError, type SecretSnapshot } from "../config/secret-ref.ts";
+import { describeRef, findSecretRefs, type SecretSnapshot } from "../config/secret-ref.ts";
 import { resolveSecrets } from "../config/secrets-resolve.ts";
 import type { SecretsReloadResult } from "../methods/types.ts";
 import { sweepStaleTempFiles } from "../config/write.ts";
 import { existsSync } from "node:fs";
-import { createGatewayLogger, type GatewayLogger, type GatewayLoggerOptions } from "../logging/index.ts";
+import { createGatewayLogger, type GatewayLogger } from "../logging/index.ts";
 import { allMethods, SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import { sleep } from "../platform/sleep.ts";
 import { CLOSE, GATEWAY_EVENTS } from "../protocol/constants.ts";
@@ -21,7 +21,7 @@ import type { GatewayOptions } from "./options.ts";
 import { GatewayCore } from "./runtime.ts";
 import { resolveStartSettings, type StartSettings } from "./settings.ts";
 import { GatewayStartError } from "./start-errors.ts";
-import { handshakeTimeout, keepGeneratedToken, loadOrRefuse, resolveOrRefuse, takeOverPort } from "./start-helpers.ts";
+import { applyHot, handshakeTimeout, keepGeneratedToken, loadOrRefuse, loggerOptions, resolveOrRefuse, takeOverPort } from "./start-helpers.ts";
 import { loadTlsForStart, readTlsMaterial, type TlsMaterial } from "./tls.ts";
 
 /** A running gateway. */
@@ -373,39 +373,4 @@ async function guard(logger: GatewayLogger, what: string, action: () => unknown)
   } catch (error) {
     logger.error(`${what} failed: ${(error as Error)?.message ?? String(error)}`);
   }
-}
-
-function loggerOptions(snapshot: ConfigSnapshot, options: GatewayOptions): GatewayLoggerOptions {
-  const logging = snapshot.config.logging ?? {};
-  return {
-    file: logging.file,
-    level: logging.level as GatewayLoggerOptions["level"],
-    consoleLevel: options.verbose ? "debug" : (logging.consoleLevel as GatewayLoggerOptions["consoleLevel"]),
-    consoleStyle: logging.consoleStyle,
-    retentionDays: logging.retentionDays,
-    maxFileBytes: logging.maxFileBytes,
-    color: options.color,
-    consoleSubsystemFilter: options.consoleSubsystemFilter,
-    console: options.console,
-  };
-}
-
-/** Hot-safe changes that need more than the new snapshot: secrets and log levels. */
-function applyHot(core: GatewayCore, next: ConfigSnapshot, start: StartSettings, logger: GatewayLogger, secrets: SecretSnapshot): void {
-  const auth = next.config.gateway?.auth;
-  if (start.secretSource === "config" || start.secretSource === "generated") {
-    try {
-      const token = secretValue(auth?.token, "gateway.auth.token", secrets);
-      const password = secretValue(auth?.password, "gateway.auth.password", secrets);
-      // Connected clients stay: auth is checked at the handshake, so only new connections need the new secret.
-      if (token && core.auth.mode === "token") core.auth = { ...core.auth, token };
-      if (password && core.auth.mode === "password") core.auth = { ...core.auth, password };
-    } catch (error) {
-      if (!(error instanceof UnresolvedSecretError)) throw error;
-      logger.warn(`${error.message}; the previous secret stays in use until \`openclaw secrets reload\``);
-    }
-  }
-  for (const secret of [core.auth.token, core.auth.password]) if (secret) logger.redact(secret);
-  const logging = next.config.logging ?? {};
-  logger.reconfigure({ level: logging.level as GatewayLoggerOptions["level"], retentionDays: logging.retentionDays, maxFileBytes: logging.maxFileBytes });
 }
