@@ -1,8 +1,9 @@
 // One agent run: what was asked (RunRequest), its state and listeners, and how it ended (RunResult).
 import type { AgentConfigError, ModelTarget } from "./config.ts";
-import type { ChatMessage, FinishReason, FunctionTool, ToolCall, Usage } from "./providers/index.ts";
+import type { ChatMessage, ChatRequest, FinishReason, ToolCall, Usage } from "./providers/index.ts";
 
-export interface RunRequest {
+/** A run: who, where, the new turn, and the model options an HTTP caller may pass through (ChatRequest's). */
+export interface RunRequest extends Pick<ChatRequest, "tools" | "toolChoice" | "maxTokens" | "temperature" | "topP" | "stop"> {
   runId: string;
   agentId: string;
   sessionKey: string;
@@ -13,12 +14,6 @@ export interface RunRequest {
   extraSystem?: string;
   /** Conversation supplied by the client (HTTP); used instead of the stored transcript when given. */
   context?: ChatMessage[];
-  tools?: FunctionTool[];
-  toolChoice?: unknown;
-  maxTokens?: number;
-  temperature?: number;
-  topP?: number;
-  stop?: string[];
   timeoutMs?: number;
   /** How this message treats a run already active in the session (see queue.ts); absent: session/config. */
   queueMode?: string;

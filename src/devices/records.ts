@@ -1,8 +1,7 @@
 // The records of the pairing store, as kept on disk (tokens only as hashes) and, redacted, shown on the wire.
 
-/** One pairing request as `device.pair.list` and `device.pair.requested` show it. */
-export interface PendingRequest {
-  requestId: string;
+/** What a device said about itself when it asked: shared by a pending request and the device once paired. */
+export interface DeviceDescription {
   deviceId: string;
   publicKey: string;
   displayName?: string;
@@ -14,6 +13,11 @@ export interface PendingRequest {
   roles?: string[];
   scopes?: string[];
   remoteIp?: string;
+}
+
+/** One pairing request as `device.pair.list` and `device.pair.requested` show it. */
+export interface PendingRequest extends DeviceDescription {
+  requestId: string;
   silent?: boolean;
   isRepair?: boolean;
   ts: number;
@@ -61,20 +65,9 @@ export interface PendingNodeSurface {
 }
 
 /** A paired device as stored. */
-export interface PairedDevice {
-  deviceId: string;
-  publicKey: string;
-  displayName?: string;
+export interface PairedDevice extends DeviceDescription {
   operatorLabel?: string;
-  platform?: string;
-  deviceFamily?: string;
-  clientId?: string;
-  clientMode?: string;
-  role?: string;
-  roles?: string[];
-  scopes?: string[];
   approvedScopes?: string[];
-  remoteIp?: string;
   approvedVia?: "owner" | "silent";
   nodeSurface?: NodeSurface;
   pendingNodeSurface?: PendingNodeSurface;
