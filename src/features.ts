@@ -21,7 +21,8 @@ export interface FeatureOptions {
 /** The features of this build, in HTTP precedence order; each generation of the gateway mounts them afresh. */
 export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => (ctx) => {
   const agents = agentsSurface(ctx);
-  const automations = automationsSurface(ctx, { agents: agents.service, clock: options.clock });
+  // Heartbeat alerts and cron announcements reach chats through channels (read when a run delivers).
+  const automations = automationsSurface(ctx, { agents: agents.service, clock: options.clock, delivery: () => channels.delivery });
   const channels = channelsSurface(ctx, { agents: agents.service });
   // Agent turns reach chats (`agent --to --deliver`) through channels, handed over here, never imported.
   agents.service.delivery = channels.delivery;

@@ -6,6 +6,9 @@ import { GatewayError } from "../protocol/errors.ts";
 import type { Approvals } from "./tools/approvals.ts";
 import type { Toolbox } from "./tools/toolbox.ts";
 import type { SessionSubscriptions } from "./subscriptions.ts";
+import type { ChannelDelivery } from "./delivery-types.ts";
+
+export type { ChannelDelivery, DeliveryStatus, DeliveryTarget, RoutedTarget } from "./delivery-types.ts";
 
 /** What the methods reach: the run manager, the (lazily opened) store, subscriptions, pending approvals, chat delivery. */
 export interface AgentsService {
@@ -16,31 +19,6 @@ export interface AgentsService {
   tools?: Toolbox;
   /** Set by the composition (src/features.ts) when channels are mounted; agents never import them. */
   delivery?: ChannelDelivery;
-}
-
-/** A chat an agent turn is routed to (`agent --to`) and may be delivered to (`--deliver`). */
-export interface DeliveryTarget {
-  channel?: string;
-  to: string;
-  accountId?: string;
-  replyTo?: string;
-  threadId?: string;
-}
-
-/** The reference's `deliveryStatus` of an `agent` call with `deliver`. */
-export interface DeliveryStatus {
-  requested: true;
-  attempted: boolean;
-  status: "sent" | "suppressed" | "failed";
-  succeeded: boolean;
-  resultCount: number;
-  error?: string;
-}
-
-/** How agent turns reach chats: the session a target's conversation uses, and sending a reply there. */
-export interface ChannelDelivery {
-  sessionKey(agentId: string, target: DeliveryTarget): Promise<string>;
-  deliver(target: DeliveryTarget, text: string): Promise<DeliveryStatus>;
 }
 
 /** Config and store failures as protocol errors; the message keeps the config key to set. */

@@ -287,4 +287,4 @@ export function agentsMethods(service: AgentsService): MethodFamily {
   };
 }
 
-export { defaults, gatewayError, type AgentsService, type ChannelDelivery, type DeliveryStatus, type DeliveryTarget } from "./methods-shared.ts";
+export { defaults, gatewayError, type AgentsService, type ChannelDelivery, type DeliveryStatus, type DeliveryTarget, type RoutedTarget } from "./methods-shared.ts";

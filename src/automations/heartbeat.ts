@@ -16,6 +16,11 @@ export const FLOOD_WINDOW_MS = 60_000;
 export interface HeartbeatPlan extends HeartbeatSummary {
   activeHours?: { start: string; end: string; timezone?: string };
   timeoutSeconds?: number;
+  /** Recipient on an explicit channel target (`<chatId>:topic:<thread>` names a forum topic). */
+  to?: string;
+  accountId?: string;
+  /** `block` suppresses delivery to a person's DM (the turn still runs). */
+  directPolicy?: "allow" | "block";
 }
 
 type Block = Record<string, unknown>;
@@ -53,6 +58,9 @@ export function heartbeatPlans(snapshot: ConfigSnapshot): { defaultAgentId: stri
     if (typeof merged.model === "string") plan.model = merged.model;
     if (typeof merged.session === "string") plan.session = merged.session;
     if (typeof merged.timeoutSeconds === "number") plan.timeoutSeconds = merged.timeoutSeconds;
+    if (typeof merged.to === "string" || typeof merged.to === "number") plan.to = String(merged.to);
+    if (typeof merged.accountId === "string") plan.accountId = merged.accountId;
+    if (merged.directPolicy === "block") plan.directPolicy = "block";
     const hours = block(merged.activeHours);
     if (hours && typeof hours.start === "string" && typeof hours.end === "string") {
       plan.activeHours = { start: hours.start, end: hours.end, timezone: typeof hours.timezone === "string" ? hours.timezone : undefined };
@@ -64,7 +72,7 @@ export function heartbeatPlans(snapshot: ConfigSnapshot): { defaultAgentId: stri
 
 /** The public summary (no active hours or timeout): the shape `health` reports per agent. */
 export function summaryOf(plan: HeartbeatPlan): HeartbeatSummary {
-  const { activeHours: _hours, timeoutSeconds: _timeout, ...summary } = plan;
+  const { activeHours: _hours, timeoutSeconds: _timeout, to: _to, accountId: _account, directPolicy: _direct, ...summary } = plan;
   return summary;
 }
 

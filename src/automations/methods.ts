@@ -100,7 +100,7 @@ export function automationMethods(runtime: () => Promise<AutomationsRuntime>, no
       parse("cron.status", z.strictObject({}), params);
       const rt = await runtime();
       const cfg = rt.scheduler;
-      return { enabled: true, storage: "sqlite", storePath: rt.storePath, sqlitePath: rt.storePath, jobs: cfg.list().length, nextWakeAtMs: cfg.list().reduce<number | null>((min, j) => (j.enabled && j.state.nextRunAtMs !== undefined && (min === null || j.state.nextRunAtMs < min) ? j.state.nextRunAtMs : min), null) };
+      return { enabled: rt.cronEnabled, storage: "sqlite", storePath: rt.storePath, sqlitePath: rt.storePath, jobs: cfg.list().length, nextWakeAtMs: cfg.list().reduce<number | null>((min, j) => (j.enabled && j.state.nextRunAtMs !== undefined && (min === null || j.state.nextRunAtMs < min) ? j.state.nextRunAtMs : min), null) };
     },
     "cron.list": async (params) => {
       const p = parse("cron.list", ListParams, params);

@@ -1,12 +1,13 @@
 // The automations runtime, loaded on first use: the job store, the scheduler, one system-owned heartbeat
 // job per agent, and what running a job means (a system event into a main session, an isolated agent turn,
-// a heartbeat turn). Delivery to channels waits for the channel runtime: a target naming a channel is
-// recorded as not delivered (an error unless best-effort), never a crash.
+// a heartbeat turn). Output reaches chats through the channels feature (handed in by the composition); a
+// target that cannot be reached is recorded as not delivered (an error unless best-effort), never a crash.
 import { existsSync } from "node:fs";
 import { canonicalKey } from "../agents/keys.ts";
-import type { AgentsService } from "../agents/methods.ts";
+import type { AgentsService, ChannelDelivery } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { Clock } from "./clock.ts";
+import { announce, heartbeatRoute, sendAlert } from "./delivery.ts";
 import { classifyReply, heartbeatPlans, WakeLimiter, withinActiveHours, type HeartbeatPlan } from "./heartbeat.ts";
 import { Scheduler, type CronEvent } from "./scheduler.ts";
 import { CronStore, cronStorePath, type RunQuery } from "./store.ts";
@@ -23,11 +24,17 @@ export interface HeartbeatEvent {
   indicatorType?: "ok" | "alert" | "error";
   agentId?: string;
   sessionKey?: string;
+  /** Where a `sent` alert went. */
+  channel?: string;
+  to?: string;
+  accountId?: string;
 }
 
 export interface RuntimeDeps {
   config: () => ConfigSnapshot;
   agents: AgentsService;
+  /** The channels feature's sending side, when this build mounts one. */
+  delivery?: () => ChannelDelivery | undefined;
   queue: SystemEventQueue;
   clock: Clock;
   emitCron(event: CronEvent): void;
@@ -57,8 +64,13 @@ export class AutomationsRuntime {
       emit: deps.emitCron,
       log: deps.log,
       skipMissedJobs: () => (deps.config().config as { cron?: { skipMissedJobs?: boolean } }).cron?.skipMissedJobs === true,
-      enabled: () => (deps.config().config as { cron?: { enabled?: boolean } }).cron?.enabled !== false,
+      enabled: () => this.cronEnabled,
     });
+  }
+
+  /** `cron.enabled: false` stops the scheduler from starting any job; `cron.status` reports it. */
+  get cronEnabled(): boolean {
+    return (this.#deps.config().config as { cron?: { enabled?: boolean } }).cron?.enabled !== false;
   }
 
   get storePath(): string {
@@ -173,22 +185,7 @@ export class AutomationsRuntime {
       provider: result.provider,
       usage: { input_tokens: result.usage.input, output_tokens: result.usage.output, total_tokens: result.usage.total },
     };
-    return result.status === "ok" ? this.#deliver(job, outcome) : outcome;
-  }
-
-  /** No channel runtime in this build: an explicit target is not delivered (an error unless best-effort). */
-  #deliver(job: CronJob, outcome: RunOutcome): RunOutcome {
-    const delivery = job.delivery;
-    if (!delivery || delivery.mode === "none") return { ...outcome, deliveryStatus: "not-requested" };
-    const explicit = delivery.mode === "webhook" || (delivery.channel !== undefined && delivery.channel !== "last") || delivery.to !== undefined;
-    const error =
-      delivery.mode === "webhook"
-        ? "webhook delivery is not available on this gateway"
-        : delivery.channel && delivery.channel !== "last"
-          ? `delivery channel "${delivery.channel}" is not available on this gateway`
-          : "no delivery route: no channel is connected to this gateway";
-    const failed = explicit && !delivery.bestEffort;
-    return { ...outcome, status: failed ? "error" : outcome.status, error: failed ? error : outcome.error, delivered: false, deliveryStatus: "not-delivered", deliveryError: error };
+    return result.status === "ok" ? announce(job.delivery, outcome, result.text, agentId, this.#deps.delivery?.()) : outcome;
   }
 
   async #heartbeat(agentId: string): Promise<RunOutcome> {
@@ -204,8 +201,11 @@ export class AutomationsRuntime {
     };
     if (!this.heartbeatsOn) return emit({ status: "skipped", reason: "disabled", durationMs: 0 });
     if (!eventReason && !withinActiveHours(plan, now)) return emit({ status: "skipped", reason: "quiet-hours", durationMs: 0 });
-    this.limiter.started(agentId, now);
     const sessionKey = canonicalKey(plan.session, agentId).key;
+    const route = await heartbeatRoute(plan, sessionKey, this.#deps.delivery?.());
+    // A plain poll with nowhere to send an alert costs no model call; a wake carrying events still runs its turn.
+    if ("skip" in route && route.skip === "no-route" && !eventReason) return emit({ status: "skipped", reason: "no-route", durationMs: 0, sessionKey });
+    this.limiter.started(agentId, now);
     let done;
     try {
       done = this.#deps.agents.runs.start({
@@ -224,8 +224,12 @@ export class AutomationsRuntime {
     if (result.status !== "ok") return emit({ status: "failed", reason: result.error?.message ?? result.status, durationMs, indicatorType: "error", sessionKey });
     const reply = classifyReply(result.text, plan.ackMaxChars);
     if (reply.silent) return emit({ status: reply.status, silent: true, durationMs, indicatorType: "ok", sessionKey, reason: eventReason });
-    // A real message: recorded in the session's transcript by the run; channel delivery needs a connected channel.
-    const route = plan.target === "none" ? "target-none" : "no-route";
-    return emit({ status: "skipped", reason: route, preview: reply.text.slice(0, PREVIEW_CHARS), silent: false, durationMs, indicatorType: "alert", sessionKey });
+    // A real message: recorded in the session's transcript by the run, and sent to the heartbeat's target.
+    const preview = reply.text.slice(0, PREVIEW_CHARS);
+    if ("skip" in route) return emit({ status: "skipped", reason: route.skip, preview, silent: false, durationMs, indicatorType: "alert", sessionKey });
+    const failure = await sendAlert(this.#deps.delivery!()!, route.target, reply.text);
+    const sent = { preview, silent: false, durationMs: Math.max(0, this.#deps.clock.now() - now), sessionKey, channel: route.target.channel, to: route.target.to, accountId: route.target.accountId };
+    if (failure) return emit({ ...sent, status: "failed", reason: `delivery failed: ${failure}`, indicatorType: "error" });
+    return emit({ ...sent, status: "sent", indicatorType: "alert" });
   }
 }

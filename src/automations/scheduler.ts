@@ -30,6 +30,7 @@ export interface CronEvent {
   durationMs?: number;
   summary?: string;
   sessionKey?: string;
+  delivered?: boolean;
   deliveryStatus?: string;
   deliveryError?: string;
 }
@@ -317,7 +318,7 @@ export class Scheduler {
       this.#revision++;
     }
     if (outcome.status === "error") this.#deps.log.warn(`job ${job.id} (${job.name}) failed: ${outcome.error ?? "error"}`);
-    this.#deps.emit({ jobId: job.id, action: "finished", runId, runAtMs, status: outcome.status, error: outcome.error, durationMs, summary: outcome.summary, sessionKey: outcome.sessionKey, deliveryStatus: outcome.deliveryStatus, deliveryError: outcome.deliveryError, nextRunAtMs: state.nextRunAtMs });
+    this.#deps.emit({ jobId: job.id, action: "finished", runId, runAtMs, status: outcome.status, error: outcome.error, durationMs, summary: outcome.summary, sessionKey: outcome.sessionKey, delivered: outcome.delivered, deliveryStatus: outcome.deliveryStatus, deliveryError: outcome.deliveryError, nextRunAtMs: state.nextRunAtMs });
     if (deleted) this.#deps.emit({ jobId: job.id, action: "removed" });
   }
 }

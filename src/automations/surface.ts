@@ -2,7 +2,7 @@
 // event queue (hooks' wakes land here), and health's heartbeat summary. The scheduler, the SQLite store and the
 // cron engine load on first use: at start only when a job store exists or an agent has a heartbeat.
 import { existsSync } from "node:fs";
-import type { AgentsService } from "../agents/methods.ts";
+import type { AgentsService, ChannelDelivery } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { Surface, SurfaceContext } from "../surface/types.ts";
 import { realClock, type Clock } from "./clock.ts";
@@ -15,6 +15,8 @@ import { drainWakesIntoRuns, SystemEventQueue, type WakeMode } from "./system-ev
 /** The features automations act through, handed over by the composition (src/features.ts). */
 export interface AutomationsDeps {
   agents: AgentsService;
+  /** The channels feature's sending side (heartbeat alerts, cron announcements), when this build has one. */
+  delivery?: () => ChannelDelivery | undefined;
   /** Tests inject a fake clock; the gateway uses the real one. */
   clock?: Clock;
 }
@@ -45,6 +47,7 @@ export function automationsSurface(ctx: SurfaceContext, deps: AutomationsDeps): 
       const rt = new AutomationsRuntime({
         config: () => ctx.core.config(),
         agents: deps.agents,
+        delivery: deps.delivery,
         queue,
         clock,
         emitCron: (event) => ctx.core.broadcast("cron", event, { filter: (c) => canRead(c.scopes) }),

@@ -101,7 +101,7 @@ export function targetSessionKey(rt: ChannelRuntime, config: Record<string, unkn
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v : typeof v === "number" ? String(v) : undefined);
 
 /** `message.action`: the reference CLI's path for `message send` (and edit/delete where Telegram has them). */
-export async function messageAction(rt: ChannelRuntime, p: { channel: string; action: string; params: Record<string, unknown>; accountId?: string }, key: string): Promise<Record<string, unknown>> {
+export async function messageAction(rt: ChannelRuntime, p: { channel?: string; action: string; params: Record<string, unknown>; accountId?: string }, key: string): Promise<Record<string, unknown>> {
   const a = p.params;
   const to = str(a.target) ?? str(a.to) ?? str(a.chatId);
   if (!to) throw new GatewayError("INVALID_REQUEST", `message.action ${p.action}: target is required`);

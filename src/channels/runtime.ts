@@ -10,6 +10,7 @@ import { nativeCommand } from "./commands.ts";
 import { AccountSupervisor } from "./account.ts";
 import { PairingStore } from "./pairing.ts";
 import { QUEUE_CAP, queueMode, SessionLanes } from "./queue.ts";
+import { LastRoutes } from "./routes.ts";
 import { ownerAgent, runAndReply, sessionKeyFor, turnText } from "./routing.ts";
 import type { AccountConfig, AccountTransport, ChannelPlugin, InboundMessage } from "./types.ts";
 
@@ -49,6 +50,8 @@ export class ChannelRuntime {
   readonly #lanes: SessionLanes<Turn>;
   readonly pairing: PairingStore;
   readonly stateDir: string;
+  /** Where `last` targets (heartbeat, cron announce, the message tool) go: the latest admitted conversation. */
+  readonly lastRoutes = new LastRoutes();
 
   constructor(deps: RuntimeDeps) {
     this.#deps = deps;
@@ -151,7 +154,9 @@ export class ChannelRuntime {
       return;
     }
     const config = this.#deps.config().config as Record<string, unknown>;
-    const key = sessionKeyFor(config as any, ownerAgent(config as any, message.channel, message.accountId), message);
+    const agentId = ownerAgent(config as any, message.channel, message.accountId);
+    const key = sessionKeyFor(config as any, agentId, message);
+    this.lastRoutes.record(agentId, key, { channel: message.channel, to: message.chatId, accountId: message.accountId, threadId: message.threadId, chatType: message.chatType });
     let answer: string | undefined;
     try {
       answer = nativeCommand(message.command, key, this.#deps.agents);

@@ -7,6 +7,7 @@ import type { Surface, SurfaceContext } from "../surface/types.ts";
 import type { MethodFamily, MethodHandler } from "../methods/types.ts";
 import type { ChannelRuntime } from "./runtime.ts";
 import { anyChannelConfigured, CHANNEL_PLUGINS } from "./registry.ts";
+import { ownerRoute } from "./routes.ts";
 
 export interface ChannelsDeps {
   agents: AgentsService;
@@ -89,6 +90,16 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
       if (!rt) return { requested: true, attempted: false, status: "failed", succeeded: false, resultCount: 0, error: noChannel().message };
       const { deliverReply } = await import("./outbound.ts");
       return deliverReply(rt, target, text);
+    },
+    async lastRoute(agentId, sessionKey) {
+      return (await ensure())?.lastRoutes.get(agentId, sessionKey);
+    },
+    ownerRoute: (channel) => ownerRoute(ctx.core.config().config as Record<string, unknown>, channel),
+    async action(params) {
+      const rt = await ensure();
+      if (!rt) throw noChannel();
+      const { messageAction } = await import("./outbound.ts");
+      return messageAction(rt, { ...params, channel: params.channel || undefined }, crypto.randomUUID());
     },
   };
 

@@ -150,7 +150,7 @@ describe("cron jobs", () => {
     await clock.advance(1000);
     const finished = await nextEvent("cron", (p) => p.jobId === job.id && p.action === "finished");
     expect(finished).toMatchObject({ status: "error", deliveryStatus: "not-delivered" });
-    expect(finished.error).toContain('delivery channel "telegram" is not available');
+    expect(finished.error).toBe("delivery to telegram 123 failed: no channel is configured to reach the target (channels.*)");
     const runs = await rpc("cron.runs", { id: job.id });
     expect(runs.entries[0]).toMatchObject({ status: "error", summary: "echo(alpha): write the report", delivered: false });
     expect(runs.entries[0].sessionKey).toMatch(new RegExp(`^agent:main:cron:${job.id}:run:`));

@@ -1,0 +1,62 @@
+// Where replies nobody asked for (heartbeat alerts, cron announcements, the `message` tool without a target)
+// go: the last external conversation a session or agent had, and the operator's DM an `owner` target means.
+import type { RoutedTarget } from "../agents/methods.ts";
+
+/** Sessions remembered at most; the oldest route is forgotten first (a bound on memory, not a policy). */
+const MAX_ROUTES = 10_000;
+
+/** A route with its channel always named. */
+export type ChannelRoute = RoutedTarget;
+
+/** The last inbound conversation per session and per agent, in memory (the gateway re-learns it from traffic). */
+export class LastRoutes {
+  readonly #bySession = new Map<string, ChannelRoute>();
+  readonly #byAgent = new Map<string, ChannelRoute>();
+
+  record(agentId: string, sessionKey: string, route: ChannelRoute): void {
+    this.#bySession.delete(sessionKey);
+    this.#bySession.set(sessionKey, route);
+    if (this.#bySession.size > MAX_ROUTES) this.#bySession.delete(this.#bySession.keys().next().value!);
+    this.#byAgent.set(agentId, route);
+  }
+
+  /** The session's own last route, else the agent's most recent one. */
+  get(agentId: string, sessionKey?: string): ChannelRoute | undefined {
+    return (sessionKey ? this.#bySession.get(sessionKey) : undefined) ?? this.#byAgent.get(agentId);
+  }
+}
+
+const CHANNEL_ALIASES: Record<string, string> = { tg: "telegram" };
+
+/** `telegram:123`, `tg:123` or a bare id (on the only channel) → channel and id; `*` and blanks are not owners. */
+function concrete(entry: unknown, channels: string[], only?: string): { channel: string; id: string } | undefined {
+  if (typeof entry !== "string" && typeof entry !== "number") return undefined;
+  const text = String(entry).trim();
+  if (!text || text === "*") return undefined;
+  const match = /^([a-z][a-z0-9-]*):(.+)$/i.exec(text);
+  const channel = match ? (CHANNEL_ALIASES[match[1]!.toLowerCase()] ?? match[1]!.toLowerCase()) : (only ?? (channels.length === 1 ? channels[0] : undefined));
+  const id = (match ? match[2]! : text).trim();
+  if (!channel || !channels.includes(channel) || (only && channel !== only) || !id || id.startsWith("-")) return undefined;
+  return { channel, id };
+}
+
+/**
+ * The operator DM an `owner` target means: the first concrete `commands.ownerAllowFrom` entry, then the first
+ * concrete `allowFrom` entry of a configured channel (optionally only `channel`). Never a group.
+ */
+export function ownerRoute(config: Record<string, any>, channel?: string): ChannelRoute | undefined {
+  const configured = Object.keys(config.channels ?? {}).filter((id) => id !== "defaults" && config.channels[id] && typeof config.channels[id] === "object");
+  const owners: unknown[] = Array.isArray(config.commands?.ownerAllowFrom) ? config.commands.ownerAllowFrom : [];
+  for (const entry of owners) {
+    const hit = concrete(entry, configured, channel);
+    if (hit) return { channel: hit.channel, to: hit.id, chatType: "direct" };
+  }
+  for (const id of channel ? [channel] : configured) {
+    const allow: unknown[] = Array.isArray(config.channels?.[id]?.allowFrom) ? config.channels[id].allowFrom : [];
+    for (const entry of allow) {
+      const hit = concrete(String(entry).replace(/^(tg|telegram):/i, `${id}:`), configured, id);
+      if (hit) return { channel: hit.channel, to: hit.id, chatType: "direct" };
+    }
+  }
+  return undefined;
+}
