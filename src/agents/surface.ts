@@ -71,7 +71,8 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
   };
   const approvers = (client: ClientView) => client.scopes.includes("operator.approvals") || client.scopes.includes("operator.admin");
   const approvals = new Approvals((event, payload) => ctx.core.broadcast(event, payload, { filter: approvers }));
-  const tools = new Toolbox({ config: () => ctx.core.config(), approvals });
+  // The message tool sends through channels, which the composition sets on the service (never imported here).
+  const tools = new Toolbox({ config: () => ctx.core.config(), approvals, delivery: () => service.delivery });
   const runs = new RunManager({
     tools,
     systemPrompt: (_agentId, workspace, configured) => [configured, bootstrapPrompt(workspace)].filter(Boolean).join("\n\n") || undefined,

@@ -5,6 +5,7 @@
 export const TOOL_GROUPS: Record<string, readonly string[]> = {
   "group:fs": ["read", "write", "edit", "apply_patch", "ls", "find", "grep"],
   "group:runtime": ["exec", "process"],
+  "group:messaging": ["message"],
 };
 
 function expand(list: unknown): Set<string> | undefined {

@@ -7,11 +7,13 @@ import type { Approvals } from "./approvals.ts";
 import { approvalsPath } from "./allowlist.ts";
 import { execSettings, execTool, processTool, type ExecHost } from "./exec.ts";
 import { editTool, findTool, grepTool, lsTool, readTool, writeTool } from "./fs-tools.ts";
+import { anyChannel, messageTool } from "./message.ts";
 import { ensureWorkspace, PathError, workspaceDir } from "./paths.ts";
 import { toolAllowed } from "./policy.ts";
 import { ProcessRegistry } from "./processes.ts";
 import { ToolError, type ToolContext, type ToolDefinition, type ToolResult } from "./types.ts";
 import type { ConfigSnapshot } from "../../config/load.ts";
+import type { ChannelDelivery } from "../delivery-types.ts";
 
 /** Arguments larger than this (JSON characters) are refused before a tool sees them. */
 export const MAX_ARGS_CHARS = 2 * 1024 * 1024;
@@ -19,6 +21,8 @@ export const MAX_ARGS_CHARS = 2 * 1024 * 1024;
 export interface ToolboxDeps {
   config: () => ConfigSnapshot;
   approvals: Approvals;
+  /** The channels feature (set by the composition) for the `message` tool; offered only while a channel is configured. */
+  delivery?: () => ChannelDelivery | undefined;
 }
 
 export class Toolbox {
@@ -33,7 +37,7 @@ export class Toolbox {
       processes: this.processes,
       approvalsPath: () => approvalsPath(deps.config().paths.stateDir),
     };
-    this.#tools = [readTool, writeTool, editTool, applyPatchTool, lsTool, findTool, grepTool, execTool(this.#host), processTool(this.#host)];
+    this.#tools = [readTool, writeTool, editTool, applyPatchTool, lsTool, findTool, grepTool, execTool(this.#host), processTool(this.#host), messageTool(() => deps.delivery?.())];
   }
 
   #config(): Record<string, any> {
@@ -51,18 +55,23 @@ export class Toolbox {
 
   /** Tools this agent may call, as the model sees them. */
   definitions(agentId: string): Array<{ name: string; description: string; parameters: Record<string, unknown> }> {
-    return this.#tools.filter((t) => toolAllowed(this.#config(), agentId, t.name)).map(({ name, description, parameters }) => ({ name, description, parameters }));
+    return this.#tools.filter((t) => this.#offered(t.name) && toolAllowed(this.#config(), agentId, t.name)).map(({ name, description, parameters }) => ({ name, description, parameters }));
   }
 
   /** True when the tool exists and the policy lets this agent call it. */
   available(agentId: string, name: string): boolean {
-    return this.#tools.some((t) => t.name === name) && toolAllowed(this.#config(), agentId, name);
+    return this.#tools.some((t) => t.name === name) && this.#offered(name) && toolAllowed(this.#config(), agentId, name);
+  }
+
+  /** `message` exists only while a channel is configured and the channels feature is mounted. */
+  #offered(name: string): boolean {
+    return name !== "message" || (this.deps.delivery?.() !== undefined && anyChannel(this.#config()));
   }
 
   /** Runs one call; refusals and failures come back as error results the model reads, never as throws. */
   async invoke(name: string, rawArgs: unknown, ctx: ToolContext): Promise<ToolResult> {
     const tool = this.#tools.find((t) => t.name === name);
-    if (!tool || !toolAllowed(this.#config(), ctx.agentId, name)) return { text: `Tool not available: ${name}`, isError: true, details: { status: "unavailable" } };
+    if (!tool || !this.#offered(name) || !toolAllowed(this.#config(), ctx.agentId, name)) return { text: `Tool not available: ${name}`, isError: true, details: { status: "unavailable" } };
     let args: Record<string, unknown>;
     try {
       args = typeof rawArgs === "string" ? (rawArgs.length > MAX_ARGS_CHARS ? fail("arguments too large") : JSON.parse(rawArgs || "{}")) : ((rawArgs ?? {}) as Record<string, unknown>);
