@@ -226,7 +226,10 @@ export class Scheduler {
     const now = this.#deps.clock.now();
     // A due job that cannot start (running, or every slot taken) is picked up when a run ends, not by spinning.
     const full = this.#running.size >= (this.#deps.maxConcurrent ?? MAX_CONCURRENT_RUNS);
-    const next = full ? undefined : this.#nextStartable();
+    // With cron disabled a due job would re-arm a zero-delay timer forever; look again later (a config change
+    // re-arms at once through put()).
+    const off = this.#deps.enabled?.() === false;
+    const next = full || off ? undefined : this.#nextStartable();
     const at = next === undefined ? now + MAX_TIMER_DELAY_MS : Math.min(Math.max(next, now), now + MAX_TIMER_DELAY_MS);
     if (this.#timer !== undefined && this.#armedFor === at) return;
     if (this.#timer !== undefined) this.#deps.clock.clearTimer(this.#timer);
