@@ -6,6 +6,7 @@ import { assistantMessage, toChat } from "./present.ts";
 import { ProviderError, streamWithFallback, type ChatMessage, type FinishReason, type FunctionTool, type ToolCall, type Usage } from "./providers/index.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { chatErrorKind, RunEvents, type RunEventSink } from "./run-events.ts";
+import { withoutAckedHeartbeats } from "./heartbeat-ack.ts";
 import type { Run, RunResult } from "./run.ts";
 import { MAX_TOOL_ROUNDS, runToolCalls } from "./tool-loop.ts";
 import type { Toolbox } from "./tools/toolbox.ts";
@@ -42,7 +43,8 @@ const config = host.config();
   const agent = resolveAgent(config, req.agentId);
   const { created } = store.ensure(run.sessionKey, run.agentId, req.channel);
   if (run.controller.signal.aborted) return run.finish(runResult(deps.store, run, "aborted", "", [], undefined));
-  const history = req.context ?? toChat(store.history(run.sessionKey));
+  // Heartbeat turns that ended in a silent ack are not context (as the reference prunes them).
+  const history = req.context ?? toChat(withoutAckedHeartbeats(store.history(run.sessionKey)));
   host.append(store, { sessionKey: run.sessionKey, runId: run.runId, role: req.input.role, content: req.input.content, toolCallId: req.input.toolCallId, toolCalls: req.input.toolCalls });
   store.markRunning(run.sessionKey, run.runId);
   host.sessionsChanged(run.sessionKey, created ? "create" : "send");

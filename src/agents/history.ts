@@ -2,6 +2,7 @@
 // calls first when a chat opens): the transcript page, the session row and whether a run is active.
 import { defaults, gatewayError, type AgentsService } from "./methods-shared.ts";
 import { canonicalKey } from "./keys.ts";
+import { visibleHistory } from "./heartbeat-ack.ts";
 import { historyMessage, sessionRow } from "./present.ts";
 
 export function chatHistory(service: AgentsService, rawKey: string, limit = 200): Record<string, unknown> {
@@ -18,7 +19,7 @@ export function chatHistory(service: AgentsService, rawKey: string, limit = 200)
   return {
     sessionKey: parsed.key,
     sessionId: row?.sessionId,
-    messages: store.history(parsed.key, limit).map(historyMessage),
+    messages: visibleHistory(store.history(parsed.key, limit)).map(historyMessage),
     defaults: defaults(runs),
     sessionInfo: row ? sessionRow(row, active) : { key: parsed.key, hasActiveRun: active.length > 0, activeRunIds: active },
   };

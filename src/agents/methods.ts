@@ -3,6 +3,7 @@ import { z } from "zod";
 import { listModels } from "./config.ts";
 import { chatHistory } from "./history.ts";
 import { defaults, gatewayError, openStore, type AgentsService, type DeliveryStatus, type DeliveryTarget } from "./methods-shared.ts";
+import { visibleHistory } from "./heartbeat-ack.ts";
 import { canonicalKey } from "./keys.ts";
 import { sessionRow } from "./present.ts";
 import { agentsRoster } from "./roster.ts";
@@ -225,8 +226,7 @@ export function agentsMethods(service: AgentsService): MethodFamily {
       const previews = p.keys.map((raw) => {
         const k = key(raw).key;
         if (!store.get(k)) return { key: raw, status: "missing", items: [] };
-        const items = store
-          .history(k, p.limit ?? 12)
+        const items = visibleHistory(store.history(k, p.limit ?? 12))
           .filter((m) => m.content)
           .map((m) => ({ role: m.role, text: m.content.length > maxChars ? `${m.content.slice(0, maxChars - 1)}…` : m.content }));
         return { key: raw, status: items.length ? "ok" : "empty", items };

@@ -2,6 +2,7 @@
 // and `chat` {runId, sessionKey, seq, state, …}. Text deltas go through LiveText (paced, budgeted); every other
 // event first flushes the text still pending, so readers see the stream in order. Nothing is built when no
 // client may read it.
+import { classifyReply, DISPLAY_ACK_MAX_CHARS, isHeartbeatRun } from "./heartbeat-ack.ts";
 import { LiveText, type LiveClock } from "./live-text.ts";
 import { assistantMessage } from "./present.ts";
 import type { ProviderError } from "./providers/types.ts";
@@ -66,6 +67,13 @@ export class RunEvents {
 
   chat(state: string, extra: Record<string, unknown>): void {
     this.#live.flush();
+    // A heartbeat's final shows its alert; an acknowledgement ends the run in chat views without a message.
+    if (state === "final" && isHeartbeatRun(this.runId)) {
+      const { message, ...rest } = extra as { message?: { content?: Array<{ text?: string }> } };
+      const reply = classifyReply(message?.content?.map((part) => part.text ?? "").join("") ?? "", DISPLAY_ACK_MAX_CHARS);
+      this.#chat(state, reply.silent ? rest : { ...rest, message: assistantMessage(reply.text) });
+      return;
+    }
     this.#chat(state, extra);
   }
 
@@ -75,7 +83,8 @@ export class RunEvents {
 
   #textEvents(text: string, delta: string): void {
     this.#agent("assistant", { text, delta });
-    this.#chat("delta", { message: assistantMessage(text), deltaText: delta });
+    // A heartbeat's text may turn out to be an acknowledgement, which chat views never show: only its final.
+    if (!isHeartbeatRun(this.runId)) this.#chat("delta", { message: assistantMessage(text), deltaText: delta });
   }
 
   #agent(stream: string, data: Record<string, unknown>): Record<string, unknown> | undefined {

@@ -93,21 +93,8 @@ export function withinActiveHours(plan: HeartbeatPlan, atMs: number): boolean {
   return start <= end ? now >= start && now < end : now >= start || now < end;
 }
 
-export type AckClass = { silent: true; status: "ok-empty" | "ok-token" } | { silent: false; text: string };
-
-/** HEARTBEAT_OK at the start or end with at most `ackMaxChars` left, or NO_REPLY / nothing: a silent ack. */
-export function classifyReply(text: string, ackMaxChars: number): AckClass {
-  const trimmed = text.trim();
-  if (!trimmed) return { silent: true, status: "ok-empty" };
-  if (trimmed === "NO_REPLY") return { silent: true, status: "ok-token" };
-  for (const token of ["HEARTBEAT_OK", "NO_REPLY"]) {
-    if (trimmed.startsWith(token) || trimmed.endsWith(token)) {
-      const rest = (trimmed.startsWith(token) ? trimmed.slice(token.length) : trimmed.slice(0, -token.length)).trim();
-      if (rest.length <= ackMaxChars) return { silent: true, status: "ok-token" };
-    }
-  }
-  return { silent: false, text: trimmed };
-}
+// The classifier lives with the agents (chat events and history hide what it marks); heartbeats decide with it.
+export { classifyReply, type AckClass } from "../agents/heartbeat-ack.ts";
 
 /** Per-agent start times of heartbeat turns; answers when an event wake may start. */
 export class WakeLimiter {

@@ -3,6 +3,7 @@
 // a heartbeat turn). Output reaches chats through the channels feature (handed in by the composition); a
 // target that cannot be reached is recorded as not delivered (an error unless best-effort), never a crash.
 import { existsSync } from "node:fs";
+import { HEARTBEAT_RUN_PREFIX } from "../agents/heartbeat-ack.ts";
 import { canonicalKey } from "../agents/keys.ts";
 import type { AgentsService, ChannelDelivery } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
@@ -209,7 +210,7 @@ export class AutomationsRuntime {
     let done;
     try {
       done = this.#deps.agents.runs.start({
-        runId: `heartbeat:${agentId}:${now}:${crypto.randomUUID().slice(0, 8)}`,
+        runId: `${HEARTBEAT_RUN_PREFIX}${agentId}:${now}:${crypto.randomUUID().slice(0, 8)}`,
         agentId,
         sessionKey,
         input: { role: "user", content: plan.prompt },

@@ -102,6 +102,27 @@ describe("heartbeat delivery", () => {
   });
 });
 
+describe("acknowledgements hidden", () => {
+  test("chat events, history and the next turn's context show no heartbeat prompt or acknowledgement", async () => {
+    const chat = op.frames.filter((f) => f.event === "chat" && String(f.payload.runId).startsWith("heartbeat:"));
+    const mainChat = chat.filter((f) => String(f.payload.runId).startsWith("heartbeat:main:"));
+    expect(mainChat.length).toBeGreaterThan(0);
+    // No deltas for heartbeat runs; main's finals carry no message, writer's final carries its alert.
+    expect(chat.filter((f) => f.payload.state === "delta")).toEqual([]);
+    expect(mainChat.filter((f) => f.payload.state === "final").every((f) => f.payload.message === undefined)).toBe(true);
+    const writerFinal = chat.find((f) => String(f.payload.runId).startsWith("heartbeat:writer:") && f.payload.state === "final")!;
+    expect(writerFinal.payload.message.content[0].text).toBe("echo(gamma): The disk is 91% full");
+    expect((await rpc("chat.history", { sessionKey: "agent:main:main" })).messages).toEqual([]);
+    const writer = (await rpc("chat.history", { sessionKey: "agent:writer:main" })).messages;
+    expect(writer.map((m: any) => [m.role, m.content[0].text])).toEqual([["assistant", "echo(gamma): The disk is 91% full"]]);
+    expect((await rpc("sessions.preview", { keys: ["agent:main:main"] })).previews[0]).toMatchObject({ status: "empty", items: [] });
+    const res = await op.request("agent", { message: "anything new?", sessionKey: "agent:main:main", idempotencyKey: "after-acks" });
+    expect(res.ok).toBe(true);
+    const turn = await model.waitFor((r) => JSON.stringify(r.body).includes("anything new?"));
+    expect(JSON.stringify(turn.body.messages)).not.toContain("HEARTBEAT_OK");
+  });
+});
+
 describe("cron delivery", () => {
   test("an isolated job announces its result to channel + to; the run records the delivery", async () => {
     const job = await rpc("cron.add", { name: "report", schedule: { kind: "every", everyMs: 3_600_000 }, sessionTarget: "isolated", wakeMode: "now", payload: { kind: "agentTurn", message: "write the report" }, delivery: { mode: "announce", channel: "telegram", to: "333" } });
