@@ -2,7 +2,7 @@
 // Kept free of imports so the gateway can match paths without loading the UI itself.
 
 /** Client-side routes; each serves the page shell, and `/sessions/…` may later carry a session key. */
-export const UI_ROUTES = ["/", "/channels", "/chat", "/clients", "/devices", "/nodes", "/config", "/logs", "/sessions"] as const;
+export const UI_ROUTES = ["/", "/automations", "/channels", "/chat", "/clients", "/devices", "/nodes", "/config", "/logs", "/sessions"] as const;
 export type UiRoute = (typeof UI_ROUTES)[number];
 
 /** Static assets live under `<prefix><content hash>/<file>`, so a new build never meets a stale cache. */

@@ -46,7 +46,7 @@ describe("Control UI HTTP", () => {
   });
 
   test("client routes serve the same shell; other paths and methods stay 404", async () => {
-    for (const path of ["/channels", "/chat", "/clients", "/devices", "/nodes", "/config", "/logs", "/sessions", "/sessions/agent:main:main", "/logs/"]) {
+    for (const path of ["/automations", "/channels", "/chat", "/clients", "/devices", "/nodes", "/config", "/logs", "/sessions", "/sessions/agent:main:main", "/logs/"]) {
       const res = await fetch(`${gw.httpUrl}${path}`);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe(shell);

@@ -6,6 +6,7 @@ import { doc, fill, h, win, type El, type Ev } from "./dom.ts";
 import { connect, requestOnce, RpcError, type Connection, type HelloOk, type PresenceEntry } from "./protocol.ts";
 import { uiRouteOf, type UiRoute } from "../routes.ts";
 import { errorText, type AppContext, type View } from "./view.ts";
+import { AutomationsView } from "./views/automations.ts";
 import { ChatView } from "./views/chat.ts";
 import { ChannelsView } from "./views/channels.ts";
 import { ClientsView } from "./views/clients.ts";
@@ -24,6 +25,7 @@ const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
 const NAV: readonly [UiRoute, string][] = [
   ["/", "Overview"],
   ["/chat", "Chat"],
+  ["/automations", "Automations"],
   ["/channels", "Channels"],
   ["/clients", "Clients"],
   ["/devices", "Devices"],
@@ -36,6 +38,7 @@ const NAV: readonly [UiRoute, string][] = [
 const VIEWS: Record<UiRoute, (app: AppContext) => View> = {
   "/": (app) => new OverviewView(app),
   "/chat": (app) => new ChatView(app),
+  "/automations": (app) => new AutomationsView(app),
   "/channels": (app) => new ChannelsView(app),
   "/clients": (app) => new ClientsView(app),
   "/devices": (app) => new DevicesView(app),
