@@ -25,6 +25,8 @@ export interface HeartbeatEvent {
   indicatorType?: "ok" | "alert" | "error";
   agentId?: string;
   sessionKey?: string;
+  /** Why a skip happened, for people (target-none, no-route). */
+  message?: string;
   /** Where a `sent` alert went. */
   channel?: string;
   to?: string;
@@ -44,6 +46,11 @@ export interface RuntimeDeps {
 }
 
 const heartbeatJobId = (agentId: string) => `heartbeat:${agentId}`;
+/** What an operator reads on a skip that configuration (not a failure) caused, as the reference words it. */
+const SKIP_MESSAGES: Record<string, string> = {
+  "target-none": "Heartbeat delivery is disabled by configuration (target: none).",
+  "no-route": "Heartbeat has no delivery route yet. Message your bot once, or set agents.defaults.heartbeat.target.",
+};
 const PREVIEW_CHARS = 200;
 
 export class AutomationsRuntime {
@@ -195,7 +202,8 @@ export class AutomationsRuntime {
     this.#eventWakes.delete(agentId);
     const plan = this.#plans.find((p) => p.agentId === agentId) ?? heartbeatPlans(this.#deps.config()).plans[0]!;
     const emit = (event: Omit<HeartbeatEvent, "ts">): RunOutcome => {
-      const payload: HeartbeatEvent = { ts: this.#deps.clock.now(), agentId, ...event };
+      const message = event.reason ? SKIP_MESSAGES[event.reason] : undefined;
+      const payload: HeartbeatEvent = { ts: this.#deps.clock.now(), agentId, ...event, ...(message ? { message } : {}) };
       this.lastHeartbeat = payload;
       this.#deps.emitHeartbeat(payload);
       return { status: event.status === "failed" ? "error" : event.status === "skipped" ? "skipped" : "ok", error: event.status === "failed" ? event.reason : undefined };
