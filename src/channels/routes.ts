@@ -1,5 +1,7 @@
 // Where replies nobody asked for (heartbeat alerts, cron announcements, the `message` tool without a target)
 // go: the last external conversation a session or agent had, and the operator's DM an `owner` target means.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { RoutedTarget } from "../agents/methods.ts";
 
 /** Sessions remembered at most; the oldest route is forgotten first (a bound on memory, not a policy). */
@@ -8,23 +10,64 @@ const MAX_ROUTES = 10_000;
 /** A route with its channel always named. */
 export type ChannelRoute = RoutedTarget;
 
-/** The last inbound conversation per session and per agent, in memory (the gateway re-learns it from traffic). */
+/** How long recorded routes wait before they are written (a burst of messages is one write). */
+const SAVE_DELAY_MS = 1000;
+
+/**
+ * The last inbound conversation per session and per agent, kept in `<state>/channels/last-routes.json` (0600:
+ * it names people's chats) so `target: "last"` still knows where to go after a restart.
+ */
 export class LastRoutes {
   readonly #bySession = new Map<string, ChannelRoute>();
   readonly #byAgent = new Map<string, ChannelRoute>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly file?: string) {
+    if (!file || !existsSync(file)) return;
+    try {
+      const saved = JSON.parse(readFileSync(file, "utf8")) as { sessions?: Record<string, ChannelRoute>; agents?: Record<string, ChannelRoute> };
+      for (const [key, route] of Object.entries(saved.sessions ?? {}).slice(-MAX_ROUTES)) if (valid(route)) this.#bySession.set(key, route);
+      for (const [id, route] of Object.entries(saved.agents ?? {})) if (valid(route)) this.#byAgent.set(id, route);
+    } catch {
+      // A damaged file only costs the remembered routes; the next message records them again.
+    }
+  }
 
   record(agentId: string, sessionKey: string, route: ChannelRoute): void {
     this.#bySession.delete(sessionKey);
     this.#bySession.set(sessionKey, route);
     if (this.#bySession.size > MAX_ROUTES) this.#bySession.delete(this.#bySession.keys().next().value!);
     this.#byAgent.set(agentId, route);
+    if (this.file && !this.#timer) {
+      this.#timer = setTimeout(() => this.flush(), SAVE_DELAY_MS);
+      this.#timer.unref?.();
+    }
   }
 
   /** The session's own last route, else the agent's most recent one. */
   get(agentId: string, sessionKey?: string): ChannelRoute | undefined {
     return (sessionKey ? this.#bySession.get(sessionKey) : undefined) ?? this.#byAgent.get(agentId);
   }
+
+  /** Writes pending changes now (also on stop); a failed write is retried by the next change. */
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (!this.file) return;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ sessions: Object.fromEntries(this.#bySession), agents: Object.fromEntries(this.#byAgent) }), { mode: 0o600 });
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, this.file);
+    } catch {
+      // Best effort: routes are a convenience re-learnt from traffic, never worth failing a message over.
+    }
+  }
 }
+
+const valid = (route: unknown): route is ChannelRoute =>
+  !!route && typeof (route as ChannelRoute).channel === "string" && typeof (route as ChannelRoute).to === "string" && ((route as ChannelRoute).chatType === "direct" || (route as ChannelRoute).chatType === "group");
 
 const CHANNEL_ALIASES: Record<string, string> = { tg: "telegram" };
 

@@ -51,12 +51,13 @@ export class ChannelRuntime {
   readonly pairing: PairingStore;
   readonly stateDir: string;
   /** Where `last` targets (heartbeat, cron announce, the message tool) go: the latest admitted conversation. */
-  readonly lastRoutes = new LastRoutes();
+  readonly lastRoutes: LastRoutes;
 
   constructor(deps: RuntimeDeps) {
     this.#deps = deps;
     this.stateDir = deps.config().paths.stateDir;
     this.pairing = new PairingStore(join(this.stateDir, "credentials"));
+    this.lastRoutes = new LastRoutes(join(this.stateDir, "channels", "last-routes.json"));
     this.#lanes = new SessionLanes<Turn>(
       (_key, turns) => {
         const { supervisor, transport, extraSystem } = turns[turns.length - 1]!;
@@ -212,5 +213,6 @@ export class ChannelRuntime {
     await this.#reconciling;
     await Promise.all([...this.#accounts.values()].map((s) => s.stop()));
     this.#accounts.clear();
+    this.lastRoutes.flush();
   }
 }

@@ -1,8 +1,12 @@
 // The agent's `message` tool (the reference's name and parameters) on a real gateway: a stand-in model asks for
 // it, the stand-in Bot API receives the message; without a target it answers in the turn's own chat; the tool
-// policy removes it; a bad call comes back to the model as a tool error.
+// policy removes it; a bad call comes back to the model as a tool error. Also the routes unasked-for output
+// takes (owner DM, last conversation kept across restarts).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { ownerRoute } from "../../src/channels/routes.ts";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LastRoutes, ownerRoute } from "../../src/channels/routes.ts";
 import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
 import { startStandIn, type StandIn } from "../agents/stand-in.ts";
 import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
@@ -87,4 +91,23 @@ test("an owner target is the first concrete ownerAllowFrom entry, then a channel
   expect(ownerRoute({ channels, commands: { ownerAllowFrom: ["telegram:-100", "telegram:777"] } })).toEqual({ channel: "telegram", to: "777", chatType: "direct" });
   expect(ownerRoute({ channels: { telegram: { allowFrom: ["*"] } } })).toBeUndefined();
   expect(ownerRoute({ commands: { ownerAllowFrom: ["telegram:777"] } })).toBeUndefined();
+});
+
+test("last routes survive a restart in an owner-only file; a damaged file is ignored", () => {
+  const dir = mkdtempSync(join(tmpdir(), "openclaw-routes-"));
+  try {
+    const file = join(dir, "channels", "last-routes.json");
+    const first = new LastRoutes(file);
+    first.record("ops", "agent:ops:main", { channel: "telegram", to: "111", accountId: "default", chatType: "direct" });
+    first.flush();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, "utf8")).toContain('"111"');
+    const again = new LastRoutes(file);
+    expect(again.get("ops", "agent:ops:main")).toEqual({ channel: "telegram", to: "111", accountId: "default", chatType: "direct" });
+    expect(again.get("ops")).toMatchObject({ to: "111" });
+    writeFileSync(file, "{not json");
+    expect(new LastRoutes(file).get("ops")).toBeUndefined();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
