@@ -40,6 +40,8 @@ export interface RuntimeDeps {
   delivery?: () => ChannelDelivery | undefined;
   queue: SystemEventQueue;
   clock: Clock;
+  /** The gateway's environment (OPENCLAW_SKIP_CRON). */
+  env?: Record<string, string | undefined>;
   emitCron(event: CronEvent): void;
   emitHeartbeat(event: HeartbeatEvent): void;
   log: { info(msg: string): void; warn(msg: string): void };
@@ -76,8 +78,13 @@ export class AutomationsRuntime {
     });
   }
 
-  /** `cron.enabled: false` stops the scheduler from starting any job; `cron.status` reports it. */
+  /**
+   * `cron.enabled: false` (or OPENCLAW_SKIP_CRON=1 in the gateway's environment) pauses every scheduled run,
+   * heartbeat cadence included; manual runs and event-driven heartbeat wakes still happen. `cron.status` says so.
+   */
   get cronEnabled(): boolean {
+    const skip = this.#deps.env?.OPENCLAW_SKIP_CRON?.trim().toLowerCase();
+    if (skip === "1" || skip === "true") return false;
     return (this.#deps.config().config as { cron?: { enabled?: boolean } }).cron?.enabled !== false;
   }
 
@@ -86,6 +93,7 @@ export class AutomationsRuntime {
   }
 
   async start(): Promise<void> {
+    if (!this.cronEnabled) this.#deps.log.warn("automations are paused (cron.enabled: false or OPENCLAW_SKIP_CRON=1): no scheduled job or heartbeat runs");
     await this.scheduler.start();
     await this.syncHeartbeats(this.#deps.config());
   }

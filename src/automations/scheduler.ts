@@ -153,11 +153,16 @@ export class Scheduler {
     return min;
   }
 
-  #nextStartable(): number | undefined {
+  /** With cron disabled only wakes asked for explicitly (event-driven heartbeats) may start. */
+  #startable(job: CronJob, off: boolean): boolean {
+    return off ? this.#forced.has(job.id) : job.enabled || this.#forced.has(job.id);
+  }
+
+  #nextStartable(off: boolean): number | undefined {
     let min: number | undefined;
     for (const job of this.#jobs.values()) {
       const next = job.state.nextRunAtMs;
-      if ((job.enabled || this.#forced.has(job.id)) && next !== undefined && !this.#running.has(job.id) && (min === undefined || next < min)) min = next;
+      if (this.#startable(job, off) && next !== undefined && !this.#running.has(job.id) && (min === undefined || next < min)) min = next;
     }
     return min;
   }
@@ -207,7 +212,8 @@ export class Scheduler {
   due(id: string, atMs: number): void {
     const job = this.#jobs.get(id);
     if (!job) return;
-    job.state.nextRunAtMs = Math.min(job.state.nextRunAtMs ?? atMs, atMs);
+    // A scheduled slot left overdue while cron is disabled must not let a wake skip its rate limit.
+    job.state.nextRunAtMs = this.#deps.enabled?.() === false ? atMs : Math.min(job.state.nextRunAtMs ?? atMs, atMs);
     this.#forced.add(id);
     this.#arm();
   }
@@ -226,10 +232,9 @@ export class Scheduler {
     const now = this.#deps.clock.now();
     // A due job that cannot start (running, or every slot taken) is picked up when a run ends, not by spinning.
     const full = this.#running.size >= (this.#deps.maxConcurrent ?? MAX_CONCURRENT_RUNS);
-    // With cron disabled a due job would re-arm a zero-delay timer forever; look again later (a config change
-    // re-arms at once through put()).
-    const off = this.#deps.enabled?.() === false;
-    const next = full || off ? undefined : this.#nextStartable();
+    // With cron disabled a due scheduled job must not re-arm a zero-delay timer forever: only forced wakes
+    // count, and otherwise the scheduler looks again later (a config change re-arms at once through put()).
+    const next = full ? undefined : this.#nextStartable(this.#deps.enabled?.() === false);
     const at = next === undefined ? now + MAX_TIMER_DELAY_MS : Math.min(Math.max(next, now), now + MAX_TIMER_DELAY_MS);
     if (this.#timer !== undefined && this.#armedFor === at) return;
     if (this.#timer !== undefined) this.#deps.clock.clearTimer(this.#timer);
@@ -243,16 +248,15 @@ export class Scheduler {
   /** Starts every due job a free slot allows, oldest due first, then re-arms. */
   #tick(): void {
     if (this.#stopped) return;
-    if (this.#deps.enabled?.() !== false) {
-      const now = this.#deps.clock.now();
-      const limit = this.#deps.maxConcurrent ?? MAX_CONCURRENT_RUNS;
-      const due = [...this.#jobs.values()]
-        .filter((job) => (job.enabled || this.#forced.has(job.id)) && job.state.nextRunAtMs !== undefined && job.state.nextRunAtMs <= now && !this.#running.has(job.id))
-        .sort((a, b) => a.state.nextRunAtMs! - b.state.nextRunAtMs!);
-      for (const job of due) {
-        if (this.#running.size >= limit) break;
-        this.#launch(job, job.state.nextRunAtMs!, false);
-      }
+    const off = this.#deps.enabled?.() === false;
+    const now = this.#deps.clock.now();
+    const limit = this.#deps.maxConcurrent ?? MAX_CONCURRENT_RUNS;
+    const due = [...this.#jobs.values()]
+      .filter((job) => this.#startable(job, off) && job.state.nextRunAtMs !== undefined && job.state.nextRunAtMs <= now && !this.#running.has(job.id))
+      .sort((a, b) => a.state.nextRunAtMs! - b.state.nextRunAtMs!);
+    for (const job of due) {
+      if (this.#running.size >= limit) break;
+      this.#launch(job, job.state.nextRunAtMs!, false);
     }
     this.#arm();
   }

@@ -50,6 +50,7 @@ export function automationsSurface(ctx: SurfaceContext, deps: AutomationsDeps): 
         delivery: deps.delivery,
         queue,
         clock,
+        env: ctx.env,
         emitCron: (event) => ctx.core.broadcast("cron", event, { filter: (c) => canRead(c.scopes) }),
         emitHeartbeat: (event) => ctx.core.broadcast("heartbeat", event, { filter: (c) => canRead(c.scopes) }),
         log,
