@@ -73,3 +73,21 @@ export async function announce(spec: CronDelivery | undefined, outcome: RunOutco
   if (!status.succeeded) return fail(`delivery to ${target.channel || "chat"} ${target.to} failed: ${status.error ?? status.status}`);
   return { ...outcome, delivered: true, deliveryStatus: "delivered" };
 }
+
+/** `heartbeatVisibility`: send OK acks, send alerts, emit indicator types (the reference's defaults: no, yes, yes). */
+export interface HeartbeatVisibility {
+  showOk: boolean;
+  showAlerts: boolean;
+  useIndicator: boolean;
+}
+
+/** Per-account → per-channel → `channels.defaults` → built-in, as the reference resolves it. */
+export function heartbeatVisibility(config: Record<string, any>, channel?: string, accountId?: string): HeartbeatVisibility {
+  const layers = [config.channels?.defaults?.heartbeatVisibility, channel ? config.channels?.[channel]?.heartbeatVisibility : undefined, channel && accountId ? config.channels?.[channel]?.accounts?.[accountId]?.heartbeatVisibility : undefined];
+  const out: HeartbeatVisibility = { showOk: false, showAlerts: true, useIndicator: true };
+  for (const layer of layers) {
+    if (!layer || typeof layer !== "object") continue;
+    for (const key of ["showOk", "showAlerts", "useIndicator"] as const) if (typeof layer[key] === "boolean") out[key] = layer[key];
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ import { canonicalKey } from "../agents/keys.ts";
 import type { AgentsService, ChannelDelivery } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { Clock } from "./clock.ts";
-import { announce, heartbeatRoute, sendAlert } from "./delivery.ts";
+import { announce, heartbeatRoute, heartbeatVisibility, sendAlert } from "./delivery.ts";
 import { classifyReply, heartbeatPlans, WakeLimiter, withinActiveHours, type HeartbeatPlan } from "./heartbeat.ts";
 import { Scheduler, type CronEvent } from "./scheduler.ts";
 import { CronStore, cronStorePath, type RunQuery } from "./store.ts";
@@ -222,6 +222,10 @@ export class AutomationsRuntime {
     const route = await heartbeatRoute(plan, sessionKey, this.#deps.delivery?.());
     // A plain poll with nowhere to send an alert costs no model call; a wake carrying events still runs its turn.
     if ("skip" in route && route.skip === "no-route" && !eventReason) return emit({ status: "skipped", reason: "no-route", durationMs: 0, sessionKey });
+    const target = "target" in route ? route.target : undefined;
+    const show = heartbeatVisibility(this.#deps.config().config as Record<string, unknown>, target?.channel, target?.accountId);
+    if (!show.showOk && !show.showAlerts && !show.useIndicator) return emit({ status: "skipped", reason: "alerts-disabled", durationMs: 0, sessionKey });
+    const indicator = (type: "ok" | "alert" | "error") => (show.useIndicator ? { indicatorType: type } : {});
     this.limiter.started(agentId, now);
     let done;
     try {
@@ -234,19 +238,24 @@ export class AutomationsRuntime {
         timeoutMs: (plan.timeoutSeconds ?? Math.min(600, (plan.everyMs ?? 1_800_000) / 1000)) * 1000,
       }).run.done;
     } catch (error) {
-      return emit({ status: "failed", reason: (error as Error).message, durationMs: 0, indicatorType: "error", sessionKey });
+      return emit({ status: "failed", reason: (error as Error).message, durationMs: 0, ...indicator("error"), sessionKey });
     }
     const result = await done;
     const durationMs = Math.max(0, this.#deps.clock.now() - now);
-    if (result.status !== "ok") return emit({ status: "failed", reason: result.error?.message ?? result.status, durationMs, indicatorType: "error", sessionKey });
+    if (result.status !== "ok") return emit({ status: "failed", reason: result.error?.message ?? result.status, durationMs, ...indicator("error"), sessionKey });
     const reply = classifyReply(result.text, plan.ackMaxChars);
-    if (reply.silent) return emit({ status: reply.status, silent: true, durationMs, indicatorType: "ok", sessionKey, reason: eventReason });
+    if (reply.silent) {
+      // An acknowledgement stays silent unless the target's visibility asks to see OKs (showOk).
+      const okFailure = show.showOk && target ? await sendAlert(this.#deps.delivery!()!, target, "HEARTBEAT_OK") : undefined;
+      return emit({ status: reply.status, silent: !(show.showOk && target && !okFailure), durationMs, ...indicator("ok"), sessionKey, reason: eventReason ?? (okFailure ? `delivery failed: ${okFailure}` : undefined) });
+    }
     // A real message: recorded in the session's transcript by the run, and sent to the heartbeat's target.
     const preview = reply.text.slice(0, PREVIEW_CHARS);
-    if ("skip" in route) return emit({ status: "skipped", reason: route.skip, preview, silent: false, durationMs, indicatorType: "alert", sessionKey });
-    const failure = await sendAlert(this.#deps.delivery!()!, route.target, reply.text);
-    const sent = { preview, silent: false, durationMs: Math.max(0, this.#deps.clock.now() - now), sessionKey, channel: route.target.channel, to: route.target.to, accountId: route.target.accountId };
-    if (failure) return emit({ ...sent, status: "failed", reason: `delivery failed: ${failure}`, indicatorType: "error" });
-    return emit({ ...sent, status: "sent", indicatorType: "alert" });
+    if (!target) return emit({ status: "skipped", reason: "skip" in route ? route.skip : "no-route", preview, silent: false, durationMs, ...indicator("alert"), sessionKey });
+    if (!show.showAlerts) return emit({ status: "skipped", reason: "alerts-disabled", preview, silent: false, durationMs, ...indicator("alert"), sessionKey });
+    const failure = await sendAlert(this.#deps.delivery!()!, target, reply.text);
+    const sent = { preview, silent: false, durationMs: Math.max(0, this.#deps.clock.now() - now), sessionKey, channel: target.channel, to: target.to, accountId: target.accountId };
+    if (failure) return emit({ ...sent, status: "failed", reason: `delivery failed: ${failure}`, ...indicator("error") });
+    return emit({ ...sent, status: "sent", ...indicator("alert") });
   }
 }
