@@ -85,6 +85,15 @@ test("a call the channel cannot carry is a tool error the model reads; denied by
   expect((muted.body.tools ?? []).length).toBeGreaterThan(0);
 });
 
+test("/tools/invoke runs the same message tool under the same policy", async () => {
+  const invoke = (body: unknown) => fetch(`${gw.httpUrl}/tools/invoke`, { method: "POST", headers: { authorization: `Bearer ${gw.token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await invoke({ tool: "message", args: { action: "send", target: "555", message: "from http" } });
+  expect(res.status).toBe(200);
+  expect((await res.json()).ok).toBe(true);
+  expect((await tg.waitFor((c) => c.method === "sendMessage" && Number(c.params.chat_id) === 555)).params.text).toBe("from http");
+  expect((await invoke({ tool: "message", agentId: "mute", args: { action: "send", target: "555", message: "no" } })).status).toBe(404);
+});
+
 test("an owner target is the first concrete ownerAllowFrom entry, then a channel's allowFrom; never a group or *", () => {
   const channels = { telegram: { allowFrom: ["*", "tg:555"] } };
   expect(ownerRoute({ channels })).toEqual({ channel: "telegram", to: "555", chatType: "direct" });
