@@ -89,7 +89,7 @@ test("/tools/invoke runs the same message tool under the same policy", async () 
   const invoke = (body: unknown) => fetch(`${gw.httpUrl}/tools/invoke`, { method: "POST", headers: { authorization: `Bearer ${gw.token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
   const res = await invoke({ tool: "message", args: { action: "send", target: "555", message: "from http" } });
   expect(res.status).toBe(200);
-  expect((await res.json()).ok).toBe(true);
+  expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
   expect((await tg.waitFor((c) => c.method === "sendMessage" && Number(c.params.chat_id) === 555)).params.text).toBe("from http");
   expect((await invoke({ tool: "message", agentId: "mute", args: { action: "send", target: "555", message: "no" } })).status).toBe(404);
 });
