@@ -233,6 +233,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     for (const value of fresh.values.values()) logger.redact(value);
     secrets = fresh.values;
     applyHot(core, config, current.settings, logger, secrets);
+    for (const surface of current.surfaces) void guard(logger, `${surface.name} secrets change`, () => surface.secretsChanged?.());
     logger.info(`secrets reloaded: ${fresh.refs} ref(s); changed: ${changedPaths.join(", ") || "none"}`);
     return { ok: true, refs: fresh.refs, changedPaths, loadedAt: Date.now() };
   };
