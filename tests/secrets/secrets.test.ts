@@ -57,8 +57,9 @@ describe("gateway token from a file SecretRef", () => {
   test("rotate the file, `secrets reload`: new token in, old token out, the connected client stays", async () => {
     const { socket: before } = await handshake(gw.url, connectParams({ auth: { token: tokenA }, scopes: ["operator.read"] }));
     writeSecrets({ gateway: { token: tokenB } });
-    // The CLI's own config resolution now reads tokenB, which the gateway does not know yet: say the old one.
-    const reload = await cli(["secrets", "reload", "--token", tokenA, "--json"], env());
+    // The CLI now reads tokenB, which the gateway does not know yet: refused for a token mismatch, it retries
+    // with the device token this state dir was issued by the earlier call, and no flag is needed.
+    const reload = await cli(["secrets", "reload", "--json"], env());
     expect(reload.stderr).toBe("");
     expect(reload.code).toBe(0);
     expect(JSON.parse(reload.stdout)).toMatchObject({ ok: true, refs: 1, changedPaths: ["gateway.auth.token"] });
@@ -73,14 +74,14 @@ describe("gateway token from a file SecretRef", () => {
 
   test("a broken ref on reload keeps the old secret and exits 1 naming the ref's path", async () => {
     writeSecrets({ gateway: { other: "x" } });
-    const broken = await cli(["secrets", "reload", "--token", tokenB], env());
+    const broken = await cli(["secrets", "reload"], env());
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain("gateway.auth.token");
     expect(broken.stderr).toContain("has nothing at /gateway/token");
     expect((await handshake(gw.url, connectParams({ auth: { token: tokenB } }))).hello.ok).toBe(true);
     // A group-readable file is refused too, with the same guarantee.
     writeSecrets({ gateway: { token: "token-c" } }, 0o644);
-    const loose = await cli(["secrets", "reload", "--token", tokenB, "--json"], env());
+    const loose = await cli(["secrets", "reload", "--json"], env());
     expect(loose.code).toBe(1);
     expect(JSON.parse(loose.stdout).errors[0]).toMatchObject({ path: "gateway.auth.token", ref: "file:filemain:/gateway/token" });
     expect(loose.stdout).toContain("readable by group or others");
