@@ -139,3 +139,28 @@ describe("provider key and Telegram token from one file provider", () => {
     expect(shown).toContain('"/openai"');
   });
 });
+
+describe("telegramAccounts with refs (unit)", () => {
+  test("account and root refs resolve by their own config paths; an unresolved one is a problem naming the path, never a value", async () => {
+    const { telegramAccounts } = await import("../../src/channels/telegram/config.ts");
+    const ref = (id: string) => ({ source: "file", provider: "keys", id });
+    const section: Record<string, unknown> = {
+      botToken: ref("/root"),
+      webhookUrl: "https://hooks.example.test/tg",
+      webhookSecret: ref("/hook"),
+      accounts: { work: { botToken: ref("/work"), webhookUrl: "https://hooks.example.test/work", webhookSecret: ref("/work-hook") }, lost: { botToken: ref("/lost") } },
+    };
+    const values: Record<string, string> = { botToken: "5001:root", webhookSecret: "root_hook", "accounts.work.botToken": "5002:work", "accounts.work.webhookSecret": "work_hook" };
+    const accounts = Object.fromEntries(telegramAccounts(section, {}, (path) => values[path]).map((a) => [a.accountId, a]));
+    expect(accounts.default!.raw.token).toBe("5001:root");
+    expect((accounts.default!.raw.webhook as { secret?: string } | undefined)?.secret).toBe("root_hook");
+    expect(accounts.work!.raw.token).toBe("5002:work");
+    expect((accounts.work!.raw.webhook as { secret?: string } | undefined)?.secret).toBe("work_hook");
+    expect(accounts.lost!.problem).toBe("channels.telegram.accounts.lost.botToken is a SecretRef with no resolved value (run openclaw secrets reload)");
+    // A changed token changes the fingerprint (the account restarts); the same token keeps it.
+    const again = telegramAccounts(section, {}, (path) => values[path]).find((a) => a.accountId === "work")!;
+    expect(again.fingerprint).toBe(accounts.work!.fingerprint);
+    const rotated = telegramAccounts(section, {}, (path) => (path === "accounts.work.botToken" ? "5002:new" : values[path])).find((a) => a.accountId === "work")!;
+    expect(rotated.fingerprint).not.toBe(accounts.work!.fingerprint);
+  });
+});
