@@ -21,7 +21,7 @@ import type { GatewayOptions } from "./options.ts";
 import { GatewayCore } from "./runtime.ts";
 import { resolveStartSettings, type StartSettings } from "./settings.ts";
 import { GatewayStartError } from "./start-errors.ts";
-import { applyHot, handshakeTimeout, keepGeneratedToken, loadOrRefuse, loggerOptions, resolveOrRefuse, takeOverPort } from "./start-helpers.ts";
+import { applyHot, handshakeTimeout, keepGeneratedToken, loadOrRefuse, loggerOptions, logIgnoredRefs, resolveOrRefuse, takeOverPort } from "./start-helpers.ts";
 import { loadTlsForStart, readTlsMaterial, type TlsMaterial } from "./tls.ts";
 
 /** A running gateway. */
@@ -60,10 +60,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   // Temp files of a config write killed mid-way hold every secret; the next start removes them.
   sweepStaleTempFiles(snapshot.paths.configPath);
   // SecretRefs resolve once, here, into the runtime snapshot; request paths only ever read it.
-  let secrets: SecretSnapshot = await resolveOrRefuse(snapshot, options.env);
+  const initial = await resolveOrRefuse(snapshot, options.env);
+  let secrets: SecretSnapshot = initial.values;
   const settings = resolveStartSettings(snapshot, { ...overrides, secrets }, options.env);
   const logger = options.logger ?? createGatewayLogger({ ...loggerOptions(snapshot, options), subsystem: "gateway" });
   for (const secret of [settings.auth.token, settings.auth.password, ...secrets.values()]) if (secret) logger.redact(secret);
+  logIgnoredRefs(logger, initial.ignored);
 
   if (options.force) await takeOverPort(settings.port, logger);
   let lock: StateLock;
@@ -209,7 +211,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       return;
     }
     // Refs in the new file resolve first; a failure keeps the last good config and snapshot.
-    void resolveSecrets(next.config as Record<string, unknown>, { env: options.env }).then((fresh) => {
+    void resolveSecrets(next.config as Record<string, unknown>, { env: options.env, activeOnly: true }).then((fresh) => {
       if (!fresh.ok) {
         logger.error(`config reload rejected: ${fresh.errors.map((e) => e.message).join("; ")}; still serving the last good config`);
         return;
@@ -223,7 +225,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   /** `secrets.reload`: resolve the active config's refs again and swap the snapshot whole, or change nothing. */
   const reloadSecrets = async (core: GatewayCore): Promise<SecretsReloadResult> => {
     const config = core.config();
-    const fresh = await resolveSecrets(config.config as Record<string, unknown>, { env: options.env });
+    const fresh = await resolveSecrets(config.config as Record<string, unknown>, { env: options.env, activeOnly: true });
     if (!fresh.ok) {
       const errors = fresh.errors.map((e) => ({ path: e.path, ref: describeRef(e.ref), message: e.message }));
       logger.error(`secrets reload failed, keeping the last good snapshot: ${errors.map((e) => e.message).join("; ")}`);
@@ -234,6 +236,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     secrets = fresh.values;
     applyHot(core, config, current.settings, logger, secrets);
     for (const surface of current.surfaces) void guard(logger, `${surface.name} secrets change`, () => surface.secretsChanged?.());
+    logIgnoredRefs(logger, fresh.ignored);
     logger.info(`secrets reloaded: ${fresh.refs} ref(s); changed: ${changedPaths.join(", ") || "none"}`);
     return { ok: true, refs: fresh.refs, changedPaths, loadedAt: Date.now() };
   };
@@ -318,7 +321,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         } catch (error) {
           logger.error(`restart keeps the last good config: ${(error as Error).message}`);
         }
-        const fresh = await resolveSecrets(next.config as Record<string, unknown>, { env: options.env });
+        const fresh = await resolveSecrets(next.config as Record<string, unknown>, { env: options.env, activeOnly: true });
         if (!fresh.ok) {
           logger.error(`restart refused, still serving: ${fresh.errors.map((e) => e.message).join("; ")}`);
           return;

@@ -12,11 +12,11 @@ import type { GatewayCore } from "./runtime.ts";
 import type { StartSettings } from "./settings.ts";
 import { GatewayStartError } from "./start-errors.ts";
 
-/** Resolves the start's SecretRefs; a failure refuses the start naming each ref's config path. */
-export async function resolveOrRefuse(snapshot: ConfigSnapshot, env: Record<string, string | undefined>): Promise<SecretSnapshot> {
-  if (findSecretRefs(snapshot.config).length === 0) return new Map();
-  const resolution = await resolveSecrets(snapshot.config as Record<string, unknown>, { env });
-  if (resolution.ok) return resolution.values;
+/** Resolves the start's active SecretRefs; a failure refuses the start naming each ref's config path. */
+export async function resolveOrRefuse(snapshot: ConfigSnapshot, env: Record<string, string | undefined>): Promise<{ values: SecretSnapshot; ignored: { path: string; reason: string }[] }> {
+  if (findSecretRefs(snapshot.config).length === 0) return { values: new Map(), ignored: [] };
+  const resolution = await resolveSecrets(snapshot.config as Record<string, unknown>, { env, activeOnly: true });
+  if (resolution.ok) return { values: resolution.values, ignored: resolution.ignored };
   throw new GatewayStartError(
     "config-invalid",
     `cannot resolve ${resolution.errors.length === 1 ? "a SecretRef" : `${resolution.errors.length} SecretRefs`}: ${resolution.errors.map((e) => e.message).join("; ")}`,
@@ -86,4 +86,9 @@ export function applyHot(core: GatewayCore, next: ConfigSnapshot, start: StartSe
   for (const secret of [core.auth.token, core.auth.password]) if (secret) logger.redact(secret);
   const logging = next.config.logging ?? {};
   logger.reconfigure({ level: logging.level as GatewayLoggerOptions["level"], retentionDays: logging.retentionDays, maxFileBytes: logging.maxFileBytes });
+}
+
+/** One line per ref left unresolved because its surface is inactive (the reference's SECRETS_REF_IGNORED_INACTIVE_SURFACE). */
+export function logIgnoredRefs(logger: GatewayLogger, ignored: readonly { path: string; reason: string }[]): void {
+  for (const { path, reason } of ignored) logger.info(`SECRETS_REF_IGNORED_INACTIVE_SURFACE: ${path} is not resolved (${reason})`);
 }
