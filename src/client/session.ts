@@ -45,11 +45,11 @@ export interface CallOnceOptions {
   deviceFallback?: boolean;
 }
 
-/** A connect refused for a wrong shared token that the gateway says a device token may replace. */
+/** A connect refused for a wrong shared secret (a token the gateway says a device token may replace, or a password). */
 function canRetryWithDeviceToken(error: unknown): boolean {
   if (!(error instanceof GatewayClientError) || error.kind !== "connect") return false;
   const details = error.details as { code?: string; canRetryWithDeviceToken?: boolean } | undefined;
-  return details?.code === "AUTH_TOKEN_MISMATCH" && details.canRetryWithDeviceToken === true;
+  return (details?.code === "AUTH_TOKEN_MISMATCH" && details.canRetryWithDeviceToken === true) || details?.code === "AUTH_PASSWORD_MISMATCH";
 }
 
 /** Connects, calls one method, closes; resolves with the payload and the connected client's facts. */

@@ -96,6 +96,32 @@ describe("gateway token from a file SecretRef", () => {
   });
 });
 
+test("a password given as a file ref: rotate the file, `secrets reload` with no flag switches passwords", async () => {
+  const passFile = join(dir, "pass.txt");
+  const writePass = (value: string) => {
+    writeFileSync(`${passFile}.tmp`, `${value}\n`, { mode: 0o600 });
+    renameSync(`${passFile}.tmp`, passFile);
+  };
+  writePass("pass-one-" + tokenA);
+  const gw = await spawnGateway({
+    token: null,
+    config: {
+      gateway: { auth: { mode: "password", password: { source: "file", provider: "pw", id: "value" } } },
+      secrets: { providers: { pw: { source: "file", path: passFile, mode: "singleValue" } } },
+    },
+  });
+  const env = { OPENCLAW_STATE_DIR: gw.stateDir, HOME: dir };
+  expect((await cli(["gateway", "call", "health", "--json"], env)).code).toBe(0);
+  writePass("pass-two-" + tokenB);
+  const reload = await cli(["secrets", "reload", "--json"], env);
+  expect(reload.stderr).toBe("");
+  expect(reload.code).toBe(0);
+  expect(JSON.parse(reload.stdout).changedPaths).toEqual(["gateway.auth.password"]);
+  expect((await handshake(gw.url, connectParams({ auth: { password: "pass-two-" + tokenB } }))).hello.ok).toBe(true);
+  expect((await handshake(gw.url, connectParams({ auth: { password: "pass-one-" + tokenA } }))).hello.ok).toBe(false);
+  await gw.stop();
+});
+
 test("a start with an unresolvable ref is refused naming the path", async () => {
   const gw = await spawnGateway({
     token: null,
