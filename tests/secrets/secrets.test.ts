@@ -88,6 +88,16 @@ describe("gateway token from a file SecretRef", () => {
     expect((await handshake(gw.url, connectParams({ auth: { token: tokenB } }))).hello.ok).toBe(true);
   });
 
+  test("a CLI that never held a device token for the gateway is told to pass the previous secret once", async () => {
+    writeSecrets({ gateway: { token: "token-never-loaded" } });
+    const fresh = mkdtempSync(join(dir, "fresh-cli-"));
+    const result = await cli(["secrets", "reload"], { OPENCLAW_STATE_DIR: fresh, OPENCLAW_CONFIG_PATH: gw.configPath, HOME: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("run `openclaw secrets reload --token <previous>` (or --password) once");
+    expect(result.stderr).not.toContain("token-never-loaded");
+    writeSecrets({ gateway: { token: tokenB } });
+  });
+
   test("secrets.reload needs operator.admin", async () => {
     const { socket } = await handshake(gw.url, connectParams({ auth: { token: tokenB }, scopes: ["operator.read"] }));
     const res = await socket.request("secrets.reload", {});

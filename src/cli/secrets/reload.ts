@@ -29,6 +29,11 @@ export default defineCommand({
         ctx.err("The gateway keeps its last good secrets snapshot.");
         return 1;
       }
+      const code = error instanceof GatewayClientError ? (error.details as { code?: string } | undefined)?.code : undefined;
+      if (target?.deviceFallback && (code === "AUTH_TOKEN_MISMATCH" || code === "AUTH_PASSWORD_MISMATCH")) {
+        // The ref was rotated on disk before this CLI ever held a device token for the gateway.
+        ctx.err("Hint: the gateway still holds the previous secret and this CLI has no device token for it yet; run `openclaw secrets reload --token <previous>` (or --password) once.");
+      }
       const { reportFailure } = await import("../gateway/_failure.ts");
       return reportFailure(ctx, error, { json, target, label: "Secrets reload failed" });
     }
