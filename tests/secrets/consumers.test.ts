@@ -164,3 +164,14 @@ describe("telegramAccounts with refs (unit)", () => {
     expect(rotated.fingerprint).not.toBe(accounts.work!.fingerprint);
   });
 });
+
+test("`channels list` (config only) reads an env or file bot-token ref locally and never prints the value", async () => {
+  const state = mkdtempSync(join(dir, "list-"));
+  writeFileSync(join(state, "openclaw.json"), JSON.stringify({ channels: { telegram: { botToken: { source: "env", id: "LIST_BOT_TOKEN" }, accounts: { gone: { botToken: { source: "env", id: "NOT_SET_BOT" } } } } } }));
+  const out = await cli(["channels", "list", "--json"], { OPENCLAW_STATE_DIR: state, HOME: state, LIST_BOT_TOKEN: "6001:listed", NOT_SET_BOT: undefined });
+  expect(out.code).toBe(0);
+  const accounts = JSON.parse(out.stdout).chat.telegram.accounts;
+  expect(accounts.find((a: any) => a.accountId === "default")).toMatchObject({ configured: true, tokenSource: "secretRef" });
+  expect(accounts.find((a: any) => a.accountId === "gone")).toMatchObject({ configured: false });
+  expect(out.stdout).not.toContain("6001:listed");
+});
