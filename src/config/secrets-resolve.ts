@@ -23,10 +23,10 @@ export interface ResolveOptions {
   activeOnly?: boolean;
 }
 
-/** Outcome: every ref resolved (`values`), or the failures by path (nothing partial is returned). */
+/** Outcome: every ref resolved (`values`), or the failures by path beside what did resolve. */
 export type Resolution =
   | { ok: true; values: SecretSnapshot; refs: number; skipped: string[]; ignored: { path: string; reason: string }[] }
-  | { ok: false; errors: UnresolvedSecretError[] };
+  | { ok: false; errors: UnresolvedSecretError[]; /** What did resolve, for owner isolation (server/secret-owners.ts). */ values: SecretSnapshot; ignored: { path: string; reason: string }[] };
 
 /** Resolves every SecretRef in the config. */
 export async function resolveSecrets(config: Record<string, unknown>, options: ResolveOptions): Promise<Resolution> {
@@ -71,7 +71,7 @@ export async function resolveSecrets(config: Record<string, unknown>, options: R
       for (const item of batch) errors.push(asRefError(item, error));
     }
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, values, refs: refs.length, skipped, ignored };
+  return errors.length > 0 ? { ok: false, errors, values, ignored } : { ok: true, values, refs: refs.length, skipped, ignored };
 }
 
 /** The same for env and file refs only, synchronously (client commands: no provider command runs on a CLI read). */

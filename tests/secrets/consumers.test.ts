@@ -113,14 +113,19 @@ describe("provider key and Telegram token from one file provider", () => {
     expect(tg.callsOf("getMe", TG_B).length).toBeGreaterThan(0);
   }, 20_000);
 
-  test("a broken provider-key ref keeps the last good snapshot and names models.providers.stand.apiKey", async () => {
+  test("a broken provider-key ref is isolated: the reload publishes, that owner keeps its last good key (stale) and is named", async () => {
     writeKeys({ telegram: TG_B });
-    const broken = await cli(["secrets", "reload"], env());
-    expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain("models.providers.stand.apiKey (file:keys:/openai)");
-    expect(broken.stderr).not.toContain(KEY_2);
+    const broken = await cli(["secrets", "reload", "--json"], env());
+    expect(broken.code).toBe(0);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ ok: true, warningCount: 1, warnings: [{ path: "models.providers.stand.apiKey", state: "stale" }] });
+    const text = await cli(["secrets", "reload"], env());
+    expect(text.code).toBe(0);
+    expect(text.stderr).toContain("Warning: secret models.providers.stand.apiKey (file:keys:/openai): /");
+    expect(text.stdout).toContain("Secrets reloaded with 1 warning(s)");
+    expect(broken.stdout + text.stdout + text.stderr).not.toContain(KEY_2);
     expect(await providerAuth()).toBe(`Bearer ${KEY_2}`);
     writeKeys({ openai: KEY_2, telegram: TG_B });
+    expect((await cli(["secrets", "reload"], env())).code).toBe(0);
   });
 
   test("no value in the log, the config file, or config.get for a read-scoped client", async () => {
@@ -138,6 +143,34 @@ describe("provider key and Telegram token from one file provider", () => {
     }
     expect(shown).toContain('"/openai"');
   });
+});
+
+test("a provider key ref that fails at start leaves that provider unavailable (the gateway starts); a reload that resolves it brings it in", async () => {
+  const keyFile = join(dir, "late-key.json");
+  const g = await spawnGateway({
+    config: {
+      gateway: { http: { endpoints: { chatCompletions: { enabled: true } } } },
+      models: { providers: { stand: { baseUrl: `${model.url}/v1`, apiKey: { source: "file", provider: "late", id: "/key" }, api: "openai-completions", maxRetries: 0, models: [{ id: "alpha" }] } } },
+      agents: { defaults: { model: "stand/alpha" } },
+      secrets: { providers: { late: { source: "file", path: keyFile } } },
+    },
+  });
+  const chat = () =>
+    fetch(`${g.httpUrl}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${g.token}`, "content-type": "application/json" }, body: JSON.stringify({ model: "openclaw", messages: [{ role: "user", content: "hi" }] }) });
+  expect(readFileSync(g.logFile, "utf8")).toContain("SECRETS_OWNER_UNAVAILABLE: secret models.providers.stand.apiKey (file:late:/key)");
+  const before = model.requests.length;
+  const refused = await chat();
+  expect(refused.status).toBeGreaterThanOrEqual(500);
+  expect(await refused.text()).toContain("models.providers.stand.apiKey is a SecretRef with no resolved value");
+  expect(model.requests.length).toBe(before);
+  writeFileSync(keyFile, JSON.stringify({ key: "sk-late" }), { mode: 0o600 });
+  const reload = await cli(["secrets", "reload", "--json"], { OPENCLAW_STATE_DIR: g.stateDir, HOME: dir });
+  expect(JSON.parse(reload.stdout)).toMatchObject({ ok: true, warningCount: 0, changedPaths: ["models.providers.stand.apiKey"] });
+  const ok = await chat();
+  expect(ok.status).toBe(200);
+  await ok.text();
+  expect(model.requests.at(-1)?.headers.authorization).toBe("Bearer sk-late");
+  await g.stop();
 });
 
 describe("telegramAccounts with refs (unit)", () => {

@@ -54,3 +54,19 @@ test("unresolvable refs on inactive surfaces neither block the start nor `secret
   }
   await gw.stop();
 });
+
+describe("owner isolation (settle)", () => {
+  test("a failing provider key keeps its last good value while its ref is unchanged, goes cold when the ref changed; a gateway-auth failure is strict", async () => {
+    const { settle, EMPTY_SECRETS } = await import("../../src/server/secret-owners.ts");
+    const { resolveSecrets } = await import("../../src/config/secrets-resolve.ts");
+    const config = (id: string) => ({ models: { providers: { a: { apiKey: { source: "env", id } } } }, gateway: { auth: { token: { source: "env", id: "GW_TOKEN" } } } });
+    const first = settle(config("KEY_A"), await resolveSecrets(config("KEY_A"), { env: { KEY_A: "v1", GW_TOKEN: "t" } }), EMPTY_SECRETS);
+    if (!first.ok) throw new Error("first resolution failed");
+    const stale = settle(config("KEY_A"), await resolveSecrets(config("KEY_A"), { env: { GW_TOKEN: "t" } }), first.state);
+    expect(stale.ok && [stale.state.values.get("models.providers.a.apiKey"), stale.warnings.map((w) => w.state)]).toEqual(["v1", ["stale"]]);
+    const cold = settle(config("KEY_B"), await resolveSecrets(config("KEY_B"), { env: { GW_TOKEN: "t" } }), first.state);
+    expect(cold.ok && [cold.state.values.has("models.providers.a.apiKey"), cold.warnings.map((w) => w.state)]).toEqual([false, ["cold"]]);
+    const strict = settle(config("KEY_A"), await resolveSecrets(config("KEY_A"), { env: { KEY_A: "v1" } }), first.state);
+    expect(strict.ok ? [] : strict.errors.map((e) => e.path)).toEqual(["gateway.auth.token"]);
+  });
+});

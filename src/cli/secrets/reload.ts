@@ -17,9 +17,15 @@ export default defineCommand({
     try {
       target = targetFromArgs(ctx, args);
       const { callTarget } = await import("../../client/session.ts");
-      const { payload } = await callTarget<{ refs: number; changedPaths: string[] }>(target, "secrets.reload", { deadline: Deadline.after(parseTimeoutMs(args.timeout, 30_000)) });
+      type Reloaded = { refs: number; changedPaths: string[]; warnings?: { path: string; state: string; message: string }[] };
+      const { payload } = await callTarget<Reloaded>(target, "secrets.reload", { deadline: Deadline.after(parseTimeoutMs(args.timeout, 30_000)) });
       if (json) ctx.out(JSON.stringify(payload, null, 2));
-      else ctx.out(`Secrets reloaded: ${payload.refs} ref(s); changed: ${payload.changedPaths.join(", ") || "none"}`);
+      else {
+        const warnings = payload.warnings ?? [];
+        // A model provider or channel whose ref failed: the rest published, that owner is stale (last good value) or cold.
+        for (const w of warnings) ctx.err(`Warning: ${w.message} (${w.state === "stale" ? "keeping its last good value" : "unavailable until it resolves"})`);
+        ctx.out(`Secrets reloaded${warnings.length ? ` with ${warnings.length} warning(s)` : ""}: ${payload.refs} ref(s); changed: ${payload.changedPaths.join(", ") || "none"}`);
+      }
       return 0;
     } catch (error) {
       const details = error instanceof GatewayClientError ? (error.details as { code?: string; errors?: { path: string; ref: string; message: string }[] } | undefined) : undefined;
