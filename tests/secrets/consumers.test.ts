@@ -208,3 +208,22 @@ test("`channels list` (config only) reads an env or file bot-token ref locally a
   expect(accounts.find((a: any) => a.accountId === "gone")).toMatchObject({ configured: false });
   expect(out.stdout).not.toContain("6001:listed");
 });
+
+test("plaintext provider key, bot token and webhook secret: config.get for a read-scoped client shows none of them (parsed or raw)", async () => {
+  const plain = { key: "sk-plain-" + crypto.randomUUID(), bot: "7001:plain-" + crypto.randomUUID().slice(0, 8), hook: "hook_" + crypto.randomUUID().slice(0, 8) };
+  const g = await spawnGateway({
+    config: {
+      models: { providers: { p: { baseUrl: "https://api.example.test/v1", apiKey: plain.key } } },
+      channels: { telegram: { enabled: false, botToken: plain.bot, accounts: { w: { botToken: plain.bot, webhookUrl: "https://x.test/w", webhookSecret: plain.hook } } } },
+    },
+  });
+  const rpc = await connectOperator(g.url, g.token, ["operator.read"]);
+  const res = await rpc.request("config.get", {});
+  rpc.close();
+  expect(res.ok).toBe(true);
+  const shown = JSON.stringify(res.payload);
+  for (const value of Object.values(plain)) expect(shown).not.toContain(value);
+  expect(res.payload.config.models.providers.p.apiKey).toBe("__OPENCLAW_REDACTED__");
+  expect(res.payload.config.channels.telegram.accounts.w).toMatchObject({ botToken: "__OPENCLAW_REDACTED__", webhookSecret: "__OPENCLAW_REDACTED__" });
+  await g.stop();
+});
