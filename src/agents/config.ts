@@ -2,6 +2,7 @@
 // here with our own schemas (the config loader keeps these sections loose) and resolved per request.
 import { z } from "zod";
 import type { ConfigSnapshot } from "../config/load.ts";
+import { isSecretRef, type SecretRef } from "../config/secret-ref.ts";
 
 export const PROVIDER_APIS = ["openai-completions", "openai-responses", "anthropic-messages"] as const;
 export type ProviderApi = (typeof PROVIDER_APIS)[number];
@@ -20,7 +21,8 @@ const ModelEntry = z
 const Provider = z
   .object({
     baseUrl: z.string().url(),
-    apiKey: z.string().optional(),
+    // A plaintext key or a SecretRef; the ref's value is read from the gateway's secrets snapshot per call.
+    apiKey: z.union([z.string(), z.custom<SecretRef>(isSecretRef, "a string or a SecretRef {source, provider?, id}")]).optional(),
     api: z.enum(PROVIDER_APIS).optional(),
     headers: z.record(z.string(), z.string()).optional(),
     timeoutSeconds: z.number().positive().optional(),

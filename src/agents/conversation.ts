@@ -22,6 +22,8 @@ export interface RunManagerDeps extends RunEventSink {
   followed?: (sessionKey: string) => boolean;
   /** The workspace tools runs may call (absent: runs only use the tools their caller passes). */
   tools?: Toolbox;
+  /** The resolved SecretRef at a config path (`models.providers.<id>.apiKey`), from the gateway's runtime snapshot. */
+  secret?: (path: string) => string | undefined;
   /** The system prompt of an agent's run: its configured prompt with the workspace's bootstrap files. */
   systemPrompt?: (agentId: string, workspace: string, configured: string | undefined) => string | undefined;
 }
@@ -93,7 +95,7 @@ const config = host.config();
       const outcome = await streamWithFallback(
         run.chain,
         { system, messages, tools: req.tools ?? (toolDefs?.length ? toolDefs : undefined), toolChoice: req.toolChoice, maxTokens: req.maxTokens, temperature: req.temperature, topP: req.topP, stop: req.stop },
-        { signal: run.controller.signal, raw: deps.raw, runId: run.runId },
+        { signal: run.controller.signal, raw: deps.raw, runId: run.runId, secret: deps.secret },
         (event, target) => {
           used = target;
           if (event.type === "text") {

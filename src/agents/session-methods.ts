@@ -172,7 +172,8 @@ export function sessionMethods(service: AgentsService): MethodFamily {
       if (p.agentId) agentOf(p.agentId);
       // Each provider's credential state, never the credential: configured or missing, and where it came from.
       const providers = Object.entries(runs.config.providers).map(([provider, cfg]) => {
-        const hasKey = typeof cfg.apiKey === "string" && cfg.apiKey.trim() !== "" && !/^\$\{[^}]*\}$/.test(cfg.apiKey.trim());
+        // A SecretRef key counts as configured: the gateway refused to start (or reload) if it did not resolve.
+        const hasKey = typeof cfg.apiKey === "object" || (typeof cfg.apiKey === "string" && cfg.apiKey.trim() !== "" && !/^\$\{[^}]*\}$/.test(cfg.apiKey.trim()));
         return { provider, status: hasKey ? "ok" : "missing", profiles: [], ...(hasKey ? { source: "config", type: "api_key" } : {}) };
       });
       return { ts: Date.now(), providers };

@@ -77,6 +77,7 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     tools,
     systemPrompt: (_agentId, workspace, configured) => [configured, bootstrapPrompt(workspace)].filter(Boolean).join("\n\n") || undefined,
     config: () => ctx.core.config(),
+    secret: ctx.secret,
     store: openStore,
     broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: audience(event, payload) }),
     followed: (sessionKey) => subscriptions.anyFor(sessionKey),

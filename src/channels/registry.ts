@@ -1,5 +1,8 @@
 // The channel plugins this build knows, each a lazy import, and a config-only inventory of their accounts
 // (what `channels list` and the unreachable-gateway fallback of `channels status` show; nothing is started).
+import { getAtPath } from "../config/key-path.ts";
+import { isSecretRef } from "../config/secret-ref.ts";
+import { resolveSecretSync } from "../config/secrets-resolve.ts";
 import type { AccountConfig, ChannelPlugin } from "./types.ts";
 
 export const CHANNEL_PLUGINS: Record<string, () => Promise<ChannelPlugin>> = {
@@ -27,8 +30,19 @@ export async function channelInventory(config: Record<string, unknown>, env: Rec
     const section = sections[id];
     if (!section || typeof section !== "object") continue;
     const plugin = await load();
-    const accounts = plugin.accounts(section, env);
+    const accounts = plugin.accounts(section, env, (path) => localSecret(config, `channels.${id}.${path}`, env));
     out.push({ id, label: plugin.label, defaultAccountId: plugin.defaultAccountId(section, accounts), accounts: accounts.map((account) => ({ account, details: plugin.describe(account) })) });
   }
   return out;
+}
+
+/** An env or file SecretRef read here, as a CLI may; exec refs (and failures) stay unresolved. */
+function localSecret(config: Record<string, unknown>, path: string, env: Record<string, string | undefined>): string | undefined {
+  const ref = getAtPath(config, path.split("."));
+  if (!isSecretRef(ref) || ref.source === "exec") return undefined;
+  try {
+    return resolveSecretSync(ref, path, config, { env });
+  } catch {
+    return undefined;
+  }
 }

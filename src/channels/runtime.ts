@@ -36,6 +36,8 @@ export interface RuntimeDeps {
   log: { info(msg: string): void; warn(msg: string): void; debug(msg: string): void };
   env: Record<string, string | undefined>;
   redact(secret: string): void;
+  /** The resolved SecretRef at a config path (`channels.telegram.botToken`), from the gateway's runtime snapshot. */
+  secret?(path: string): string | undefined;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   plugins: Record<string, () => Promise<ChannelPlugin>>;
 }
@@ -102,7 +104,7 @@ export class ChannelRuntime {
       if (!section || typeof section !== "object") continue;
       const plugin = this.#plugins.get(id) ?? (await load());
       this.#plugins.set(id, plugin);
-      const accounts = plugin.accounts(section, this.#deps.env);
+      const accounts = plugin.accounts(section, this.#deps.env, (path) => this.#deps.secret?.(`channels.${id}.${path}`));
       this.#defaults.set(id, plugin.defaultAccountId(section, accounts));
       for (const account of accounts) wanted.set(`${id}:${account.accountId}`, account);
     }

@@ -63,6 +63,7 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
         log,
         env: ctx.env,
         redact: (secret) => ctx.logger.redact(secret),
+        secret: ctx.secret,
         sleep: deps.sleep ?? abortableSleep,
         plugins: CHANNEL_PLUGINS,
       });
@@ -119,6 +120,10 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
     configChanged(next) {
       if (runtime) void runtime.reconcile(next);
       else if (anyChannel(next)) void ensure();
+    },
+    // A rotated token changes that account's fingerprint: only that account restarts.
+    secretsChanged() {
+      if (runtime) void runtime.reconcile(ctx.core.config());
     },
     async stop() {
       stopped = true;

@@ -126,8 +126,8 @@ export interface ChannelPlugin {
   detailLabel: string;
   /** The icon name clients show for the channel (`channelSystemImages`). */
   systemImage?: string;
-  /** Accounts configured under `channels.<id>`. */
-  accounts(section: Record<string, unknown>, env: Record<string, string | undefined>): AccountConfig[];
+  /** Accounts configured under `channels.<id>`; `secret` resolves a SecretRef at a path relative to that section. */
+  accounts(section: Record<string, unknown>, env: Record<string, string | undefined>, secret?: (path: string) => string | undefined): AccountConfig[];
   defaultAccountId(section: Record<string, unknown>, accounts: AccountConfig[]): string;
   create(ctx: AccountContext): AccountTransport;
   /** Normalizes an allowFrom entry or a send target (`tg:123` → `123`). */

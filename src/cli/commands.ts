@@ -58,10 +58,11 @@ export const COMMANDS: Record<string, CommandNode> = {
   status: leaf("Local summary: gateway reachability, config, sessions, channels, service", () => import("./status/status.ts")),
   logs: leaf("Tail the gateway's log file over RPC (--follow to keep polling)", () => import("./logs/logs.ts")),
   secrets: {
-    description: "SecretRefs: reload the gateway's runtime snapshot, audit for plaintext and unresolved refs",
+    description: "SecretRefs: reload the gateway's runtime snapshot, audit for plaintext and unresolved refs, apply a plan",
     sub: {
       reload: leaf("Re-resolve SecretRefs on the running gateway and swap its snapshot atomically", () => import("./secrets/reload.ts")),
       audit: leaf("Find plaintext secrets in config and service files, and refs that do not resolve", () => import("./secrets/audit.ts")),
+      apply: leaf("Apply a secrets plan (--from <plan.json>, --dry-run, --allow-exec)", () => import("./secrets/apply.ts")),
     },
   },
   onboard: leaf("Set up a local gateway (mode local, generated token); --install-daemon installs and starts the service", () => import("./onboard.ts")),

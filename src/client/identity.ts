@@ -29,6 +29,8 @@ export function backendIdentity(displayName: string): ClientIdentity {
 export interface ConnectAuth {
   token?: string;
   password?: string;
+  /** A device token the gateway issued to this device (sent with a signed device block). */
+  deviceToken?: string;
 }
 
 // One UUID per process, as the reference's `instanceId` (spec §2.2).
@@ -73,5 +75,6 @@ function authOnWire(auth: ConnectAuth | undefined): ConnectAuth | undefined {
   const out: ConnectAuth = {};
   if (auth.token) out.token = auth.token;
   if (auth.password) out.password = auth.password;
-  return out.token || out.password ? out : undefined;
+  if (auth.deviceToken) out.deviceToken = auth.deviceToken;
+  return out.token || out.password || out.deviceToken ? out : undefined;
 }

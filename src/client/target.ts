@@ -29,6 +29,12 @@ export interface GatewayTarget {
   auth?: ConnectAuth;
   credential?: CredentialOrigin;
   tlsFingerprint?: string;
+  /**
+   * The local secret was read from a config SecretRef, which may be rotated on disk before the gateway reloads
+   * it: the call then signs a device on loopback too and, refused with a token mismatch, retries once with
+   * the device token this state dir holds for the gateway.
+   */
+  deviceFallback?: boolean;
   paths: ProfilePaths;
   /** The loopback port as resolved (also when the target is remote: probe's local target uses it). */
   localPort: number;
@@ -84,12 +90,21 @@ export function resolveTarget(request: TargetRequest): GatewayTarget {
   const configAuth = secretsFrom(secret(gateway?.auth?.token, "gateway.auth.token"), secret(gateway?.auth?.password, "gateway.auth.password"), "config", "gateway.auth.token", "gateway.auth.password");
   const envAuth = secretsFrom(env.OPENCLAW_GATEWAY_TOKEN, env.OPENCLAW_GATEWAY_PASSWORD, "env", "OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD");
   // A SecretRef in config is authoritative over the env fallback, as on the gateway (reference runtime model).
-  const refAuth = isSecretRef(gateway?.auth?.token) || isSecretRef(gateway?.auth?.password) ? configAuth : undefined;
+  const refConfigured = isSecretRef(gateway?.auth?.token) || isSecretRef(gateway?.auth?.password);
+  const refAuth = refConfigured ? configAuth : undefined;
   // A local gateway serving TLS is dialled over wss:// and pinned to the certificate file it serves.
   const localTls = gateway?.tls?.enabled === true;
   const localUrl = `${localTls ? "wss" : "ws"}://127.0.0.1:${base.localPort}`;
   const localPin = localTls ? localTlsPin(gateway?.tls, paths.stateDir) : undefined;
-  const local = (urlSource: string) => ({ ...base, url: localUrl, urlSource, kind: "local" as const, ...(localPin ? { tlsFingerprint: localPin } : {}), ...(flagAuth ?? refAuth ?? envAuth ?? configAuth) });
+  const local = (urlSource: string) => ({
+    ...base,
+    url: localUrl,
+    urlSource,
+    kind: "local" as const,
+    ...(localPin ? { tlsFingerprint: localPin } : {}),
+    ...(!flagAuth && refConfigured ? { deviceFallback: true } : {}),
+    ...(flagAuth ?? refAuth ?? envAuth ?? configAuth),
+  });
 
   if (flagPort) return local("cli --port");
 
@@ -171,7 +186,7 @@ export function describeCredential(origin: CredentialOrigin | undefined): string
 
 // --- internal ---
 
-type Base = Omit<GatewayTarget, "url" | "urlSource" | "kind" | "auth" | "credential" | "tlsFingerprint">;
+type Base = Omit<GatewayTarget, "url" | "urlSource" | "kind" | "auth" | "credential" | "tlsFingerprint" | "deviceFallback">;
 
 function localDefaults(paths: ProfilePaths, env: Record<string, string | undefined>, flagPort: string | undefined, tolerate = false): Base {
   let config: ConfigSnapshot | null = null;

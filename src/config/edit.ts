@@ -21,6 +21,8 @@ export interface ConfigEditOptions {
    * not parse is no obstacle then, so a broken or emptied config can be repaired by a full write.
    */
   replace?: boolean;
+  /** Keep the previous file as `.bak` (default); `secrets apply` must not leave old plaintext behind. */
+  backup?: boolean;
   fs?: WriteFs;
 }
 
@@ -53,7 +55,7 @@ export function editConfig(
     return { changed: false, snapshot: snapshotFromText(paths, raw, options.env), previousHash };
   }
   if (options.dryRun) return { changed: true, snapshot, previousHash };
-  writeFileAtomic(paths.configPath, text, { fs: options.fs, backup: true, mode: 0o600 });
+  writeFileAtomic(paths.configPath, text, { fs: options.fs, backup: options.backup !== false, mode: 0o600 });
   return { changed: true, snapshot, previousHash };
 }
 

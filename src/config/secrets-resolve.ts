@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
+import { inactiveReason } from "./secret-surfaces.ts";
 import { describeRef, findSecretRefs, UnresolvedSecretError, type SecretRef, type SecretSnapshot } from "./secret-ref.ts";
 
 type Env = Record<string, string | undefined>;
@@ -18,14 +19,23 @@ export interface ResolveOptions {
   /** Exec providers run commands; `secrets audit` skips them unless asked. */
   allowExec?: boolean;
   homeDir?: string;
+  /** The gateway resolves only refs on active surfaces (secret-surfaces.ts); the rest are returned as ignored. */
+  activeOnly?: boolean;
 }
 
-/** Outcome: every ref resolved (`values`), or the failures by path (nothing partial is returned). */
-export type Resolution = { ok: true; values: SecretSnapshot; refs: number; skipped: string[] } | { ok: false; errors: UnresolvedSecretError[] };
+/** Outcome: every ref resolved (`values`), or the failures by path beside what did resolve. */
+export type Resolution =
+  | { ok: true; values: SecretSnapshot; refs: number; skipped: string[]; ignored: { path: string; reason: string }[] }
+  | { ok: false; errors: UnresolvedSecretError[]; /** What did resolve, for owner isolation (server/secret-owners.ts). */ values: SecretSnapshot; ignored: { path: string; reason: string }[] };
 
 /** Resolves every SecretRef in the config. */
 export async function resolveSecrets(config: Record<string, unknown>, options: ResolveOptions): Promise<Resolution> {
-  const refs = findSecretRefs(config);
+  const ignored: { path: string; reason: string }[] = [];
+  const refs = findSecretRefs(config).filter(({ path }) => {
+    const reason = options.activeOnly ? inactiveReason(config, path, options.env) : undefined;
+    if (reason) ignored.push({ path, reason });
+    return !reason;
+  });
   const values = new Map<string, string>();
   const errors: UnresolvedSecretError[] = [];
   const skipped: string[] = [];
@@ -61,7 +71,7 @@ export async function resolveSecrets(config: Record<string, unknown>, options: R
       for (const item of batch) errors.push(asRefError(item, error));
     }
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, values, refs: refs.length, skipped };
+  return errors.length > 0 ? { ok: false, errors, values, ignored } : { ok: true, values, refs: refs.length, skipped, ignored };
 }
 
 /** The same for env and file refs only, synchronously (client commands: no provider command runs on a CLI read). */

@@ -84,8 +84,15 @@ export interface AutomationsSummary {
 }
 
 /** Outcome of `secrets.reload`: paths only, never values. */
+/** A model-provider or channel ref that failed while the rest published: `stale` keeps its last good value, `cold` has none. */
+export interface SecretOwnerWarning {
+  path: string;
+  state: "stale" | "cold";
+  message: string;
+}
+
 export type SecretsReloadResult =
-  | { ok: true; refs: number; changedPaths: string[]; loadedAt: number }
+  | { ok: true; refs: number; changedPaths: string[]; loadedAt: number; warningCount: number; warnings: SecretOwnerWarning[] }
   | { ok: false; errors: { path: string; ref: string; message: string }[] };
 
 /** The caller of one request, after the handshake. */

@@ -1,6 +1,6 @@
 import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
 import { describeRef, findSecretRefs, type SecretSnapshot } from "../config/secret-ref.ts";
-import { resolveSecrets } from "../config/secrets-resolve.ts";
+import { logSettled, resolveOwners, type SecretState, type Settled } from "./secret-owners.ts";
 import type { SecretsReloadResult } from "../methods/types.ts";
 import { sweepStaleTempFiles } from "../config/write.ts";
 import { existsSync } from "node:fs";
@@ -60,10 +60,19 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   // Temp files of a config write killed mid-way hold every secret; the next start removes them.
   sweepStaleTempFiles(snapshot.paths.configPath);
   // SecretRefs resolve once, here, into the runtime snapshot; request paths only ever read it.
-  let secrets: SecretSnapshot = await resolveOrRefuse(snapshot, options.env);
+  const initial = await resolveOrRefuse(snapshot, options.env);
+  // The published secrets: swapped whole by a reload; every reader goes through `secrets` (its values).
+  let state: SecretState = initial.state;
+  let secrets: SecretSnapshot = state.values;
+  const publish = (settled: Extract<Settled, { ok: true }>) => {
+    logSettled(logger, settled);
+    state = settled.state;
+    secrets = state.values;
+  };
   const settings = resolveStartSettings(snapshot, { ...overrides, secrets }, options.env);
   const logger = options.logger ?? createGatewayLogger({ ...loggerOptions(snapshot, options), subsystem: "gateway" });
-  for (const secret of [settings.auth.token, settings.auth.password, ...secrets.values()]) if (secret) logger.redact(secret);
+  for (const secret of [settings.auth.token, settings.auth.password]) if (secret) logger.redact(secret);
+  logSettled(logger, initial);
 
   if (options.force) await takeOverPort(settings.port, logger);
   let lock: StateLock;
@@ -209,13 +218,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       return;
     }
     // Refs in the new file resolve first; a failure keeps the last good config and snapshot.
-    void resolveSecrets(next.config as Record<string, unknown>, { env: options.env }).then((fresh) => {
+    void resolveOwners(next.config as Record<string, unknown>, options.env, state).then((fresh) => {
       if (!fresh.ok) {
         logger.error(`config reload rejected: ${fresh.errors.map((e) => e.message).join("; ")}; still serving the last good config`);
         return;
       }
-      for (const value of fresh.values.values()) logger.redact(value);
-      secrets = fresh.values;
+      publish(fresh);
       core.adoptConfig(next, "file");
     });
   };
@@ -223,18 +231,19 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   /** `secrets.reload`: resolve the active config's refs again and swap the snapshot whole, or change nothing. */
   const reloadSecrets = async (core: GatewayCore): Promise<SecretsReloadResult> => {
     const config = core.config();
-    const fresh = await resolveSecrets(config.config as Record<string, unknown>, { env: options.env });
+    const fresh = await resolveOwners(config.config as Record<string, unknown>, options.env, state);
     if (!fresh.ok) {
       const errors = fresh.errors.map((e) => ({ path: e.path, ref: describeRef(e.ref), message: e.message }));
       logger.error(`secrets reload failed, keeping the last good snapshot: ${errors.map((e) => e.message).join("; ")}`);
       return { ok: false, errors };
     }
-    const changedPaths = [...fresh.values].filter(([path, value]) => secrets.get(path) !== value).map(([path]) => path);
-    for (const value of fresh.values.values()) logger.redact(value);
-    secrets = fresh.values;
+    const next = fresh.state.values;
+    const changedPaths = [...new Set([...next.keys(), ...secrets.keys()])].filter((path) => secrets.get(path) !== next.get(path));
+    publish(fresh);
     applyHot(core, config, current.settings, logger, secrets);
-    logger.info(`secrets reloaded: ${fresh.refs} ref(s); changed: ${changedPaths.join(", ") || "none"}`);
-    return { ok: true, refs: fresh.refs, changedPaths, loadedAt: Date.now() };
+    for (const surface of current.surfaces) void guard(logger, `${surface.name} secrets change`, () => surface.secretsChanged?.());
+    logger.info(`secrets reloaded: ${fresh.refs} ref(s); changed: ${changedPaths.join(", ") || "none"}; ${fresh.warnings.length} warning(s)`);
+    return { ok: true, refs: fresh.refs, changedPaths, loadedAt: Date.now(), warningCount: fresh.warnings.length, warnings: fresh.warnings };
   };
 
   /** Why a restart into `next` would be refused (the start guards), or undefined: a refused config applies nothing. */
@@ -317,13 +326,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         } catch (error) {
           logger.error(`restart keeps the last good config: ${(error as Error).message}`);
         }
-        const fresh = await resolveSecrets(next.config as Record<string, unknown>, { env: options.env });
+        const fresh = await resolveOwners(next.config as Record<string, unknown>, options.env, state);
         if (!fresh.ok) {
           logger.error(`restart refused, still serving: ${fresh.errors.map((e) => e.message).join("; ")}`);
           return;
         }
-        for (const value of fresh.values.values()) logger.redact(value);
-        secrets = fresh.values;
+        publish(fresh);
         let nextSettings: StartSettings;
         try {
           nextSettings = resolveStartSettings(next, { ...overrides, secrets }, options.env);

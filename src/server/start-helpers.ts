@@ -3,7 +3,7 @@
 import { ConfigError } from "../config/errors.ts";
 import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
 import { findSecretRefs, secretValue, UnresolvedSecretError, type SecretSnapshot } from "../config/secret-ref.ts";
-import { resolveSecrets } from "../config/secrets-resolve.ts";
+import { EMPTY_SECRETS, resolveOwners, type Settled } from "./secret-owners.ts";
 import type { GatewayLogger, GatewayLoggerOptions } from "../logging/index.ts";
 import { HANDSHAKE_TIMEOUT_MS } from "../protocol/constants.ts";
 import type { GatewayOptions } from "./options.ts";
@@ -12,14 +12,14 @@ import type { GatewayCore } from "./runtime.ts";
 import type { StartSettings } from "./settings.ts";
 import { GatewayStartError } from "./start-errors.ts";
 
-/** Resolves the start's SecretRefs; a failure refuses the start naming each ref's config path. */
-export async function resolveOrRefuse(snapshot: ConfigSnapshot, env: Record<string, string | undefined>): Promise<SecretSnapshot> {
-  if (findSecretRefs(snapshot.config).length === 0) return new Map();
-  const resolution = await resolveSecrets(snapshot.config as Record<string, unknown>, { env });
-  if (resolution.ok) return resolution.values;
+/** Resolves the start's active SecretRefs; a strict failure refuses the start naming each ref's config path. */
+export async function resolveOrRefuse(snapshot: ConfigSnapshot, env: Record<string, string | undefined>): Promise<Extract<Settled, { ok: true }>> {
+  if (findSecretRefs(snapshot.config).length === 0) return { ok: true, state: EMPTY_SECRETS, refs: 0, warnings: [], ignored: [] };
+  const settled = await resolveOwners(snapshot.config as Record<string, unknown>, env, EMPTY_SECRETS);
+  if (settled.ok) return settled;
   throw new GatewayStartError(
     "config-invalid",
-    `cannot resolve ${resolution.errors.length === 1 ? "a SecretRef" : `${resolution.errors.length} SecretRefs`}: ${resolution.errors.map((e) => e.message).join("; ")}`,
+    `cannot resolve ${settled.errors.length === 1 ? "a SecretRef" : `${settled.errors.length} SecretRefs`}: ${settled.errors.map((e) => e.message).join("; ")}`,
     "Fix the ref or its provider (secrets.providers), then start again.",
   );
 }
@@ -87,3 +87,4 @@ export function applyHot(core: GatewayCore, next: ConfigSnapshot, start: StartSe
   const logging = next.config.logging ?? {};
   logger.reconfigure({ level: logging.level as GatewayLoggerOptions["level"], retentionDays: logging.retentionDays, maxFileBytes: logging.maxFileBytes });
 }
+

@@ -126,6 +126,8 @@ export interface Surface {
   start?(): void | Promise<void>;
   /** A new config snapshot was adopted without a restart (hot reload); the feature re-reads what it needs. */
   configChanged?(next: ConfigSnapshot): void;
+  /** `secrets.reload` swapped the secrets snapshot; features holding a resolved secret re-read it. */
+  secretsChanged?(): void;
   /** The listener started serving a renewed certificate (features that advertise it re-announce). */
   tlsRenewed?(tls: ServedTls): void | Promise<void>;
   /** Runs on stop and before an in-process restart. */

@@ -57,8 +57,9 @@ describe("gateway token from a file SecretRef", () => {
   test("rotate the file, `secrets reload`: new token in, old token out, the connected client stays", async () => {
     const { socket: before } = await handshake(gw.url, connectParams({ auth: { token: tokenA }, scopes: ["operator.read"] }));
     writeSecrets({ gateway: { token: tokenB } });
-    // The CLI's own config resolution now reads tokenB, which the gateway does not know yet: say the old one.
-    const reload = await cli(["secrets", "reload", "--token", tokenA, "--json"], env());
+    // The CLI now reads tokenB, which the gateway does not know yet: refused for a token mismatch, it retries
+    // with the device token this state dir was issued by the earlier call, and no flag is needed.
+    const reload = await cli(["secrets", "reload", "--json"], env());
     expect(reload.stderr).toBe("");
     expect(reload.code).toBe(0);
     expect(JSON.parse(reload.stdout)).toMatchObject({ ok: true, refs: 1, changedPaths: ["gateway.auth.token"] });
@@ -73,18 +74,28 @@ describe("gateway token from a file SecretRef", () => {
 
   test("a broken ref on reload keeps the old secret and exits 1 naming the ref's path", async () => {
     writeSecrets({ gateway: { other: "x" } });
-    const broken = await cli(["secrets", "reload", "--token", tokenB], env());
+    const broken = await cli(["secrets", "reload"], env());
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain("gateway.auth.token");
     expect(broken.stderr).toContain("has nothing at /gateway/token");
     expect((await handshake(gw.url, connectParams({ auth: { token: tokenB } }))).hello.ok).toBe(true);
     // A group-readable file is refused too, with the same guarantee.
     writeSecrets({ gateway: { token: "token-c" } }, 0o644);
-    const loose = await cli(["secrets", "reload", "--token", tokenB, "--json"], env());
+    const loose = await cli(["secrets", "reload", "--json"], env());
     expect(loose.code).toBe(1);
     expect(JSON.parse(loose.stdout).errors[0]).toMatchObject({ path: "gateway.auth.token", ref: "file:filemain:/gateway/token" });
     expect(loose.stdout).toContain("readable by group or others");
     expect((await handshake(gw.url, connectParams({ auth: { token: tokenB } }))).hello.ok).toBe(true);
+  });
+
+  test("a CLI that never held a device token for the gateway is told to pass the previous secret once", async () => {
+    writeSecrets({ gateway: { token: "token-never-loaded" } });
+    const fresh = mkdtempSync(join(dir, "fresh-cli-"));
+    const result = await cli(["secrets", "reload"], { OPENCLAW_STATE_DIR: fresh, OPENCLAW_CONFIG_PATH: gw.configPath, HOME: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("run `openclaw secrets reload --token <previous>` (or --password) once");
+    expect(result.stderr).not.toContain("token-never-loaded");
+    writeSecrets({ gateway: { token: tokenB } });
   });
 
   test("secrets.reload needs operator.admin", async () => {
@@ -93,6 +104,32 @@ describe("gateway token from a file SecretRef", () => {
     expect(res.ok).toBe(false);
     socket.close();
   });
+});
+
+test("a password given as a file ref: rotate the file, `secrets reload` with no flag switches passwords", async () => {
+  const passFile = join(dir, "pass.txt");
+  const writePass = (value: string) => {
+    writeFileSync(`${passFile}.tmp`, `${value}\n`, { mode: 0o600 });
+    renameSync(`${passFile}.tmp`, passFile);
+  };
+  writePass("pass-one-" + tokenA);
+  const gw = await spawnGateway({
+    token: null,
+    config: {
+      gateway: { auth: { mode: "password", password: { source: "file", provider: "pw", id: "value" } } },
+      secrets: { providers: { pw: { source: "file", path: passFile, mode: "singleValue" } } },
+    },
+  });
+  const env = { OPENCLAW_STATE_DIR: gw.stateDir, HOME: dir };
+  expect((await cli(["gateway", "call", "health", "--json"], env)).code).toBe(0);
+  writePass("pass-two-" + tokenB);
+  const reload = await cli(["secrets", "reload", "--json"], env);
+  expect(reload.stderr).toBe("");
+  expect(reload.code).toBe(0);
+  expect(JSON.parse(reload.stdout).changedPaths).toEqual(["gateway.auth.password"]);
+  expect((await handshake(gw.url, connectParams({ auth: { password: "pass-two-" + tokenB } }))).hello.ok).toBe(true);
+  expect((await handshake(gw.url, connectParams({ auth: { password: "pass-one-" + tokenA } }))).hello.ok).toBe(false);
+  await gw.stop();
 });
 
 test("a start with an unresolvable ref is refused naming the path", async () => {

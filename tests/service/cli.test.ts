@@ -1,6 +1,6 @@
 // The lifecycle commands in-process (router + citty) against shims, with a fake /readyz on loopback.
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitForReady } from "../../src/service/readiness.ts";
 import { cli } from "../helpers/cli.ts";
@@ -52,6 +52,23 @@ describe("gateway install|start|stop|restart|uninstall", () => {
     expect(result.stderr).toContain(`Waiting for the gateway to be ready: http://127.0.0.1:${PORT}/readyz (up to 60s)`);
     const everything = result.stdout + result.stderr + allText(sb.root).replaceAll(`OPENCLAW_GATEWAY_TOKEN=${TOKEN}`, "");
     expect(everything).not.toContain(TOKEN);
+  });
+
+  test("install with SecretRefs (gateway token, provider key, bot token): no resolved value in the unit, env file or output", async () => {
+    const values = { gw: "gw-ref-" + crypto.randomUUID(), key: "sk-ref-" + crypto.randomUUID(), bot: "4001:ref-" + crypto.randomUUID().slice(0, 8) };
+    const secretsFile = join(sb.root, "vault.json");
+    writeFileSync(secretsFile, JSON.stringify(values), { mode: 0o600 });
+    const ref = (id: string) => ({ source: "file", provider: "vault", id });
+    writeConfig(join(sb.home, ".openclaw"), {
+      gateway: { mode: "local", auth: { token: ref("/gw") } },
+      models: { providers: { openai: { baseUrl: "https://api.example.test/v1", apiKey: ref("/key") } } },
+      channels: { telegram: { botToken: ref("/bot") } },
+      secrets: { providers: { vault: { source: "file", path: secretsFile } } },
+    });
+    const result = await run("gateway", "install", "--port", PORT, "--json");
+    expect(result.code).toBe(0);
+    const everything = result.stdout + result.stderr + allText(sb.root).replace(JSON.stringify(values), "");
+    for (const value of Object.values(values)) expect(everything).not.toContain(value);
   });
 
   test("a slow start is reported as starting (exit 2), never as down", async () => {

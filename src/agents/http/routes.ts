@@ -82,7 +82,7 @@ async function embeddings(request: Request, body: Json, service: AgentsService, 
   if (format !== "float" && format !== "base64") return openaiError(400, "`encoding_format` must be `float` or `base64`.", "invalid_request_error");
   try {
     const target = embeddingTarget(cfg, request.headers.get("x-openclaw-model")?.trim() || undefined);
-    const { vectors, promptTokens } = await embed(target, input as string[], dimensions, { signal: request.signal });
+    const { vectors, promptTokens } = await embed(target, input as string[], dimensions, { signal: request.signal, secret: ctx.secret });
     return jsonResponse({
       object: "list",
       data: vectors.map((v, index) => ({ object: "embedding", index, embedding: format === "base64" ? encodeBase64Floats(v) : v })),

@@ -24,9 +24,18 @@ export function providerUrl(target: ModelTarget, path: string): string {
   return `${base}${path}`;
 }
 
-function headersFor(target: ModelTarget): Record<string, string> {
+/** The provider key: plaintext as configured, or the SecretRef's value from the gateway's runtime snapshot. */
+function apiKeyFor(target: ModelTarget, options: CallOptions): string | undefined {
+  const configured = target.provider.apiKey;
+  if (configured === undefined || typeof configured === "string") return configured;
+  const path = `models.providers.${target.providerId}.apiKey`;
+  const value = options.secret?.(path);
+  if (value === undefined) throw new ProviderError(`${target.ref}: ${path} is a SecretRef with no resolved value (run openclaw secrets reload)`, "config", { provider: target.providerId, model: target.modelId });
+  return value;
+}
+
+function headersFor(target: ModelTarget, key: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  const key = target.provider.apiKey;
   if (target.provider.api === "anthropic-messages") {
     headers["anthropic-version"] = "2023-06-01";
     if (key) headers["x-api-key"] = key;
@@ -41,6 +50,7 @@ export async function callProvider(target: ModelTarget, path: string, body: unkn
   const timeoutMs = (target.provider.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   const maxRetries = target.provider.maxRetries ?? DEFAULT_MAX_RETRIES;
   const url = providerUrl(target, path);
+  const key = apiKeyFor(target, options);
   const meta = { provider: target.providerId, model: target.modelId };
   for (let attempt = 0; ; attempt++) {
     if (options.signal.aborted) throw new ProviderError("request aborted", "aborted", meta);
@@ -71,7 +81,7 @@ export async function callProvider(target: ModelTarget, path: string, body: unkn
     let response: Response;
     try {
       options.raw?.({ runId: options.runId, provider: target.providerId, model: target.modelId, phase: "request", url, attempt });
-      response = await fetch(url, { method: "POST", headers: headersFor(target), body: JSON.stringify(body), signal: ctl.signal });
+      response = await fetch(url, { method: "POST", headers: headersFor(target, key), body: JSON.stringify(body), signal: ctl.signal });
     } catch (error) {
       release();
       const err = failure(error);

@@ -79,4 +79,6 @@ export interface CallOptions {
   signal: AbortSignal;
   raw?: RawStreamSink;
   runId?: string;
+  /** The gateway's resolved SecretRef at a config path: read per call, so `secrets reload` reaches the next call. */
+  secret?: (path: string) => string | undefined;
 }

@@ -3,6 +3,7 @@
 // an account's `groups` map replaces the root's. Transport settings form the fingerprint (a change restarts
 // the account); access settings apply to the next message without a restart.
 import { lstatSync, readFileSync } from "node:fs";
+import { isSecretRef } from "../../config/secret-ref.ts";
 import type { AccessSettings, AccountConfig, DmPolicy, GroupPolicy, GroupRule } from "../types.ts";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
@@ -39,9 +40,24 @@ function access(root: Section, account: Section): AccessSettings {
   };
 }
 
+/** The resolved value of a SecretRef at a path relative to `channels.telegram` (undefined: not resolved). */
+export type SecretAt = (path: string) => string | undefined;
+
+/** A plaintext string as is; a SecretRef from the gateway's snapshot, or a problem naming the ref's config path. */
+function secretInput(value: unknown, path: string, secret: SecretAt | undefined): { value?: string; problem?: string } {
+  if (typeof value === "string") return { value: value.trim() || undefined };
+  if (isSecretRef(value)) {
+    const resolved = secret?.(path);
+    return resolved ? { value: resolved.trim() } : { problem: `channels.telegram.${path} is a SecretRef with no resolved value (run openclaw secrets reload)` };
+  }
+  return {};
+}
+
 /** Reads the token of an account; never returns it in a problem text. */
-function token(source: Section, env: Record<string, string | undefined>, isDefault: boolean): { token?: string; source: string; problem?: string } {
-  if (typeof source.botToken === "string" && source.botToken.trim()) return { token: source.botToken.trim(), source: "config" };
+function token(source: Section, env: Record<string, string | undefined>, isDefault: boolean, path: string, secret: SecretAt | undefined): { token?: string; source: string; problem?: string } {
+  const configured = secretInput(source.botToken, path, secret);
+  if (configured.problem) return { source: "secretRef", problem: configured.problem };
+  if (configured.value) return { token: configured.value, source: isSecretRef(source.botToken) ? "secretRef" : "config" };
   if (typeof source.tokenFile === "string" && source.tokenFile.trim()) {
     try {
       const stat = lstatSync(source.tokenFile);
@@ -65,7 +81,7 @@ export function webhookProblem(webhook: { secret: string; path: string } | undef
 }
 
 /** Every account configured under `channels.telegram`. */
-export function telegramAccounts(section: Section, env: Record<string, string | undefined>): AccountConfig[] {
+export function telegramAccounts(section: Section, env: Record<string, string | undefined>, secret?: SecretAt): AccountConfig[] {
   const accounts = section.accounts && typeof section.accounts === "object" ? (section.accounts as Record<string, Section>) : {};
   const ids = Object.keys(accounts);
   const rootHasToken = Boolean(section.botToken || section.tokenFile || (!ids.length && env.TELEGRAM_BOT_TOKEN));
@@ -73,7 +89,8 @@ export function telegramAccounts(section: Section, env: Record<string, string | 
   return ids.map((accountId) => {
     const own = accountId === "default" && !accounts.default ? {} : (accounts[accountId] ?? {});
     const isDefault = accountId === "default";
-    const tok = token(isDefault && !own.botToken && !own.tokenFile ? { ...section, ...own } : own, env, isDefault);
+    const inherits = isDefault && !own.botToken && !own.tokenFile;
+    const tok = token(inherits ? { ...section, ...own } : own, env, isDefault, inherits && !own.botToken ? "botToken" : `accounts.${accountId}.botToken`, secret);
     const apiRoot = String(own.apiRoot ?? section.apiRoot ?? DEFAULT_API_ROOT);
     const proxy = own.proxy ?? section.proxy;
     const enabled = section.enabled !== false && own.enabled !== false;
@@ -83,15 +100,17 @@ export function telegramAccounts(section: Section, env: Record<string, string | 
     const commands = own.customCommands ?? section.customCommands ?? [];
     // Webhook mode on the gateway port: Telegram posts to webhookUrl, which must reach <gateway>/<webhookPath>.
     const webhookUrl = own.webhookUrl ?? (isDefault ? section.webhookUrl : undefined);
+    const ownSecret = own.webhookSecret !== undefined;
+    const hookSecret = secretInput(ownSecret ? own.webhookSecret : isDefault ? section.webhookSecret : undefined, ownSecret ? `accounts.${accountId}.webhookSecret` : "webhookSecret", secret);
     const webhook = typeof webhookUrl === "string" && webhookUrl
-      ? { url: webhookUrl, secret: String(own.webhookSecret ?? (isDefault ? section.webhookSecret : undefined) ?? ""), path: String(own.webhookPath ?? (isDefault ? (section.webhookPath ?? "/telegram-webhook") : `/telegram-webhook/${accountId}`)) }
+      ? { url: webhookUrl, secret: hookSecret.value ?? "", path: String(own.webhookPath ?? (isDefault ? (section.webhookPath ?? "/telegram-webhook") : `/telegram-webhook/${accountId}`)) }
       : undefined;
     const limit = Number(own.textChunkLimit ?? section.textChunkLimit ?? TELEGRAM_TEXT_LIMIT);
     return {
       accountId,
       name: typeof own.name === "string" ? own.name : undefined,
       enabled,
-      problem: tok.problem ?? webhookProblem(webhook),
+      problem: tok.problem ?? (webhook ? hookSecret.problem : undefined) ?? webhookProblem(webhook),
       access: access(section, own),
       textChunkLimit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, TELEGRAM_TEXT_LIMIT) : TELEGRAM_TEXT_LIMIT,
       streaming,

@@ -17,9 +17,15 @@ export default defineCommand({
     try {
       target = targetFromArgs(ctx, args);
       const { callTarget } = await import("../../client/session.ts");
-      const { payload } = await callTarget<{ refs: number; changedPaths: string[] }>(target, "secrets.reload", { deadline: Deadline.after(parseTimeoutMs(args.timeout, 30_000)) });
+      type Reloaded = { refs: number; changedPaths: string[]; warnings?: { path: string; state: string; message: string }[] };
+      const { payload } = await callTarget<Reloaded>(target, "secrets.reload", { deadline: Deadline.after(parseTimeoutMs(args.timeout, 30_000)) });
       if (json) ctx.out(JSON.stringify(payload, null, 2));
-      else ctx.out(`Secrets reloaded: ${payload.refs} ref(s); changed: ${payload.changedPaths.join(", ") || "none"}`);
+      else {
+        const warnings = payload.warnings ?? [];
+        // A model provider or channel whose ref failed: the rest published, that owner is stale (last good value) or cold.
+        for (const w of warnings) ctx.err(`Warning: ${w.message} (${w.state === "stale" ? "keeping its last good value" : "unavailable until it resolves"})`);
+        ctx.out(`Secrets reloaded${warnings.length ? ` with ${warnings.length} warning(s)` : ""}: ${payload.refs} ref(s); changed: ${payload.changedPaths.join(", ") || "none"}`);
+      }
       return 0;
     } catch (error) {
       const details = error instanceof GatewayClientError ? (error.details as { code?: string; errors?: { path: string; ref: string; message: string }[] } | undefined) : undefined;
@@ -28,6 +34,11 @@ export default defineCommand({
         for (const e of details.errors) ctx.err(`Error: ${e.message}`);
         ctx.err("The gateway keeps its last good secrets snapshot.");
         return 1;
+      }
+      const code = error instanceof GatewayClientError ? (error.details as { code?: string } | undefined)?.code : undefined;
+      if (target?.deviceFallback && (code === "AUTH_TOKEN_MISMATCH" || code === "AUTH_PASSWORD_MISMATCH")) {
+        // The ref was rotated on disk before this CLI ever held a device token for the gateway.
+        ctx.err("Hint: the gateway still holds the previous secret and this CLI has no device token for it yet; run `openclaw secrets reload --token <previous>` (or --password) once.");
       }
       const { reportFailure } = await import("../gateway/_failure.ts");
       return reportFailure(ctx, error, { json, target, label: "Secrets reload failed" });
