@@ -4,6 +4,7 @@
 import { agentsSurface } from "./agents/surface.ts";
 import type { Clock } from "./automations/clock.ts";
 import { automationsSurface } from "./automations/surface.ts";
+import { canvasSurface } from "./canvas/surface.ts";
 import { channelsSurface } from "./channels/surface.ts";
 import { devicesSurface } from "./devices/surface.ts";
 import { discoverySurface } from "./discovery/surface.ts";
@@ -35,6 +36,7 @@ export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => 
     hooksSurface(ctx, { agents: agents.service, automations: automations.service }),
     channels,
     controlUiSurface(ctx),
+    canvasSurface(ctx),
     updateSurface(ctx),
   ];
   return surfaces.filter((surface): surface is Surface => surface !== undefined);

@@ -1,0 +1,64 @@
+// Canvas documents are agent-authored HTML/JS: untrusted content (reference: gateway/security/network-exposure).
+// Every canvas response carries a CSP `sandbox` without `allow-same-origin`, so a document runs in an opaque
+// origin: it cannot read the Control UI's storage or make same-origin credentialed calls to the gateway, even
+// though both share a port. The rest follows the reference's widget policy: no framing of other documents,
+// no plugins, no form posts, public CDNs for scripts and styles, nothing sniffed.
+import { SECURITY_HEADERS } from "../surface/http.ts";
+import { LIVE_PATH } from "./settings.ts";
+
+/** Public static-asset origins the reference lets widget documents load (never a connect-src grant). */
+const CDN_ORIGINS = [
+  "https://cdnjs.cloudflare.com",
+  "https://cdn.jsdelivr.net",
+  "https://esm.sh",
+  "https://unpkg.com",
+  "https://fonts.googleapis.com",
+  "https://fonts.gstatic.com",
+  "https://fonts.bunny.net",
+].join(" ");
+
+/** The Content-Security-Policy of every canvas and A2UI response. */
+export const CANVAS_CSP = [
+  "sandbox allow-scripts allow-forms allow-modals allow-popups",
+  "default-src 'self'",
+  `script-src 'self' 'unsafe-inline' 'unsafe-eval' blob: ${CDN_ORIGINS}`,
+  `style-src 'self' 'unsafe-inline' ${CDN_ORIGINS}`,
+  `font-src 'self' data: ${CDN_ORIGINS}`,
+  "img-src 'self' data: blob: https:",
+  "media-src 'self' data: blob: https:",
+  // 'self' only: the live-reload stream, and files beside the document.
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "frame-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+
+/** Headers of every canvas/A2UI answer, files and errors alike (an error page is content too). */
+export function canvasHeaders(contentType: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...SECURITY_HEADERS,
+    "Content-Type": contentType,
+    "Content-Security-Policy": CANVAS_CSP,
+    "Cache-Control": "no-store",
+    ...extra,
+  };
+}
+
+/** A plain-text canvas answer (404, 405, 413, 503) with the same sandbox as documents. */
+export function canvasText(body: string, status: number, extra: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: canvasHeaders("text/plain; charset=utf-8", extra) });
+}
+
+/**
+ * The live-reload client added to served HTML: an EventSource on LIVE_PATH that reloads the page on `reload`.
+ * EventSource reconnects by itself when the gateway restarts; the script never touches the document otherwise.
+ */
+const LIVE_SCRIPT = `<script data-openclaw-live-reload>(()=>{try{const s=new EventSource(${JSON.stringify(LIVE_PATH)});s.addEventListener("reload",()=>location.reload());}catch{}})();</script>`;
+
+/** The HTML with the live-reload client inserted before `</body>` (or appended when there is none). */
+export function injectLiveReload(html: string): string {
+  const at = html.search(/<\/body\s*>/i);
+  return at >= 0 ? html.slice(0, at) + LIVE_SCRIPT + html.slice(at) : html + LIVE_SCRIPT;
+}

@@ -1,0 +1,79 @@
+// The canvas host's answers, loaded on the first canvas request: documents under CANVAS_PATH (with the
+// live-reload client in their HTML), A2UI renderer assets under A2UI_PATH, and the live-reload stream. Beyond
+// loopback every one of them needs the gateway secret, like the gateway's other HTTP surfaces.
+import { authenticateBearer, retryAfterSeconds, type AuthSettings } from "../surface/auth.ts";
+import type { AuthThrottle } from "../surface/auth-throttle.ts";
+import { sleep } from "../platform/sleep.ts";
+import { lookup, isHtml } from "./files.ts";
+import { canvasHeaders, canvasText, injectLiveReload } from "./headers.ts";
+import type { LiveReload } from "./live.ts";
+import { A2UI_PATH, CANVAS_PATH, LIVE_PATH, type CanvasSettings } from "./settings.ts";
+
+/** What a request is answered from: settings and auth read per request, so hot reloads apply at once. */
+export interface HostContext {
+  settings(): CanvasSettings;
+  auth(): AuthSettings;
+  /** True when the gateway listens beyond loopback: then the gateway secret is required. */
+  authRequired(): boolean;
+  throttle: AuthThrottle;
+  live: LiveReload;
+}
+
+/** Answers one canvas-owned request (the caller checked the path is a canvas path). */
+export async function serveCanvas(host: HostContext, request: Request, url: URL, remoteAddress: string): Promise<Response> {
+  const settings = host.settings();
+  if (!settings.enabled) return canvasText("Not Found", 404);
+  if (host.authRequired()) {
+    const refused = await checkAuth(host, request, remoteAddress);
+    if (refused) return refused;
+  }
+  const path = url.pathname;
+  if (path === LIVE_PATH || path.startsWith(`${LIVE_PATH}/`)) return liveStream(host, request, settings);
+  if (request.method !== "GET" && request.method !== "HEAD") return canvasText("Method Not Allowed", 405, { Allow: "GET, HEAD" });
+  if (path === CANVAS_PATH) return redirect(`${CANVAS_PATH}/${url.search}`);
+  if (path.startsWith(`${CANVAS_PATH}/`)) return serveFile(request, url, settings.root, path.slice(CANVAS_PATH.length + 1), settings.liveReload);
+  if (!settings.a2uiRoot) return canvasText("A2UI assets not found", 503);
+  if (path === A2UI_PATH) return redirect(`${A2UI_PATH}/${url.search}`);
+  return serveFile(request, url, settings.a2uiRoot, path.slice(A2UI_PATH.length + 1), false);
+}
+
+async function serveFile(request: Request, url: URL, root: string, subPath: string, liveReload: boolean): Promise<Response> {
+  const found = await lookup(root, subPath);
+  if (!found.ok) {
+    if (found.status === 301) return redirect(`${url.pathname}/${url.search}`);
+    if (found.status === 404 && (subPath === "" || subPath.endsWith("/"))) {
+      return canvasText("No canvas document here yet: write index.html into the canvas root.", 404);
+    }
+    return canvasText(found.status === 400 ? "Bad Request" : found.status === 413 ? "Payload Too Large" : "Not Found", found.status);
+  }
+  let body: Uint8Array | string = found.body;
+  if (isHtml(found.contentType) && liveReload) body = injectLiveReload(new TextDecoder().decode(found.body));
+  const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+  const headers = canvasHeaders(found.contentType, { "Content-Length": String(length) });
+  return new Response(request.method === "HEAD" ? null : body, { status: 200, headers });
+}
+
+function liveStream(host: HostContext, request: Request, settings: CanvasSettings): Response {
+  if (!settings.liveReload) return canvasText("Not Found", 404);
+  if (request.method !== "GET") return canvasText("Method Not Allowed", 405, { Allow: "GET" });
+  const stream = host.live.subscribe();
+  if (!stream) return canvasText("Too many live-reload viewers", 503, { "Retry-After": "5" });
+  // A sandboxed document has an opaque origin, so its EventSource is a cross-origin request: the stream says
+  // only "reload", so any origin may read it.
+  return new Response(stream, {
+    status: 200,
+    headers: canvasHeaders("text/event-stream; charset=utf-8", { "Access-Control-Allow-Origin": "*", "X-Accel-Buffering": "no" }),
+  });
+}
+
+function redirect(location: string): Response {
+  return new Response(null, { status: 301, headers: canvasHeaders("text/plain; charset=utf-8", { Location: location }) });
+}
+
+async function checkAuth(host: HostContext, request: Request, remoteAddress: string): Promise<Response | undefined> {
+  const outcome = authenticateBearer(host.auth(), request.headers.get("authorization"), remoteAddress, host.throttle);
+  if (outcome.ok) return undefined;
+  if (outcome.status === 429) return canvasText("Too Many Requests", 429, { "Retry-After": retryAfterSeconds(outcome.retryAfterMs) });
+  if (outcome.delayMs) await sleep(outcome.delayMs);
+  return canvasText("Unauthorized", 401, { "WWW-Authenticate": 'Bearer realm="openclaw"' });
+}
