@@ -133,3 +133,21 @@ test("the separate canvas port serves the same document and refuses the gateway 
   const upgrade = await fetch(`http://127.0.0.1:${canvasPort}/`, { headers: { Upgrade: "websocket", Connection: "Upgrade" } });
   expect(upgrade.status).toBe(426);
 });
+
+test("the plugin switch is hot: enabled false → the canvas paths are nobody's (404), true → served again", async () => {
+  const set = async (enabled: boolean) => {
+    const current = await op.request("config.get", {});
+    const raw = JSON.stringify({ plugins: { entries: { canvas: { config: { host: { enabled } } } } } });
+    const res = await op.request("config.patch", { raw, baseHash: current.payload.hash });
+    expect(res.ok).toBe(true);
+    expect(res.payload.restartRequired).toBe(false);
+  };
+  await set(false);
+  for (const path of ["/__openclaw__/canvas/", "/__openclaw__/canvas-live", "/__openclaw__/a2ui/x.js"]) {
+    const response = await fetch(`${gw.httpUrl}${path}`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe("Not Found");
+  }
+  await set(true);
+  expect(await (await fetch(`${gw.httpUrl}/__openclaw__/canvas/`)).text()).toContain("<h1>second</h1>");
+});

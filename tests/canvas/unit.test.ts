@@ -1,0 +1,86 @@
+// The canvas host's pieces in-process: which config spelling wins, the path guard, the live-reload hub's
+// bounds (viewers, a slow viewer's buffer) and that it watches only while someone views.
+import { expect, test } from "bun:test";
+import { canvasSettings } from "../../src/canvas/settings.ts";
+import { safeSegments } from "../../src/canvas/files.ts";
+import { injectLiveReload } from "../../src/canvas/headers.ts";
+import { LiveReload, MAX_VIEWERS, type WatchFactory } from "../../src/canvas/live.ts";
+
+const STATE = "/state";
+
+test("on by default at <stateDir>/canvas; every spelling is read and the plugin switch wins", () => {
+  expect(canvasSettings({}, STATE, {})).toEqual({ enabled: true, root: "/state/canvas", liveReload: true });
+  expect(canvasSettings({ gateway: { canvasHost: { port: 18793, root: "/srv/c", liveReload: false } } }, STATE, {})).toEqual({
+    enabled: true,
+    root: "/srv/c",
+    liveReload: false,
+    port: 18793,
+  });
+  expect(canvasSettings({ canvasHost: { enabled: false } }, STATE, {}).enabled).toBe(false);
+  const plugin = { canvasHost: { enabled: false }, plugins: { entries: { canvas: { config: { host: { enabled: true } } } } } };
+  expect(canvasSettings(plugin, STATE, {}).enabled).toBe(true);
+  expect(canvasSettings({}, STATE, { OPENCLAW_SKIP_CANVAS_HOST: "1" }).enabled).toBe(false);
+  expect(canvasSettings({}, STATE, { OPENCLAW_A2UI_ROOT: "/opt/a2ui" }).a2uiRoot).toBe("/opt/a2ui");
+  // A relative A2UI root would depend on the gateway's working directory: ignored.
+  expect(canvasSettings({}, STATE, { OPENCLAW_A2UI_ROOT: "a2ui" }).a2uiRoot).toBeUndefined();
+});
+
+test("the path guard refuses dot segments, encoded separators and NUL", () => {
+  expect(safeSegments("a/b%20c/index.html")).toEqual(["a", "b c", "index.html"]);
+  for (const bad of ["..", "a/../b", "%2e%2e/x", "a%2fb", "a%5cb", "a%00", "%E0%A4%A"]) expect(safeSegments(bad)).toBeUndefined();
+});
+
+test("the live-reload client goes before </body>, or at the end without one", () => {
+  expect(injectLiveReload("<html><body>x</BODY></html>")).toMatch(/^<html><body>x<script data-openclaw-live-reload>.*<\/script><\/BODY><\/html>$/);
+  expect(injectLiveReload("<h1>x</h1>")).toStartWith("<h1>x</h1><script data-openclaw-live-reload>");
+});
+
+function fakeWatch() {
+  const state = { started: 0, closed: 0, change: (_file: string) => {} };
+  const factory: WatchFactory = (_root, onChange) => {
+    state.started += 1;
+    state.change = onChange;
+    return { close: () => void (state.closed += 1) };
+  };
+  return { state, factory };
+}
+
+async function read(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.getReader();
+  const { value } = await reader.read();
+  reader.releaseLock();
+  return new TextDecoder().decode(value);
+}
+
+test("the root is watched only while a viewer is connected; reload reaches every viewer", async () => {
+  const { state, factory } = fakeWatch();
+  const live = new LiveReload({ root: () => "/r", watch: factory });
+  expect(state.started).toBe(0);
+  const a = live.subscribe()!;
+  const b = live.subscribe()!;
+  expect(await read(a)).toContain(": connected");
+  expect(await read(b)).toContain(": connected");
+  expect(state.started).toBe(1);
+  live.reload();
+  expect(await read(a)).toBe("event: reload\ndata: 1\n\n");
+  expect(await read(b)).toBe("event: reload\ndata: 1\n\n");
+  await a.cancel();
+  expect(state.closed).toBe(0);
+  await b.cancel();
+  expect(state.closed).toBe(1);
+  expect(live.viewers).toBe(0);
+  live.close();
+});
+
+test("viewers are bounded, and one that stops reading is dropped instead of buffering without end", async () => {
+  const { factory } = fakeWatch();
+  const live = new LiveReload({ root: () => "/r", watch: factory });
+  const streams = Array.from({ length: MAX_VIEWERS }, () => live.subscribe());
+  expect(streams.every(Boolean)).toBe(true);
+  expect(live.subscribe()).toBeUndefined();
+  // Nobody reads: each reload adds ~20 bytes to every buffer until the 64 KiB cap drops them all.
+  for (let i = 0; i < 5000 && live.viewers > 0; i++) live.reload();
+  expect(live.viewers).toBe(0);
+  expect(live.subscribe()).toBeDefined();
+  live.close();
+});
