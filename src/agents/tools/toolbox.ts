@@ -36,6 +36,16 @@ export class Toolbox {
     this.#tools = [readTool, writeTool, editTool, applyPatchTool, lsTool, findTool, grepTool, execTool(this.#host), processTool(this.#host)];
   }
 
+  /** Adds a tool another feature brings (canvas, handed over in src/features.ts); the same policy applies. */
+  register(tool: ToolDefinition): void {
+    if (this.#tools.some((t) => t.name === tool.name)) throw new Error(`tool ${tool.name} registered twice`);
+    this.#tools.push(tool);
+  }
+
+  #offered(agentId: string): ToolDefinition[] {
+    return this.#tools.filter((t) => (t.offered?.() ?? true) && toolAllowed(this.#config(), agentId, t.name));
+  }
+
   #config(): Record<string, any> {
     return this.deps.config().config as Record<string, any>;
   }
@@ -51,18 +61,18 @@ export class Toolbox {
 
   /** Tools this agent may call, as the model sees them. */
   definitions(agentId: string): Array<{ name: string; description: string; parameters: Record<string, unknown> }> {
-    return this.#tools.filter((t) => toolAllowed(this.#config(), agentId, t.name)).map(({ name, description, parameters }) => ({ name, description, parameters }));
+    return this.#offered(agentId).map(({ name, description, parameters }) => ({ name, description, parameters }));
   }
 
   /** True when the tool exists and the policy lets this agent call it. */
   available(agentId: string, name: string): boolean {
-    return this.#tools.some((t) => t.name === name) && toolAllowed(this.#config(), agentId, name);
+    return this.#offered(agentId).some((t) => t.name === name);
   }
 
   /** Runs one call; refusals and failures come back as error results the model reads, never as throws. */
   async invoke(name: string, rawArgs: unknown, ctx: ToolContext): Promise<ToolResult> {
-    const tool = this.#tools.find((t) => t.name === name);
-    if (!tool || !toolAllowed(this.#config(), ctx.agentId, name)) return { text: `Tool not available: ${name}`, isError: true, details: { status: "unavailable" } };
+    const tool = this.#offered(ctx.agentId).find((t) => t.name === name);
+    if (!tool) return { text: `Tool not available: ${name}`, isError: true, details: { status: "unavailable" } };
     let args: Record<string, unknown>;
     try {
       args = typeof rawArgs === "string" ? (rawArgs.length > MAX_ARGS_CHARS ? fail("arguments too large") : JSON.parse(rawArgs || "{}")) : ((rawArgs ?? {}) as Record<string, unknown>);
