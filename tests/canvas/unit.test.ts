@@ -84,3 +84,34 @@ test("viewers are bounded, and one that stops reading is dropped instead of buff
   expect(live.subscribe()).toBeDefined();
   live.close();
 });
+
+test("A2UI assets come from OPENCLAW_A2UI_ROOT when set (no live-reload client in them), else 503 like the reference", async () => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { serveCanvas } = await import("../../src/canvas/host.ts");
+  const { AuthThrottle } = await import("../../src/surface/auth-throttle.ts");
+  const dir = mkdtempSync(join(tmpdir(), "a2ui-"));
+  writeFileSync(join(dir, "a2ui.bundle.js"), "export const a2ui = 1;");
+  writeFileSync(join(dir, "index.html"), "<body>renderer</body>");
+  let env: Record<string, string> = {};
+  const host = {
+    settings: () => canvasSettings({}, dir, env),
+    auth: () => ({ mode: "token" as const, token: "t" }),
+    authRequired: () => false,
+    throttle: new AuthThrottle(undefined),
+    live: new LiveReload({ root: () => dir, watch: fakeWatch().factory }),
+  };
+  const get = (path: string) => serveCanvas(host, new Request(`http://127.0.0.1${path}`), new URL(`http://127.0.0.1${path}`), "127.0.0.1");
+  const missing = await get("/__openclaw__/a2ui/a2ui.bundle.js");
+  expect(missing.status).toBe(503);
+  env = { OPENCLAW_A2UI_ROOT: dir };
+  const bundle = await get("/__openclaw__/a2ui/a2ui.bundle.js");
+  expect(bundle.status).toBe(200);
+  expect(bundle.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+  expect(bundle.headers.get("content-security-policy")).toStartWith("sandbox");
+  expect(await bundle.text()).toBe("export const a2ui = 1;");
+  expect(await (await get("/__openclaw__/a2ui/")).text()).toBe("<body>renderer</body>");
+  expect((await get("/__openclaw__/a2ui/%2e%2e%2fa2ui.bundle.js")).status).toBe(400);
+  host.live.close();
+});
