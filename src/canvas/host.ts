@@ -9,6 +9,10 @@ import { canvasHeaders, canvasText, injectLiveReload } from "./headers.ts";
 import type { LiveReload } from "./live.ts";
 import { A2UI_PATH, CANVAS_PATH, LIVE_PATH, type CanvasSettings } from "./settings.ts";
 
+/** File answers being read at once (each may hold up to MAX_FILE_BYTES); past it a request gets 503, not a queue. */
+export const MAX_READS_IN_FLIGHT = 32;
+let reading = 0;
+
 /** What a request is answered from: settings and auth read per request, so hot reloads apply at once. */
 export interface HostContext {
   settings(): CanvasSettings;
@@ -38,6 +42,16 @@ export async function serveCanvas(host: HostContext, request: Request, url: URL,
 }
 
 async function serveFile(request: Request, url: URL, root: string, subPath: string, liveReload: boolean): Promise<Response> {
+  if (reading >= MAX_READS_IN_FLIGHT) return canvasText("Busy", 503, { "Retry-After": "1" });
+  reading += 1;
+  try {
+    return await readAndAnswer(request, url, root, subPath, liveReload);
+  } finally {
+    reading -= 1;
+  }
+}
+
+async function readAndAnswer(request: Request, url: URL, root: string, subPath: string, liveReload: boolean): Promise<Response> {
   const found = await lookup(root, subPath);
   if (!found.ok) {
     if (found.status === 301) return redirect(`${url.pathname}/${url.search}`);

@@ -71,7 +71,9 @@ export function canvasSurface(ctx: SurfaceContext): Surface & { service: CanvasS
       }
     },
     configChanged() {
-      live?.rootChanged();
+      // Switched off: open viewers are let go too (their EventSource then meets a plain 404).
+      if (!settings().enabled) live?.close();
+      else live?.rootChanged();
     },
     stop() {
       listener?.stop();

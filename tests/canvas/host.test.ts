@@ -134,7 +134,9 @@ test("the separate canvas port serves the same document and refuses the gateway 
   expect(upgrade.status).toBe(426);
 });
 
-test("the plugin switch is hot: enabled false → the canvas paths are nobody's (404), true → served again", async () => {
+test("the plugin switch is hot: enabled false → viewers are let go and the paths are nobody's (404), true → served again", async () => {
+  const viewer = await openViewer(`${gw.httpUrl}/__openclaw__/canvas-live`);
+  viewers.push(viewer);
   const set = async (enabled: boolean) => {
     const current = await op.request("config.get", {});
     const raw = JSON.stringify({ plugins: { entries: { canvas: { config: { host: { enabled } } } } } });
@@ -143,6 +145,7 @@ test("the plugin switch is hot: enabled false → the canvas paths are nobody's 
     expect(res.payload.restartRequired).toBe(false);
   };
   await set(false);
+  await viewer.ended;
   for (const path of ["/__openclaw__/canvas/", "/__openclaw__/canvas-live", "/__openclaw__/a2ui/x.js"]) {
     const response = await fetch(`${gw.httpUrl}${path}`);
     expect(response.status).toBe(404);

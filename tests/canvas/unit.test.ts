@@ -115,3 +115,9 @@ test("A2UI assets come from OPENCLAW_A2UI_ROOT when set (no live-reload client i
   expect((await get("/__openclaw__/a2ui/%2e%2e%2fa2ui.bundle.js")).status).toBe(400);
   host.live.close();
 });
+
+test("the gateway loads the host lazily: surface.ts imports host, live, listen and files only dynamically", async () => {
+  const source = await Bun.file(new URL("../../src/canvas/surface.ts", import.meta.url)).text();
+  const staticImports = [...source.matchAll(/^import [^;]*? from "([^"]+)";/gm)].filter((m) => !m[0].startsWith("import type")).map((m) => m[1]);
+  expect(staticImports.sort()).toEqual(["../surface/http.ts", "./settings.ts"]);
+});

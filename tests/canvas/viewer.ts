@@ -7,6 +7,8 @@ export interface Viewer {
   mark(): number;
   /** Resolves once more than `mark` reloads have arrived (or rejects after timeoutMs). */
   reloadAfter(mark: number, timeoutMs?: number): Promise<void>;
+  /** Resolves when the host ends the stream. */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -20,7 +22,7 @@ export async function openViewer(url: string, headers: Record<string, string> = 
   const wakers = new Set<() => void>();
   let connected!: () => void;
   const ready = new Promise<void>((resolve) => (connected = resolve));
-  void (async () => {
+  const ended = (async () => {
     const decoder = new TextDecoder();
     try {
       for await (const chunk of response.body!) {
@@ -51,6 +53,7 @@ export async function openViewer(url: string, headers: Record<string, string> = 
         check();
       });
     },
+    ended,
     close: () => abort.abort(),
   };
 }
