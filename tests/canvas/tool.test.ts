@@ -84,3 +84,25 @@ test("a run presents, navigates and hides the panel of the connected macOS node"
   expect(answers[4]![2]).toStartWith('node "nobody" is not an eligible canvas panel');
   expect(mac.seen).toHaveLength(3);
 });
+
+test("openclaw nodes canvas present|navigate|hide reach the node by name; bad input is refused before any invoke", async () => {
+  const { cli } = await import("../helpers/cli.ts");
+  const mac = await connectNode("macos");
+  // Two macOS panels are connected now; the CLI names this one by id.
+  const env = { HOME: gw.stateDir, OPENCLAW_STATE_DIR: gw.stateDir, OPENCLAW_GATEWAY_PORT: String(gw.port), OPENCLAW_GATEWAY_TOKEN: gw.token, NO_COLOR: "1", ...STANDIN_ENV };
+  const present = await cli(["nodes", "canvas", "present", "/__openclaw__/canvas/", "--node", mac.id, "--width", "800", "--json"], env);
+  expect(present.stderr).toBe("");
+  expect(present.code).toBe(0);
+  expect(JSON.parse(present.stdout)).toEqual({ ok: true, node: mac.id, url: "/__openclaw__/canvas/" });
+  expect((await cli(["nodes", "canvas", "navigate", "/__openclaw__/canvas/b.html", "--node", mac.id, "--json"], env)).code).toBe(0);
+  expect((await cli(["nodes", "canvas", "hide", "--node", mac.id, "--json"], env)).code).toBe(0);
+  expect(mac.seen.map((s) => [s.command, s.params])).toEqual([
+    ["canvas.present", { url: "/__openclaw__/canvas/", placement: { width: 800 } }],
+    ["canvas.navigate", { url: "/__openclaw__/canvas/b.html" }],
+    ["canvas.hide", null],
+  ]);
+  const bad = await cli(["nodes", "canvas", "present", "--node", mac.id, "--x", "left"], env);
+  expect(bad.code).not.toBe(0);
+  expect(bad.stderr + bad.stdout).toContain("--x must be a number");
+  expect(mac.seen).toHaveLength(3);
+});
