@@ -13,8 +13,14 @@ export const A2UI_PATH = "/__openclaw__/a2ui";
  * every WebSocket upgrade on our port is the gateway protocol, so this is Server-Sent Events on its own path.
  */
 export const LIVE_PATH = "/__openclaw__/canvas-live";
-/** The port seed 004 documents for the separate canvas listener. */
+/** The port seed 004 documents for the separate canvas listener: the default gateway port (18789) + 4. */
 export const DEFAULT_CANVAS_PORT = 18793;
+
+/** The reference's derived default: the gateway port + 4, or 18793 when that is no port. */
+export function defaultCanvasPort(gatewayPort: number | undefined): number {
+  const derived = (gatewayPort ?? 0) + 4;
+  return gatewayPort !== undefined && gatewayPort > 0 && derived <= 65535 ? derived : DEFAULT_CANVAS_PORT;
+}
 
 /** The canvas host as this config asks for it. */
 export interface CanvasSettings {
@@ -24,7 +30,10 @@ export interface CanvasSettings {
   /** A2UI renderer bundles (absolute), or undefined: A2UI paths answer 503 like the reference without its bundle. */
   a2uiRoot?: string;
   liveReload: boolean;
-  /** The separate listener's port, only when configured (never opened by default: see README). */
+  /**
+   * The separate listener's port: `port` when set, else the derived default when a canvasHost block says
+   * `enabled: true` outright (seed 004's example). Otherwise none, so every gateway does not claim a second port.
+   */
   port?: number;
 }
 
@@ -42,7 +51,7 @@ function expandHome(path: string): string {
 }
 
 /** Reads the canvas settings from a config object, the state dir and the environment. */
-export function canvasSettings(config: Record<string, unknown>, stateDir: string, env: Record<string, string | undefined>): CanvasSettings {
+export function canvasSettings(config: Record<string, unknown>, stateDir: string, env: Record<string, string | undefined>, gatewayPort?: number): CanvasSettings {
   const legacy = { ...record(config.canvasHost), ...record(record(config.gateway)?.canvasHost) };
   const plugin = record(record(record(record(record(config.plugins)?.entries)?.canvas)?.config)?.host) ?? {};
   const merged: Record<string, unknown> = { ...legacy, ...plugin };
@@ -51,7 +60,8 @@ export function canvasSettings(config: Record<string, unknown>, stateDir: string
   const rawRoot = typeof merged.root === "string" && merged.root.trim() ? merged.root.trim() : undefined;
   const root = rawRoot ? resolve(expandHome(rawRoot)) : join(stateDir, "canvas");
   const a2ui = env.OPENCLAW_A2UI_ROOT?.trim();
-  const port = typeof merged.port === "number" && Number.isInteger(merged.port) && merged.port > 0 && merged.port < 65536 ? merged.port : undefined;
+  const explicitPort = typeof merged.port === "number" && Number.isInteger(merged.port) && merged.port > 0 && merged.port < 65536 ? merged.port : undefined;
+  const port = explicitPort ?? (legacy.enabled === true ? defaultCanvasPort(gatewayPort) : undefined);
   return {
     enabled,
     root,

@@ -20,7 +20,7 @@ export function canvasSurface(ctx: SurfaceContext): Surface & { service: CanvasS
   const log = ctx.logger.child("canvas");
   const settings = () => {
     const snapshot = ctx.core.config();
-    return canvasSettings(snapshot.config as Record<string, unknown>, snapshot.paths.stateDir, ctx.env);
+    return canvasSettings(snapshot.config as Record<string, unknown>, snapshot.paths.stateDir, ctx.env, ctx.port());
   };
   let runtime: Promise<Runtime> | undefined;
   let live: import("./live.ts").LiveReload | undefined;

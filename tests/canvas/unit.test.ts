@@ -17,6 +17,11 @@ test("on by default at <stateDir>/canvas; every spelling is read and the plugin 
     port: 18793,
   });
   expect(canvasSettings({ canvasHost: { enabled: false } }, STATE, {}).enabled).toBe(false);
+  // Seed 004's block (`enabled: true` outright) opens the separate port at the gateway port + 4 (18789 → 18793).
+  expect(canvasSettings({ gateway: { canvasHost: { enabled: true } } }, STATE, {}, 18789).port).toBe(18793);
+  expect(canvasSettings({ canvasHost: { enabled: true } }, STATE, {}, 19001).port).toBe(19005);
+  expect(canvasSettings({ canvasHost: { enabled: true } }, STATE, {}, 65534).port).toBe(18793);
+  expect(canvasSettings({}, STATE, {}, 18789).port).toBeUndefined();
   const plugin = { canvasHost: { enabled: false }, plugins: { entries: { canvas: { config: { host: { enabled: true } } } } } };
   expect(canvasSettings(plugin, STATE, {}).enabled).toBe(true);
   expect(canvasSettings({}, STATE, { OPENCLAW_SKIP_CANVAS_HOST: "1" }).enabled).toBe(false);
