@@ -17,30 +17,35 @@ const CDN_ORIGINS = [
   "https://fonts.bunny.net",
 ].join(" ");
 
-/** The Content-Security-Policy of every canvas and A2UI response. */
-export const CANVAS_CSP = [
-  "sandbox allow-scripts allow-forms allow-modals allow-popups",
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline' 'unsafe-eval' blob: ${CDN_ORIGINS}`,
-  `style-src 'self' 'unsafe-inline' ${CDN_ORIGINS}`,
-  `font-src 'self' data: ${CDN_ORIGINS}`,
-  "img-src 'self' data: blob: https:",
-  "media-src 'self' data: blob: https:",
-  // 'self' only: the live-reload stream, and files beside the document.
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "frame-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join("; ");
+/**
+ * The Content-Security-Policy of every canvas and A2UI response: the reference's widget policy (`sandbox
+ * allow-scripts`, nothing framed, no beacons), except that `connect-src` names the live-reload stream, and only it
+ * (`liveUrl`, absolute, from the address the viewer dialed); without live reload nothing may be fetched.
+ */
+export function canvasCsp(liveUrl: string | undefined): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'unsafe-inline' ${CDN_ORIGINS}`,
+    `style-src 'self' 'unsafe-inline' ${CDN_ORIGINS}`,
+    `font-src 'self' data: ${CDN_ORIGINS}`,
+    "img-src 'self' data: blob:",
+    "media-src 'self' data: blob: https:",
+    `connect-src ${liveUrl ?? "'none'"}`,
+    "webrtc 'block'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+    "sandbox allow-scripts",
+  ].join("; ");
+}
 
 /** Headers of every canvas/A2UI answer, files and errors alike (an error page is content too). */
-export function canvasHeaders(contentType: string, extra: Record<string, string> = {}): Record<string, string> {
+export function canvasHeaders(contentType: string, extra: Record<string, string> = {}, liveUrl?: string): Record<string, string> {
   return {
     ...SECURITY_HEADERS,
     "Content-Type": contentType,
-    "Content-Security-Policy": CANVAS_CSP,
+    "Content-Security-Policy": canvasCsp(liveUrl),
     "Cache-Control": "no-store",
     ...extra,
   };

@@ -17,8 +17,8 @@ let reading = 0;
 export interface HostContext {
   settings(): CanvasSettings;
   auth(): AuthSettings;
-  /** True when the gateway listens beyond loopback: then the gateway secret is required. */
-  authRequired(): boolean;
+  /** False only for a direct local viewer (see surface.ts): everyone else must present the gateway secret. */
+  authRequired(request: Request, remoteAddress: string): boolean;
   throttle: AuthThrottle;
   live: LiveReload;
 }
@@ -27,7 +27,7 @@ export interface HostContext {
 export async function serveCanvas(host: HostContext, request: Request, url: URL, remoteAddress: string): Promise<Response> {
   const settings = host.settings();
   if (!settings.enabled) return canvasText("Not Found", 404);
-  if (host.authRequired()) {
+  if (host.authRequired(request, remoteAddress)) {
     const refused = await checkAuth(host, request, remoteAddress);
     if (refused) return refused;
   }
@@ -61,9 +61,11 @@ async function readAndAnswer(request: Request, url: URL, root: string, subPath: 
     return canvasText(found.status === 400 ? "Bad Request" : found.status === 413 ? "Payload Too Large" : "Not Found", found.status);
   }
   let body: Uint8Array | string = found.body;
-  if (isHtml(found.contentType) && liveReload) body = injectLiveReload(new TextDecoder().decode(found.body));
+  const live = isHtml(found.contentType) && liveReload;
+  if (live) body = injectLiveReload(new TextDecoder().decode(found.body));
   const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-  const headers = canvasHeaders(found.contentType, { "Content-Length": String(length) });
+  // The one URL the document may connect to: the live-reload stream on the address the viewer dialed.
+  const headers = canvasHeaders(found.contentType, { "Content-Length": String(length) }, live ? `${url.protocol}//${url.host}${LIVE_PATH}` : undefined);
   return new Response(request.method === "HEAD" ? null : body, { status: 200, headers });
 }
 
@@ -87,7 +89,14 @@ function redirect(location: string): Response {
 async function checkAuth(host: HostContext, request: Request, remoteAddress: string): Promise<Response | undefined> {
   const outcome = authenticateBearer(host.auth(), request.headers.get("authorization"), remoteAddress, host.throttle);
   if (outcome.ok) return undefined;
-  if (outcome.status === 429) return canvasText("Too Many Requests", 429, { "Retry-After": retryAfterSeconds(outcome.retryAfterMs) });
+  if (outcome.status === 429) {
+    return jsonError(429, "Too many failed authentication attempts. Please try again later.", "rate_limited", { "Retry-After": retryAfterSeconds(outcome.retryAfterMs) });
+  }
   if (outcome.delayMs) await sleep(outcome.delayMs);
-  return canvasText("Unauthorized", 401, { "WWW-Authenticate": 'Bearer realm="openclaw"' });
+  // The reference's body for an unauthenticated canvas/A2UI request.
+  return jsonError(401, "Unauthorized", "unauthorized");
+}
+
+function jsonError(status: number, message: string, type: string, extra: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error: { message, type } }), { status, headers: canvasHeaders("application/json; charset=utf-8", extra) });
 }

@@ -4,6 +4,7 @@
 // request (or at start when the separate `canvasHost.port` is configured), so a gateway nobody views pays nothing.
 import type { Surface, SurfaceContext } from "../surface/types.ts";
 import { textResponse } from "../surface/http.ts";
+import { isLoopbackAddress } from "../surface/net.ts";
 import { canvasSettings, isCanvasPath, type CanvasSettings } from "./settings.ts";
 
 type HostModule = typeof import("./host.ts");
@@ -14,6 +15,21 @@ export interface CanvasService {
   settings(): CanvasSettings;
   /** Tells connected viewers to reload now (a document was written by something the watcher cannot see). */
   reload(): void;
+}
+
+/** Headers a reverse proxy adds: a request carrying one came from elsewhere, whatever its socket address says. */
+const PROXY_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"];
+
+/**
+ * A viewer on this machine talking to a loopback-only gateway with no proxy in between: the one case served
+ * without the gateway secret (the reference's `direct_local`). Tailscale Serve/Funnel keep the bind on
+ * loopback but bring remote users through a local proxy, so they need the secret too.
+ */
+function directLocal(ctx: SurfaceContext, request: Request, remoteAddress: string): boolean {
+  if (!ctx.bind.loopbackOnly || !isLoopbackAddress(remoteAddress)) return false;
+  const tailscale = ctx.core.config().config.gateway?.tailscale?.mode;
+  if (tailscale === "serve" || tailscale === "funnel") return false;
+  return !PROXY_HEADERS.some((name) => request.headers.has(name));
 }
 
 export function canvasSurface(ctx: SurfaceContext): Surface & { service: CanvasService } {
@@ -31,7 +47,7 @@ export function canvasSurface(ctx: SurfaceContext): Surface & { service: CanvasS
       const context = {
         settings,
         auth: ctx.auth,
-        authRequired: () => !ctx.bind.loopbackOnly,
+        authRequired: (request: Request, remoteAddress: string) => !directLocal(ctx, request, remoteAddress),
         throttle: ctx.core.throttle,
         live,
       };

@@ -30,7 +30,7 @@ test("compiled: a written document reloads the viewer and is served with the san
   for (const base of [gw.httpUrl, `http://127.0.0.1:${canvasPort}`]) {
     const response = await fetch(`${base}/__openclaw__/canvas/`);
     expect(response.status).toBe(200);
-    expect(response.headers.get("content-security-policy")).toStartWith("sandbox allow-scripts");
+    expect(response.headers.get("content-security-policy")).toEndWith("; sandbox allow-scripts");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(await response.text()).toContain("<p>compiled</p><script data-openclaw-live-reload>");
   }

@@ -49,7 +49,7 @@ async function runWrite(name: string, path: string, content: string): Promise<vo
 
 function expectSandboxed(response: Response): void {
   const csp = response.headers.get("content-security-policy") ?? "";
-  expect(csp).toStartWith("sandbox allow-scripts");
+  expect(csp).toEndWith("; sandbox allow-scripts");
   // Never same-origin with the gateway: the document cannot reach the Control UI's storage or credentials.
   expect(csp).not.toContain("allow-same-origin");
   expect(csp).toContain("object-src 'none'");
@@ -74,6 +74,8 @@ test("a document written by a run is served sandboxed and reloads a connected vi
   const html = await first.text();
   expect(html).toContain("<h1>first</h1>");
   expect(html).toContain('new EventSource("/__openclaw__/canvas-live")');
+  // The document may connect to the live-reload stream and nothing else.
+  expect(first.headers.get("content-security-policy")).toContain(`connect-src ${gw.httpUrl}/__openclaw__/canvas-live;`);
 
   // A second write is a second reload, and the viewer sees the new text.
   mark = viewer.mark();
@@ -87,6 +89,7 @@ test("assets beside the document keep their type and the sandbox; folders redire
   const js = await fetch(`${gw.httpUrl}/__openclaw__/canvas/app/main.js`);
   expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
   expectSandboxed(js);
+  expect(js.headers.get("content-security-policy")).toContain("connect-src 'none';");
   expect(await js.text()).toBe("document.body.dataset.ok = '1';");
   const folder = await fetch(`${gw.httpUrl}/__openclaw__/canvas/app`, { redirect: "manual" });
   expect(folder.status).toBe(301);
@@ -153,4 +156,15 @@ test("the plugin switch is hot: enabled false → viewers are let go and the pat
   }
   await set(true);
   expect(await (await fetch(`${gw.httpUrl}/__openclaw__/canvas/`)).text()).toContain("<h1>second</h1>");
+});
+
+test("a loopback request that came through a proxy (X-Forwarded-For, Forwarded) needs the gateway secret", async () => {
+  const proxied: Record<string, string>[] = [{ "X-Forwarded-For": "203.0.113.9" }, { Forwarded: "for=203.0.113.9" }, { "X-Real-IP": "203.0.113.9" }];
+  for (const headers of proxied) {
+    const refused = await fetch(`${gw.httpUrl}/__openclaw__/canvas/`, { headers });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ error: { message: "Unauthorized", type: "unauthorized" } });
+    const allowed = await fetch(`${gw.httpUrl}/__openclaw__/canvas/`, { headers: { ...headers, Authorization: `Bearer ${gw.token}` } });
+    expect(allowed.status).toBe(200);
+  }
 });

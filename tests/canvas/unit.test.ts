@@ -114,7 +114,7 @@ test("A2UI assets come from OPENCLAW_A2UI_ROOT when set (no live-reload client i
   const bundle = await get("/__openclaw__/a2ui/a2ui.bundle.js");
   expect(bundle.status).toBe(200);
   expect(bundle.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
-  expect(bundle.headers.get("content-security-policy")).toStartWith("sandbox");
+  expect(bundle.headers.get("content-security-policy")).toEndWith("sandbox allow-scripts");
   expect(await bundle.text()).toBe("export const a2ui = 1;");
   expect(await (await get("/__openclaw__/a2ui/")).text()).toBe("<body>renderer</body>");
   expect((await get("/__openclaw__/a2ui/%2e%2e%2fa2ui.bundle.js")).status).toBe(400);
@@ -124,5 +124,5 @@ test("A2UI assets come from OPENCLAW_A2UI_ROOT when set (no live-reload client i
 test("the gateway loads the host lazily: surface.ts imports host, live, listen and files only dynamically", async () => {
   const source = await Bun.file(new URL("../../src/canvas/surface.ts", import.meta.url)).text();
   const staticImports = [...source.matchAll(/^import [^;]*? from "([^"]+)";/gm)].filter((m) => !m[0].startsWith("import type")).map((m) => m[1]);
-  expect(staticImports.sort()).toEqual(["../surface/http.ts", "./settings.ts"]);
+  expect(staticImports.sort()).toEqual(["../surface/http.ts", "../surface/net.ts", "./settings.ts"]);
 });
