@@ -57,10 +57,11 @@ export function canvasText(body: string, status: number, extra: Record<string, s
 }
 
 /**
- * The live-reload client added to served HTML: an EventSource on LIVE_PATH that reloads the page on `reload`.
- * EventSource reconnects by itself when the gateway restarts; the script never touches the document otherwise.
+ * The live-reload client added to served HTML: an EventSource on LIVE_PATH (below the capability prefix when the
+ * page was loaded through one) that reloads the page on `reload`. EventSource reconnects by itself when the
+ * gateway restarts; the script never touches the document otherwise.
  */
-const LIVE_SCRIPT = `<script data-openclaw-live-reload>(()=>{try{const s=new EventSource(${JSON.stringify(LIVE_PATH)});s.addEventListener("reload",()=>location.reload());}catch{}})();</script>`;
+const LIVE_SCRIPT = `<script data-openclaw-live-reload>(()=>{try{const p=location.pathname.split("/");const pre=p[1]==="__openclaw__"&&p[2]==="cap"&&p[3]?"/__openclaw__/cap/"+p[3]:"";const s=new EventSource(pre+${JSON.stringify(LIVE_PATH)});s.addEventListener("reload",()=>location.reload());}catch{}})();</script>`;
 
 /** The HTML with the live-reload client inserted before `</body>` (or appended when there is none). */
 export function injectLiveReload(html: string): string {

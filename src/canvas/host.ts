@@ -7,7 +7,8 @@ import { sleep } from "../platform/sleep.ts";
 import { lookup, isHtml } from "./files.ts";
 import { canvasHeaders, canvasText, injectLiveReload } from "./headers.ts";
 import type { LiveReload } from "./live.ts";
-import { A2UI_PATH, CANVAS_PATH, LIVE_PATH, type CanvasSettings } from "./settings.ts";
+import { splitCapabilityPath } from "./capability.ts";
+import { A2UI_PATH, CANVAS_PATH, CAP_PREFIX, LIVE_PATH, type CanvasSettings } from "./settings.ts";
 
 /** File answers being read at once (each may hold up to MAX_FILE_BYTES); past it a request gets 503, not a queue. */
 export const MAX_READS_IN_FLIGHT = 32;
@@ -21,37 +22,58 @@ export interface HostContext {
   authRequired(request: Request, remoteAddress: string): boolean;
   throttle: AuthThrottle;
   live: LiveReload;
+  /** True while a node's capability token (canvas/capability.ts) lives. */
+  capabilityValid(token: string): boolean;
 }
 
 /** Answers one canvas-owned request (the caller checked the path is a canvas path). */
 export async function serveCanvas(host: HostContext, request: Request, url: URL, remoteAddress: string): Promise<Response> {
   const settings = host.settings();
   if (!settings.enabled) return canvasText("Not Found", 404);
-  if (host.authRequired(request, remoteAddress)) {
+  // Below a live node capability no secret is asked: node WebViews send no auth headers (reference).
+  let path = url.pathname;
+  let prefix = "";
+  const capability = splitCapabilityPath(path);
+  if (capability) {
+    if (!host.capabilityValid(capability.token)) return jsonError(401, "Unauthorized", "unauthorized");
+    path = capability.rest;
+    prefix = capability.prefix;
+    if (path === "/" ) return redirect(`${prefix}${CANVAS_PATH}/`);
+  } else if (url.pathname.startsWith(CAP_PREFIX)) {
+    return jsonError(401, "Unauthorized", "unauthorized");
+  } else if (host.authRequired(request, remoteAddress)) {
     const refused = await checkAuth(host, request, remoteAddress);
     if (refused) return refused;
   }
-  const path = url.pathname;
   if (path === LIVE_PATH || path.startsWith(`${LIVE_PATH}/`)) return liveStream(host, request, settings);
   if (request.method !== "GET" && request.method !== "HEAD") return canvasText("Method Not Allowed", 405, { Allow: "GET, HEAD" });
-  if (path === CANVAS_PATH) return redirect(`${CANVAS_PATH}/${url.search}`);
-  if (path.startsWith(`${CANVAS_PATH}/`)) return serveFile(request, url, settings.root, path.slice(CANVAS_PATH.length + 1), settings.liveReload);
+  const at = { request, url, prefix };
+  if (path === CANVAS_PATH) return redirect(`${prefix}${CANVAS_PATH}/${url.search}`);
+  if (path.startsWith(`${CANVAS_PATH}/`)) return serveFile(at, settings.root, path.slice(CANVAS_PATH.length + 1), settings.liveReload);
+  if (path !== A2UI_PATH && !path.startsWith(`${A2UI_PATH}/`)) return canvasText("Not Found", 404);
   if (!settings.a2uiRoot) return canvasText("A2UI assets not found", 503);
-  if (path === A2UI_PATH) return redirect(`${A2UI_PATH}/${url.search}`);
-  return serveFile(request, url, settings.a2uiRoot, path.slice(A2UI_PATH.length + 1), false);
+  if (path === A2UI_PATH) return redirect(`${prefix}${A2UI_PATH}/${url.search}`);
+  return serveFile(at, settings.a2uiRoot, path.slice(A2UI_PATH.length + 1), false);
 }
 
-async function serveFile(request: Request, url: URL, root: string, subPath: string, liveReload: boolean): Promise<Response> {
+/** The request being answered and the capability prefix it came under (empty without one). */
+interface At {
+  request: Request;
+  url: URL;
+  prefix: string;
+}
+
+async function serveFile(at: At, root: string, subPath: string, liveReload: boolean): Promise<Response> {
   if (reading >= MAX_READS_IN_FLIGHT) return canvasText("Busy", 503, { "Retry-After": "1" });
   reading += 1;
   try {
-    return await readAndAnswer(request, url, root, subPath, liveReload);
+    return await readAndAnswer(at, root, subPath, liveReload);
   } finally {
     reading -= 1;
   }
 }
 
-async function readAndAnswer(request: Request, url: URL, root: string, subPath: string, liveReload: boolean): Promise<Response> {
+async function readAndAnswer({ request, url, prefix }: At, root: string, subPath: string, liveReload: boolean): Promise<Response> {
   const found = await lookup(root, subPath);
   if (!found.ok) {
     if (found.status === 301) return redirect(`${url.pathname}/${url.search}`);
@@ -65,7 +87,7 @@ async function readAndAnswer(request: Request, url: URL, root: string, subPath: 
   if (live) body = injectLiveReload(new TextDecoder().decode(found.body));
   const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
   // The one URL the document may connect to: the live-reload stream on the address the viewer dialed.
-  const headers = canvasHeaders(found.contentType, { "Content-Length": String(length) }, live ? `${url.protocol}//${url.host}${LIVE_PATH}` : undefined);
+  const headers = canvasHeaders(found.contentType, { "Content-Length": String(length) }, live ? `${url.protocol}//${url.host}${prefix}${LIVE_PATH}` : undefined);
   return new Response(request.method === "HEAD" ? null : body, { status: 200, headers });
 }
 

@@ -13,6 +13,8 @@ export const A2UI_PATH = "/__openclaw__/a2ui";
  * every WebSocket upgrade on our port is the gateway protocol, so this is Server-Sent Events on its own path.
  */
 export const LIVE_PATH = "/__openclaw__/canvas-live";
+/** The reference's path marker of capability-scoped URLs (`/__openclaw__/cap/<token>/…`, canvas/capability.ts). */
+export const CAP_PREFIX = "/__openclaw__/cap";
 /** The port seed 004 documents for the separate canvas listener: the default gateway port (18789) + 4. */
 export const DEFAULT_CANVAS_PORT = 18793;
 
@@ -73,5 +75,5 @@ export function canvasSettings(config: Record<string, unknown>, stateDir: string
 
 /** True for a path the canvas host owns on the gateway port. */
 export function isCanvasPath(pathname: string): boolean {
-  return [CANVAS_PATH, A2UI_PATH, LIVE_PATH].some((base) => pathname === base || pathname.startsWith(`${base}/`));
+  return [CANVAS_PATH, A2UI_PATH, LIVE_PATH, CAP_PREFIX].some((base) => pathname === base || pathname.startsWith(`${base}/`));
 }

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { deepMerge, spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type Frame, type TestSocket } from "../helpers/ws.ts";
+import { connectOperator, connectParams, type Frame, type TestSocket } from "../helpers/ws.ts";
+import { deviceHandshake, makeDevice } from "../devices/_device.ts";
 import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
 import { startStandIn, type StandIn } from "../agents/stand-in.ts";
 
@@ -76,5 +77,23 @@ describe.skipIf(!hasChromium)("canvas in Chromium", () => {
     await runWrite("ui-v2", "canvas/index.html", doc("second"));
     await page.waitForFunction(() => (globalThis as any).document.querySelector("h1")?.textContent === "second", undefined, { timeout: 15_000 });
     expect(consoleLines.filter((line) => /Content Security Policy|CORS/i.test(line))).toEqual([]);
+  }, 60_000);
+
+  test("through a node's capability URL the page reloads too: the live stream is found below the same capability", async () => {
+    const client = { id: "node-host", version: "2026.9.6", platform: "macos", mode: "node", displayName: "panel", instanceId: "b1" };
+    const params = connectParams({ client, role: "node", scopes: [], caps: ["canvas"], commands: ["canvas.present"], auth: { token: gw.token } });
+    const { socket, hello } = await deviceHandshake(gw.url, params, makeDevice());
+    const cap = hello.payload.pluginSurfaceUrls.canvas as string;
+    try {
+      const live = page.waitForResponse((response) => response.url() === `${cap}/__openclaw__/canvas-live`);
+      await page.goto(`${cap}/__openclaw__/canvas/`);
+      expect(await page.locator("h1").textContent()).toBe("second");
+      expect((await live).status()).toBe(200);
+      await runWrite("ui-v3", "canvas/index.html", doc("third"));
+      await page.waitForFunction(() => (globalThis as any).document.querySelector("h1")?.textContent === "third", undefined, { timeout: 15_000 });
+      expect(consoleLines.filter((line) => /Content Security Policy|CORS/i.test(line))).toEqual([]);
+    } finally {
+      socket.close();
+    }
   }, 60_000);
 });

@@ -73,7 +73,7 @@ test("a document written by a run is served sandboxed and reloads a connected vi
   expectSandboxed(first);
   const html = await first.text();
   expect(html).toContain("<h1>first</h1>");
-  expect(html).toContain('new EventSource("/__openclaw__/canvas-live")');
+  expect(html).toContain('new EventSource(pre+"/__openclaw__/canvas-live")');
   // The document may connect to the live-reload stream and nothing else.
   expect(first.headers.get("content-security-policy")).toContain(`connect-src ${gw.httpUrl}/__openclaw__/canvas-live;`);
 

@@ -104,6 +104,7 @@ test("A2UI assets come from OPENCLAW_A2UI_ROOT when set (no live-reload client i
     settings: () => canvasSettings({}, dir, env),
     auth: () => ({ mode: "token" as const, token: "t" }),
     authRequired: () => false,
+    capabilityValid: () => false,
     throttle: new AuthThrottle(undefined),
     live: new LiveReload({ root: () => dir, watch: fakeWatch().factory }),
   };
@@ -124,5 +125,30 @@ test("A2UI assets come from OPENCLAW_A2UI_ROOT when set (no live-reload client i
 test("the gateway loads the host lazily: surface.ts imports host, live, listen and files only dynamically", async () => {
   const source = await Bun.file(new URL("../../src/canvas/surface.ts", import.meta.url)).text();
   const staticImports = [...source.matchAll(/^import [^;]*? from "([^"]+)";/gm)].filter((m) => !m[0].startsWith("import type")).map((m) => m[1]);
-  expect(staticImports.sort()).toEqual(["../surface/http.ts", "../surface/net.ts", "./settings.ts"]);
+  expect(staticImports.sort()).toEqual(["../protocol/errors.ts", "../surface/http.ts", "../surface/net.ts", "./capability.ts", "./settings.ts"]);
+});
+
+test("capabilities expire after the reference's 10 minutes (injected clock), one per connection, revoked on demand", async () => {
+  const { Capabilities, CAP_TTL_MS, baseUrlOf, splitCapabilityPath } = await import("../../src/canvas/capability.ts");
+  let now = 1_000;
+  const caps = new Capabilities(() => now);
+  const first = caps.mint("conn-1", "http://127.0.0.1:1");
+  const token = splitCapabilityPath(new URL(first.url).pathname)!.token;
+  expect(first.expiresAtMs).toBe(1_000 + CAP_TTL_MS);
+  expect(caps.valid(token)).toBe(true);
+  now += CAP_TTL_MS - 1;
+  expect(caps.valid(token)).toBe(true);
+  now += 1;
+  expect(caps.valid(token)).toBe(false);
+  const again = caps.refresh("conn-1")!;
+  expect(caps.size).toBe(1);
+  caps.revoke("conn-1");
+  expect(caps.valid(splitCapabilityPath(new URL(again.url).pathname)!.token)).toBe(false);
+  expect(caps.refresh("conn-1")).toBeUndefined();
+  expect(splitCapabilityPath("/__openclaw__/cap/short/x")).toBeUndefined();
+  expect(splitCapabilityPath(`/__openclaw__/cap/${"a".repeat(24)}/__openclaw__/canvas/x`)).toEqual({ prefix: `/__openclaw__/cap/${"a".repeat(24)}`, token: "a".repeat(24), rest: "/__openclaw__/canvas/x" });
+  expect(baseUrlOf("127.0.0.1:18789", false)).toBe("http://127.0.0.1:18789");
+  expect(baseUrlOf("gw.example:443", true)).toBe("https://gw.example");
+  expect(baseUrlOf("evil/path", false)).toBeUndefined();
+  expect(baseUrlOf(undefined, false)).toBeUndefined();
 });
