@@ -38,7 +38,7 @@ export async function serveCanvas(host: HostContext, request: Request, url: URL,
     if (!host.capabilityValid(capability.token)) return jsonError(401, "Unauthorized", "unauthorized");
     path = capability.rest;
     prefix = capability.prefix;
-    if (path === "/" ) return redirect(`${prefix}${CANVAS_PATH}/`);
+    if (path === "/") return redirect(`${prefix}${CANVAS_PATH}/`);
   } else if (url.pathname.startsWith(CAP_PREFIX)) {
     return jsonError(401, "Unauthorized", "unauthorized");
   } else if (host.authRequired(request, remoteAddress)) {
