@@ -4,6 +4,8 @@
 import { agentsSurface } from "./agents/surface.ts";
 import type { Clock } from "./automations/clock.ts";
 import { automationsSurface } from "./automations/surface.ts";
+import { canvasSurface } from "./canvas/surface.ts";
+import { canvasTool } from "./canvas/tool.ts";
 import { channelsSurface } from "./channels/surface.ts";
 import { devicesSurface } from "./devices/surface.ts";
 import { discoverySurface } from "./discovery/surface.ts";
@@ -27,15 +29,20 @@ export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => 
   // Agent turns reach chats (`agent --to --deliver`) through channels, handed over here, never imported.
   agents.service.delivery = channels.delivery;
   const devices = devicesSurface(ctx);
+  const nodes = nodesSurface(ctx, { devices: devices.service });
+  const canvas = canvasSurface(ctx);
+  // The agent's canvas tool drives paired nodes' widget panels: nodes and the canvas switch handed over here.
+  agents.service.tools?.register(canvasTool({ nodes: nodes.service, enabled: () => canvas.service.settings().enabled }));
   const surfaces: (Surface | undefined)[] = [
     agents,
     devices,
-    nodesSurface(ctx, { devices: devices.service }),
+    nodes,
     automations,
     discoverySurface(ctx),
     hooksSurface(ctx, { agents: agents.service, automations: automations.service }),
     channels,
     controlUiSurface(ctx),
+    canvas,
     updateSurface(ctx),
   ];
   return surfaces.filter((surface): surface is Surface => surface !== undefined);

@@ -162,6 +162,14 @@ export const COMMANDS: Record<string, CommandNode> = {
       invoke: leaf("Invoke a command on a paired node", () => import("./nodes/invoke.ts")),
       pending: leaf("List pending pairing requests", () => import("./nodes/pending.ts")),
       approve: leaf("Approve a pending pairing request", () => import("./nodes/approve.ts")),
+      canvas: {
+        description: "Present widget documents on a paired macOS panel",
+        sub: {
+          present: named("Show the node's widget panel (optionally at a hosted document)", () => import("./nodes/canvas.ts"), "present"),
+          hide: named("Hide the node's widget panel", () => import("./nodes/canvas.ts"), "hide"),
+          navigate: named("Navigate the node's widget panel to a hosted document", () => import("./nodes/canvas.ts"), "navigate"),
+        },
+      },
     },
   },
   config: {

@@ -19,6 +19,8 @@ export type ReloadAction = "hot" | "restart" | "none";
  * | `gateway.reload` | hot | the watcher reads its mode on every change |
  * | `gateway.remote` | none | only clients read it |
  * | `gateway.publicOrigin`, `.tools`, `.nodes`, `.cliAgents`, `.terminal`, `.push`, `.roles` | hot | read on next use |
+ * | `gateway.canvasHost`, `canvasHost`, `plugins.entries.canvas.config.host` | hot | the canvas host reads them per request |
+ * | `gateway.canvasHost.port`, `canvasHost.port` | restart | the separate canvas listener opens at start |
  * | `logging` | hot | the logger reconfigures in place |
  * | `discovery` | restart | the beacon is rebuilt with the generation (an in-process restart is cheap) |
  * | `commands`, `agents`, `models`, `hooks`, `cron`, `session`, `messages`, `tools`, `skills`, `channels`, `ui`, `identity`, `bindings`, `env` | hot | owners re-read them |
@@ -47,6 +49,11 @@ export const RELOAD_RULES: Readonly<Record<string, ReloadAction>> = Object.freez
   "gateway.terminal": "hot",
   "gateway.push": "hot",
   "gateway.roles": "hot",
+  "gateway.canvasHost": "hot",
+  "gateway.canvasHost.port": "restart",
+  canvasHost: "hot",
+  "canvasHost.port": "restart",
+  "plugins.entries.canvas.config.host": "hot",
   logging: "hot",
   discovery: "restart",
   commands: "hot",

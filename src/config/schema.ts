@@ -134,6 +134,11 @@ const gateway = z
       })
       .partial()
       .strict(),
+    // Seed 004's spelling of the canvas host (the reference also reads top-level `canvasHost`): src/canvas/settings.ts.
+    canvasHost: z
+      .object({ enabled: z.boolean(), root: z.string().min(1), port, liveReload: z.boolean() })
+      .partial()
+      .strict(),
     // Reference keys we do not act on yet: accepted so existing configs load, validated later by their owners.
     roles: anything,
     cliAgents: anything,

@@ -9,6 +9,7 @@ import type { PairedDevice } from "../devices/store.ts";
 import { nodeApprovalScopes, publicNodeRequest } from "../devices/node-surface.ts";
 import { WorkQueue, WORK_TYPES } from "./work.ts";
 import type { ConnectedNode, NodeRegistry } from "./registry.ts";
+import { invokeNode } from "./invoke.ts";
 
 /** What the node methods act through. */
 export interface NodeMethodDeps {
@@ -187,31 +188,7 @@ export function nodeMethods(deps: NodeMethodDeps): MethodFamily {
 
     "node.invoke": async (params) => {
       const p = parseParams("node.invoke", InvokeParams, params);
-      const nodeId = p.nodeId.trim();
-      const command = p.command.trim();
-      const node = registry.get(nodeId);
-      if (!node) {
-        throw new GatewayError("UNAVAILABLE", "node not connected", { details: { code: "NOT_CONNECTED", nodeError: { code: "NOT_CONNECTED", message: "node not connected" }, nodeCommandDispatched: false } });
-      }
-      const declared = declaredOf(node).commands;
-      const platform = node.client.connect.client.platform ?? "unknown";
-      const surface = (await deps.devices.store()).getPaired(nodeId);
-      const approved = surface?.nodeSurface?.commands ?? [];
-      const refuse = (message: string, reason: string) => new GatewayError("INVALID_REQUEST", `node command not allowed: ${message}`, { details: { reason, command } });
-      if (deps.denyCommands().includes(command)) throw refuse(`"${command}" is blocked by gateway.nodes.commands.deny`, "command not allowlisted");
-      if (approved.length === 0) {
-        if (declared.includes(command)) throw refuse("the node's declared command surface is pending approval; run `openclaw nodes pending`, then `openclaw nodes approve <requestId>`", "node did not declare commands");
-        throw refuse("the node did not declare any supported commands", "node did not declare commands");
-      }
-      if (!declared.includes(command)) throw refuse(`the node (platform: ${platform}) does not support "${command}"`, "command not declared by node");
-      if (!approved.includes(command)) throw refuse(`"${command}" is not in the allowlist for platform "${platform}"`, "command not allowlisted");
-      const outcome = await registry.invoke(node, { command, params: p.params, timeoutMs: p.timeoutMs, idempotencyKey: p.idempotencyKey, sessionKey: p.sessionKey });
-      if (!outcome.ok) {
-        const code = outcome.error.code?.trim();
-        const message = outcome.error.message?.trim() || "node invoke failed";
-        throw new GatewayError("UNAVAILABLE", code ? `${code}: ${message}` : message, { details: { nodeError: outcome.error, nodeCommandDispatched: true } });
-      }
-      return { ok: true, nodeId, command, payload: outcome.payload, payloadJSON: outcome.payloadJSON };
+      return invokeNode(deps, p);
     },
 
     "node.invoke.result": async (params, { caller }) => {

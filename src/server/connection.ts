@@ -11,7 +11,7 @@ import { isOriginAllowed } from "./origin.ts";
 import type { ClientLink, GatewayCore } from "./runtime.ts";
 import { SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import type { CallerInfo, MethodHandler } from "../methods/types.ts";
-import type { Admission, DeviceHandshake } from "../surface/types.ts";
+import type { Admission, DeviceHandshake, HelloView } from "../surface/types.ts";
 import { parseConnectParams, type ConnectParams } from "../protocol/connect.ts";
 import {
   CLOSE,
@@ -42,6 +42,8 @@ export interface ConnectionDeps {
   handshakeTimeoutMs: number;
   /** The device feature's decision on a connect with a device proof (Surface.admit); absent in the bare core. */
   admit?: (handshake: DeviceHandshake) => Promise<Admission>;
+  /** Top-level hello-ok fields the mounted surfaces add for this connection (Surface.helloExtras). */
+  helloExtras?: (view: HelloView) => Record<string, unknown>;
 }
 
 type State = "handshake" | "authenticating" | "open" | "closed";
@@ -225,6 +227,11 @@ export class GatewayConnection implements ConnectionHandler {
     const { authMethod, scopes, deviceId } = grant;
     const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes, authMethod, ...(deviceId ? { deviceId } : {}) };
     const hello = await buildHello(this.#deps.core, Object.keys(this.#deps.methods), this.#deps.events, { connId: this.connId, role, scopes, authMethod, extra: grant.helloAuth });
+    if (this.#deps.helloExtras) {
+      const { auth: _auth, device: _device, ...connect } = params;
+      const extras = this.#deps.helloExtras({ connId: this.connId, role, ...(deviceId ? { deviceId } : {}), connect, ...(this.#upgrade.host ? { host: this.#upgrade.host } : {}) });
+      for (const [key, value] of Object.entries(extras)) if (!(key in hello)) hello[key] = value;
+    }
     if ((this.#state as State) === "closed") return;
     clearTimeout(this.#handshakeTimer);
     this.#caller = caller;

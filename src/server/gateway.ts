@@ -8,7 +8,7 @@ import { createGatewayLogger, type GatewayLogger } from "../logging/index.ts";
 import { allMethods, SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import { sleep } from "../platform/sleep.ts";
 import { CLOSE, GATEWAY_EVENTS } from "../protocol/constants.ts";
-import type { Surface } from "../surface/types.ts";
+import type { HelloView, Surface } from "../surface/types.ts";
 import { wsUrlFor } from "./bind.ts";
 import { watchConfigFile, type ConfigWatch } from "./config-watcher.ts";
 import { GatewayConnection } from "./connection.ts";
@@ -131,6 +131,18 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const events = [...new Set([...GATEWAY_EVENTS, ...surfaces.flatMap((s) => s.events ?? [])])];
     const sessions = surfaces.find((s) => s.sessions);
     const admitter = surfaces.find((s) => s.admit);
+    const greeters = surfaces.filter((s) => s.helloExtras);
+    const helloExtras = greeters.length === 0 ? undefined : (view: HelloView) => {
+      const extras: Record<string, unknown> = {};
+      for (const s of greeters) {
+        try {
+          Object.assign(extras, s.helloExtras!(view));
+        } catch (error) {
+          logger.warn(`${s.name} helloExtras failed: ${(error as Error).message}`);
+        }
+      }
+      return extras;
+    };
     const watchers = surfaces.filter((s) => s.clientConnected || s.clientDisconnected);
     if (watchers.length > 0) {
       const each = (what: string, call: (s: Surface) => void) => {
@@ -175,6 +187,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
             wsLog: options.wsLog ?? "auto",
             handshakeTimeoutMs: handshakeTimeout(options.env),
             admit: admitter?.admit ? (handshake) => admitter.admit!(handshake) : undefined,
+            helloExtras,
           }),
       },
       // ::1 is best effort: a host without IPv6 still serves 127.0.0.1.

@@ -82,6 +82,16 @@ export type Admission =
   | { ok: true; authMethod: string; scopes: string[]; deviceId: string; helloAuth?: Record<string, unknown> }
   | { ok: false; error: ErrorShape; /** Close reason when it differs from the message. */ closeReason?: string; delayMs?: number };
 
+/** A connection at the moment it is welcomed, as a feature adding its own `hello-ok` fields sees it. */
+export interface HelloView {
+  readonly connId: string;
+  readonly role: string;
+  readonly deviceId?: string;
+  readonly connect: ClientDeclaration;
+  /** The Host header the client dialed: the base of any URL the client is handed (canvas capability URLs). */
+  readonly host?: string;
+}
+
 /** What a feature is given when a generation of the gateway mounts it. */
 export interface SurfaceContext {
   core: GatewayView;
@@ -137,6 +147,11 @@ export interface Surface {
    * without one the server keeps its device-less rules. Called only when `connect.device` is present.
    */
   admit?(handshake: DeviceHandshake): Promise<Admission>;
+  /**
+   * Top-level `hello-ok` fields this feature adds for one connection (`pluginSurfaceUrls` for nodes); never
+   * replaces a field the core sets. Errors are logged, never fatal.
+   */
+  helloExtras?(view: HelloView): Record<string, unknown> | undefined;
   /** A client got hello-ok / went away (node presence, pending invokes). Errors are logged, never fatal. */
   clientConnected?(client: ClientView): void;
   clientDisconnected?(client: ClientView): void;

@@ -40,6 +40,21 @@ export class Toolbox {
     this.#tools = [readTool, writeTool, editTool, applyPatchTool, lsTool, findTool, grepTool, execTool(this.#host), processTool(this.#host), messageTool(() => deps.delivery?.())];
   }
 
+  /** Adds a tool another feature brings (canvas, handed over in src/features.ts); the same policy applies. */
+  register(tool: ToolDefinition): void {
+    if (this.#tools.some((t) => t.name === tool.name)) throw new Error(`tool ${tool.name} registered twice`);
+    this.#tools.push(tool);
+  }
+
+  #offered(agentId: string): ToolDefinition[] {
+    return this.#tools.filter((t) => (t.offered?.() ?? true) && this.#messageOffered(t.name) && toolAllowed(this.#config(), agentId, t.name));
+  }
+
+  /** `message` exists only while a channel is configured and the channels feature is mounted. */
+  #messageOffered(name: string): boolean {
+    return name !== "message" || (this.deps.delivery?.() !== undefined && anyChannel(this.#config()));
+  }
+
   #config(): Record<string, any> {
     return this.deps.config().config as Record<string, any>;
   }
@@ -55,23 +70,18 @@ export class Toolbox {
 
   /** Tools this agent may call, as the model sees them. */
   definitions(agentId: string): Array<{ name: string; description: string; parameters: Record<string, unknown> }> {
-    return this.#tools.filter((t) => this.#offered(t.name) && toolAllowed(this.#config(), agentId, t.name)).map(({ name, description, parameters }) => ({ name, description, parameters }));
+    return this.#offered(agentId).map(({ name, description, parameters }) => ({ name, description, parameters }));
   }
 
   /** True when the tool exists and the policy lets this agent call it. */
   available(agentId: string, name: string): boolean {
-    return this.#tools.some((t) => t.name === name) && this.#offered(name) && toolAllowed(this.#config(), agentId, name);
-  }
-
-  /** `message` exists only while a channel is configured and the channels feature is mounted. */
-  #offered(name: string): boolean {
-    return name !== "message" || (this.deps.delivery?.() !== undefined && anyChannel(this.#config()));
+    return this.#offered(agentId).some((t) => t.name === name);
   }
 
   /** Runs one call; refusals and failures come back as error results the model reads, never as throws. */
   async invoke(name: string, rawArgs: unknown, ctx: ToolContext): Promise<ToolResult> {
-    const tool = this.#tools.find((t) => t.name === name);
-    if (!tool || !this.#offered(name) || !toolAllowed(this.#config(), ctx.agentId, name)) return { text: `Tool not available: ${name}`, isError: true, details: { status: "unavailable" } };
+    const tool = this.#offered(ctx.agentId).find((t) => t.name === name);
+    if (!tool) return { text: `Tool not available: ${name}`, isError: true, details: { status: "unavailable" } };
     let args: Record<string, unknown>;
     try {
       args = typeof rawArgs === "string" ? (rawArgs.length > MAX_ARGS_CHARS ? fail("arguments too large") : JSON.parse(rawArgs || "{}")) : ((rawArgs ?? {}) as Record<string, unknown>);

@@ -26,6 +26,8 @@ export interface ToolDefinition {
   description: string;
   parameters: Record<string, unknown>;
   run(args: Record<string, unknown>, ctx: ToolContext): Promise<ToolResult> | ToolResult;
+  /** For a tool another feature brings: false while it cannot act (no canvas node connected), so it is not offered. */
+  offered?(): boolean;
 }
 
 /** A tool failure the model should read (bad arguments, a refused path), not a gateway fault. */
