@@ -60,7 +60,11 @@ export function canvasSettings(config: Record<string, unknown>, stateDir: string
   // Default on, as the reference's Canvas plugin (enabledByDefault, host.enabled unless false).
   const enabled = merged.enabled !== false && !truthyEnv(env.OPENCLAW_SKIP_CANVAS_HOST);
   const rawRoot = typeof merged.root === "string" && merged.root.trim() ? merged.root.trim() : undefined;
-  const root = rawRoot ? resolve(expandHome(rawRoot)) : join(stateDir, "canvas");
+  // Default inside the default agent's workspace (the reference keeps <state>/canvas): our workspace tools may only
+  // write inside the workspace, so this is the root a run's `write` can publish to with no config.
+  const workspace = record(record(config.agents)?.defaults)?.workspace;
+  const workspaceRoot = typeof workspace === "string" && workspace.trim() ? resolve(expandHome(workspace.trim())) : join(stateDir, "workspace");
+  const root = rawRoot ? resolve(expandHome(rawRoot)) : join(workspaceRoot, "canvas");
   const a2ui = env.OPENCLAW_A2UI_ROOT?.trim();
   const explicitPort = typeof merged.port === "number" && Number.isInteger(merged.port) && merged.port > 0 && merged.port < 65536 ? merged.port : undefined;
   const port = explicitPort ?? (legacy.enabled === true ? defaultCanvasPort(gatewayPort) : undefined);

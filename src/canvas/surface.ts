@@ -1,5 +1,5 @@
 // Mounts the canvas host: agent-written widget documents under /__openclaw__/canvas/ (from the canvas root,
-// `<stateDir>/canvas` unless `canvasHost.root` says otherwise), A2UI renderer assets under /__openclaw__/a2ui/,
+// `<workspace>/canvas` of the default agent unless `canvasHost.root` says otherwise), A2UI renderer assets under /__openclaw__/a2ui/,
 // and live reload for viewers. Only path matching lives here; the host itself loads on the first canvas
 // request (or at start when the separate `canvasHost.port` is configured), so a gateway nobody views pays nothing.
 import type { Surface, SurfaceContext } from "../surface/types.ts";

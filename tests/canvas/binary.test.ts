@@ -24,8 +24,8 @@ afterAll(async () => {
 test("compiled: a written document reloads the viewer and is served with the sandbox on both ports", async () => {
   viewer = await openViewer(`${gw.httpUrl}/__openclaw__/canvas-live`);
   const mark = viewer.mark();
-  mkdirSync(join(gw.stateDir, "canvas"), { recursive: true });
-  writeFileSync(join(gw.stateDir, "canvas", "index.html"), "<body><p>compiled</p></body>");
+  mkdirSync(join(gw.stateDir, "workspace", "canvas"), { recursive: true });
+  writeFileSync(join(gw.stateDir, "workspace", "canvas", "index.html"), "<body><p>compiled</p></body>");
   await viewer.reloadAfter(mark);
   for (const base of [gw.httpUrl, `http://127.0.0.1:${canvasPort}`]) {
     const response = await fetch(`${base}/__openclaw__/canvas/`);

@@ -18,8 +18,8 @@ const PROXIED = { "X-Forwarded-For": "203.0.113.7" };
 beforeAll(async () => {
   gw = await spawnGateway();
   op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
-  mkdirSync(join(gw.stateDir, "canvas"), { recursive: true });
-  writeFileSync(join(gw.stateDir, "canvas", "index.html"), "<body><p>panel</p></body>");
+  mkdirSync(join(gw.stateDir, "workspace", "canvas"), { recursive: true });
+  writeFileSync(join(gw.stateDir, "workspace", "canvas", "index.html"), "<body><p>panel</p></body>");
 });
 afterAll(async () => {
   op?.close();
@@ -52,7 +52,7 @@ test("a canvas node's capability URL serves documents and live reload without th
 
   const viewer = await openViewer(`${cap}/__openclaw__/canvas-live`, PROXIED);
   const mark = viewer.mark();
-  writeFileSync(join(gw.stateDir, "canvas", "index.html"), "<body><p>panel 2</p></body>");
+  writeFileSync(join(gw.stateDir, "workspace", "canvas", "index.html"), "<body><p>panel 2</p></body>");
   await viewer.reloadAfter(mark);
   viewer.close();
 

@@ -24,7 +24,7 @@ beforeAll(async () => {
   canvasPort = freePort();
   // The canvas root inside the default agent's workspace: what its write tool writes is what viewers see.
   const config = deepMerge(agentsConfig(standIn, false), {
-    gateway: { canvasHost: { root: join(stateDir, "workspace", "canvas"), port: canvasPort } },
+    gateway: { canvasHost: { port: canvasPort } },
   });
   gw = await spawnGateway({ config, stateDir, env: STANDIN_ENV });
   await gw.waitForOutput("canvas host listening on port");

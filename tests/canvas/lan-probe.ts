@@ -8,8 +8,8 @@ process.on("SIGTERM", () => void stopAllGateways().then(() => process.exit(1)));
 const gw = await spawnGateway({ config: { gateway: { bind: "lan" } }, noWait: true });
 try {
   await gw.waitForOutput("Gateway listening on");
-  mkdirSync(join(gw.stateDir, "canvas"), { recursive: true });
-  writeFileSync(join(gw.stateDir, "canvas", "index.html"), "<h1>lan</h1>");
+  mkdirSync(join(gw.stateDir, "workspace", "canvas"), { recursive: true });
+  writeFileSync(join(gw.stateDir, "workspace", "canvas", "index.html"), "<h1>lan</h1>");
   const url = `${gw.httpUrl}/__openclaw__/canvas/`;
   const status = async (headers: Record<string, string> = {}, path = url) => (await fetch(path, { headers })).status;
   const result = {

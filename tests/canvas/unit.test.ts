@@ -8,8 +8,8 @@ import { LiveReload, MAX_VIEWERS, type WatchFactory } from "../../src/canvas/liv
 
 const STATE = "/state";
 
-test("on by default at <stateDir>/canvas; every spelling is read and the plugin switch wins", () => {
-  expect(canvasSettings({}, STATE, {})).toEqual({ enabled: true, root: "/state/canvas", liveReload: true });
+test("on by default at <workspace>/canvas (the default agent's, so a run can write there); every spelling is read and the plugin switch wins", () => {
+  expect(canvasSettings({}, STATE, {})).toEqual({ enabled: true, root: "/state/workspace/canvas", liveReload: true });
   expect(canvasSettings({ gateway: { canvasHost: { port: 18793, root: "/srv/c", liveReload: false } } }, STATE, {})).toEqual({
     enabled: true,
     root: "/srv/c",
@@ -151,4 +151,9 @@ test("capabilities expire after the reference's 10 minutes (injected clock), one
   expect(baseUrlOf("gw.example:443", true)).toBe("https://gw.example");
   expect(baseUrlOf("evil/path", false)).toBeUndefined();
   expect(baseUrlOf(undefined, false)).toBeUndefined();
+});
+
+test("the default root follows agents.defaults.workspace; an explicit root wins", () => {
+  expect(canvasSettings({ agents: { defaults: { workspace: "/w" } } }, STATE, {}).root).toBe("/w/canvas");
+  expect(canvasSettings({ agents: { defaults: { workspace: "/w" } }, canvasHost: { root: "/c" } }, STATE, {}).root).toBe("/c");
 });
