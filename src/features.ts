@@ -26,10 +26,13 @@ export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => 
   // Agent turns reach chats (`agent --to --deliver`) through channels, handed over here, never imported.
   agents.service.delivery = channels.delivery;
   const devices = devicesSurface(ctx);
+  // Node events start agent turns and queue system events; agents send subscribed nodes their sessions' chat.
+  const nodes = nodesSurface(ctx, { devices: devices.service, agents: agents.service, automations: automations.service });
+  agents.service.nodeChat = nodes.chatFollowers;
   const surfaces: (Surface | undefined)[] = [
     agents,
     devices,
-    nodesSurface(ctx, { devices: devices.service }),
+    nodes,
     automations,
     discoverySurface(ctx),
     hooksSurface(ctx, { agents: agents.service, automations: automations.service }),

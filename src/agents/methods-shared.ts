@@ -16,6 +16,8 @@ export interface AgentsService {
   tools?: Toolbox;
   /** Set by the composition (src/features.ts) when channels are mounted; agents never import them. */
   delivery?: ChannelDelivery;
+  /** Set by the composition when nodes are mounted: node connections that follow a session's chat (chat.subscribe). */
+  nodeChat?: { follows(connId: string, sessionKey: string): boolean; any(): boolean };
 }
 
 /** A chat an agent turn is routed to (`agent --to`) and may be delivered to (`--deliver`). */

@@ -75,6 +75,8 @@ export interface PairedDevice extends DeviceDescription {
   approvedAtMs: number;
   lastSeenAtMs?: number;
   lastSeenReason?: string;
+  /** The last `node.host.stats` snapshot a node sent (with the gateway's receipt time), kept for offline rows. */
+  lastHostStats?: Record<string, unknown>;
   tokens?: Record<string, StoredToken>;
 }
 

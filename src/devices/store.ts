@@ -186,10 +186,10 @@ export class PairingStore {
   }
 
   /** Updates what the device last said about itself and when it was seen. */
-  touch(deviceId: string, patch: Partial<Pick<PairedDevice, "displayName" | "operatorLabel" | "remoteIp" | "lastSeenAtMs" | "lastSeenReason" | "nodeSurface" | "clientId" | "clientMode">>): PairedDevice | undefined {
+  touch(deviceId: string, patch: Partial<Pick<PairedDevice, "displayName" | "operatorLabel" | "remoteIp" | "lastSeenAtMs" | "lastSeenReason" | "lastHostStats" | "nodeSurface" | "clientId" | "clientMode">>): PairedDevice | undefined {
     const device = this.#load().paired[deviceId];
     if (!device) return undefined;
-    const metadataOnly = Object.keys(patch).every((k) => k === "lastSeenAtMs" || k === "lastSeenReason" || k === "remoteIp" || k === "displayName");
+    const metadataOnly = Object.keys(patch).every((k) => k === "lastSeenAtMs" || k === "lastSeenReason" || k === "lastHostStats" || k === "remoteIp" || k === "displayName");
     Object.assign(device, strip(patch));
     if (metadataOnly) this.#saveSoon();
     else this.#save();

@@ -1,74 +1,32 @@
-// node.* methods: the catalog (paired node devices + live connections), node pairing as a view of device
-// pairing, node.invoke through the registry, the node-role replies (invoke.result, event, pending.*).
+// node.* methods: the catalog (paired node devices + live connections) and node pairing as a view of device
+// pairing. node.invoke lives in invoke.ts, the node-role replies (event, pending.*) in pending-methods.ts.
 import { z } from "zod";
 import { parseParams } from "../methods/_params.ts";
 import type { CallerInfo, MethodFamily } from "../methods/types.ts";
 import { GatewayError } from "../protocol/errors.ts";
-import type { DevicesService } from "../devices/surface.ts";
 import type { PairedDevice } from "../devices/store.ts";
 import { nodeApprovalScopes, publicNodeRequest } from "../devices/node-surface.ts";
-import { WorkQueue, WORK_TYPES } from "./work.ts";
-import type { ConnectedNode, NodeRegistry } from "./registry.ts";
-
-/** What the node methods act through. */
-export interface NodeMethodDeps {
-  devices: DevicesService;
-  registry: NodeRegistry;
-  work: WorkQueue;
-  denyCommands(): readonly string[];
-  log: { info(message: string): void; warn(message: string): void };
-}
+import type { NodesContext } from "./context.ts";
+import { invokeMethods, liveCommands } from "./invoke.ts";
+import { pendingMethods } from "./pending-methods.ts";
+import type { ConnectedNode } from "./registry.ts";
 
 const id = z.string().min(1);
 const Empty = z.object({}).strict();
 const NodeIdParams = z.object({ nodeId: id }).strict();
 const RequestParams = z.object({ requestId: id }).strict();
 const RenameParams = z.object({ nodeId: id, displayName: id }).strict();
-const InvokeParams = z
-  .object({
-    nodeId: id,
-    command: id,
-    params: z.unknown().optional(),
-    timeoutMs: z.number().int().min(0).optional(),
-    idempotencyKey: id,
-    sessionKey: id.optional(),
-    turnSourceChannel: z.string().optional(),
-    turnSourceTo: z.string().optional(),
-    turnSourceAccountId: z.string().optional(),
-    turnSourceThreadId: z.union([z.string(), z.number()]).optional(),
-  })
-  .strict();
-const ResultParams = z
-  .object({
-    id,
-    nodeId: id,
-    ok: z.boolean(),
-    payload: z.unknown().optional(),
-    payloadJSON: z.string().optional(),
-    error: z.object({ code: id.optional(), message: id.optional() }).strict().optional(),
-  })
-  .strict();
-const EventParams = z.object({ event: id, payload: z.unknown().optional(), payloadJSON: z.string().optional() }).strict();
-const EnqueueParams = z
-  .object({ nodeId: id, type: z.enum(WORK_TYPES), priority: z.enum(["normal", "high"]).optional(), expiresInMs: z.number().int().min(1000).max(86_400_000).optional(), wake: z.boolean().optional() })
-  .strict();
-const DrainParams = z.object({ maxItems: z.number().int().min(1).max(10).optional() }).strict();
-const AckParams = z.object({ ids: z.array(id).min(1) }).strict();
 
 const isNode = (d: PairedDevice) => (d.roles ?? []).includes("node");
 const sortedUnique = (v: readonly string[] | undefined) => (v ? [...new Set(v)].sort() : undefined);
 
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
-/** What a live node declared in connect. */
-function declaredOf(live: ConnectedNode): { caps: string[]; commands: string[] } {
-  return { caps: strings(live.client.connect.caps), commands: strings(live.client.connect.commands) };
-}
 
 /** One NodeListNode row: a live node shows what it declared within the approved surface; pending surfaces are named. */
-function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: ConnectedNode | undefined, registry: NodeRegistry, showPending: boolean): Record<string, unknown> {
+function nodeRow(ctx: NodesContext, nodeId: string, paired: PairedDevice | undefined, live: ConnectedNode | undefined, showPending: boolean): Record<string, unknown> {
+  const { registry } = ctx;
   const client = live?.client.connect.client;
-  const declared = live ? declaredOf(live) : undefined;
   const surface = paired?.nodeSurface;
   const pending = paired?.pendingNodeSurface;
   const within = (mine: string[] | undefined, approved: string[] | undefined) => sortedUnique((mine ?? []).filter((c) => (approved ?? []).includes(c))) ?? [];
@@ -82,8 +40,8 @@ function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: Connect
     deviceFamily: client?.deviceFamily ?? paired?.deviceFamily,
     modelIdentifier: client?.modelIdentifier ?? surface?.modelIdentifier,
     remoteIp: paired?.remoteIp,
-    caps: declared ? within(declared.caps, surface?.caps) : (sortedUnique(surface?.caps) ?? []),
-    commands: declared ? within(declared.commands, surface?.commands) : (sortedUnique(surface?.commands) ?? []),
+    caps: live ? within(strings(live.client.connect.caps), surface?.caps) : (sortedUnique(surface?.caps) ?? []),
+    commands: live ? (sortedUnique(liveCommands(ctx, live, surface?.commands).effective) ?? []) : (sortedUnique(surface?.commands) ?? []),
     sessionHost: false,
     nodePluginTools: live ? [] : undefined,
     pathEnv: live && typeof live.client.connect.pathEnv === "string" ? live.client.connect.pathEnv : undefined,
@@ -93,6 +51,9 @@ function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: Connect
     connectedAtMs: live?.connectedAtMs,
     lastConnectedAtMs: live?.connectedAtMs ?? surface?.lastConnectedAtMs,
     lastDisconnectedAtMs: live ? undefined : registry.lastDisconnectedAt(nodeId),
+    hostStats: live?.hostStats ?? paired?.lastHostStats,
+    lastActiveAtMs: live?.lastActiveAtMs,
+    presenceUpdatedAtMs: live?.presenceUpdatedAtMs,
     lastSeenAtMs: paired?.lastSeenAtMs,
     lastSeenReason: paired?.lastSeenReason,
     approvedAtMs: paired?.approvedAtMs,
@@ -115,23 +76,20 @@ function pairedNode(d: PairedDevice): Record<string, unknown> {
 
 const canReadPending = (caller: CallerInfo) => caller.scopes.includes("operator.pairing") || caller.scopes.includes("operator.admin");
 
-function callerNode(caller: CallerInfo): string {
-  if (!caller.deviceId) throw new GatewayError("INVALID_REQUEST", "nodeId required");
-  return caller.deviceId;
-}
-
 /** The node.* RPC family. */
-export function nodeMethods(deps: NodeMethodDeps): MethodFamily {
-  const { registry, work } = deps;
+export function nodeMethods(deps: NodesContext): MethodFamily {
+  const { registry } = deps;
   const catalog = async (caller: CallerInfo): Promise<Record<string, unknown>[]> => {
     const store = await deps.devices.store();
     const paired = new Map(store.listPaired().filter(isNode).map((d) => [d.deviceId, d]));
     const ids = new Set([...paired.keys(), ...registry.list().map((n) => n.nodeId)]);
-    const rows = [...ids].map((nodeId) => nodeRow(nodeId, paired.get(nodeId), registry.get(nodeId), registry, canReadPending(caller)));
+    const rows = [...ids].map((nodeId) => nodeRow(deps, nodeId, paired.get(nodeId), registry.get(nodeId), canReadPending(caller)));
     return rows.sort((a, b) => Number(b.connected) - Number(a.connected) || String(a.displayName ?? a.nodeId).toLowerCase().localeCompare(String(b.displayName ?? b.nodeId).toLowerCase()));
   };
 
   return {
+    ...invokeMethods(deps),
+    ...pendingMethods(deps),
     "node.list": async (params, { caller }) => {
       parseParams("node.list", Empty, params);
       return { ts: Date.now(), nodes: await catalog(caller) };
@@ -182,94 +140,9 @@ export function nodeMethods(deps: NodeMethodDeps): MethodFamily {
       const device = store.getPaired(nodeId.trim());
       if (!device || !isNode(device)) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
       store.remove(device.deviceId);
+      deps.work.forget(device.deviceId);
+      deps.actions.forget(device.deviceId);
       return { nodeId: device.deviceId };
-    },
-
-    "node.invoke": async (params) => {
-      const p = parseParams("node.invoke", InvokeParams, params);
-      const nodeId = p.nodeId.trim();
-      const command = p.command.trim();
-      const node = registry.get(nodeId);
-      if (!node) {
-        throw new GatewayError("UNAVAILABLE", "node not connected", { details: { code: "NOT_CONNECTED", nodeError: { code: "NOT_CONNECTED", message: "node not connected" }, nodeCommandDispatched: false } });
-      }
-      const declared = declaredOf(node).commands;
-      const platform = node.client.connect.client.platform ?? "unknown";
-      const surface = (await deps.devices.store()).getPaired(nodeId);
-      const approved = surface?.nodeSurface?.commands ?? [];
-      const refuse = (message: string, reason: string) => new GatewayError("INVALID_REQUEST", `node command not allowed: ${message}`, { details: { reason, command } });
-      if (deps.denyCommands().includes(command)) throw refuse(`"${command}" is blocked by gateway.nodes.commands.deny`, "command not allowlisted");
-      if (approved.length === 0) {
-        if (declared.includes(command)) throw refuse("the node's declared command surface is pending approval; run `openclaw nodes pending`, then `openclaw nodes approve <requestId>`", "node did not declare commands");
-        throw refuse("the node did not declare any supported commands", "node did not declare commands");
-      }
-      if (!declared.includes(command)) throw refuse(`the node (platform: ${platform}) does not support "${command}"`, "command not declared by node");
-      if (!approved.includes(command)) throw refuse(`"${command}" is not in the allowlist for platform "${platform}"`, "command not allowlisted");
-      const outcome = await registry.invoke(node, { command, params: p.params, timeoutMs: p.timeoutMs, idempotencyKey: p.idempotencyKey, sessionKey: p.sessionKey });
-      if (!outcome.ok) {
-        const code = outcome.error.code?.trim();
-        const message = outcome.error.message?.trim() || "node invoke failed";
-        throw new GatewayError("UNAVAILABLE", code ? `${code}: ${message}` : message, { details: { nodeError: outcome.error, nodeCommandDispatched: true } });
-      }
-      return { ok: true, nodeId, command, payload: outcome.payload, payloadJSON: outcome.payloadJSON };
-    },
-
-    "node.invoke.result": async (params, { caller }) => {
-      const raw = { ...(params as Record<string, unknown>) };
-      if (raw.payloadJSON === null) delete raw.payloadJSON;
-      if (raw.error === null) delete raw.error;
-      const p = parseParams("node.invoke.result", ResultParams, raw);
-      if (caller.deviceId && caller.deviceId !== p.nodeId) throw new GatewayError("INVALID_REQUEST", "nodeId mismatch");
-      let payload = p.payload;
-      if (payload === undefined && p.payloadJSON !== undefined) {
-        try {
-          payload = JSON.parse(p.payloadJSON);
-        } catch {
-          payload = p.payloadJSON;
-        }
-      }
-      const outcome = p.ok ? { ok: true as const, payload, payloadJSON: p.payloadJSON ?? null } : { ok: false as const, error: p.error ?? {} };
-      if (!registry.result(p.id, p.nodeId, caller.connId, outcome)) return { ok: true, ignored: true };
-      return { ok: true };
-    },
-
-    "node.event": async (params, { caller }) => {
-      const p = parseParams("node.event", EventParams, params);
-      callerNode(caller);
-      return { ok: true, event: p.event, handled: false, reason: "unsupported" };
-    },
-
-    // The reference node host publishes its runner inventory after connect; this gateway runs no node workers,
-    // so the declaration is acknowledged for the node's current connection and not kept.
-    "node.runnerInventory.update": async (params, { caller }) => {
-      const nodeId = callerNode(caller);
-      if (params === null || typeof params !== "object" || Array.isArray(params)) throw new GatewayError("INVALID_REQUEST", "invalid node runner inventory");
-      if (registry.get(nodeId)?.connId !== caller.connId) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
-      return { nodeId };
-    },
-
-    "node.pending.enqueue": async (params) => {
-      const p = parseParams("node.pending.enqueue", EnqueueParams, params);
-      const nodeId = p.nodeId.trim();
-      const store = await deps.devices.store();
-      const device = store.getPaired(nodeId);
-      if (!device || !isNode(device)) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
-      const queued = work.enqueue(nodeId, p.type, p.priority ?? "normal", p.expiresInMs);
-      return { nodeId, revision: work.revision(nodeId), queued, wakeTriggered: false };
-    },
-    "node.pending.drain": async (params, { caller }) => {
-      const { maxItems } = parseParams("node.pending.drain", DrainParams, params);
-      const nodeId = callerNode(caller);
-      const { items, hasMore } = work.drain(nodeId, maxItems ?? 1);
-      return { nodeId, revision: work.revision(nodeId), items, hasMore };
-    },
-    "node.pending.pull": async (params, { caller }) => {
-      parseParams("node.pending.pull", Empty, params);
-      return { nodeId: callerNode(caller), actions: [] };
-    },
-    "node.pending.ack": async (params, { caller }) => {
-      const { ids } = parseParams("node.pending.ack", AckParams, params);
-      return { nodeId: callerNode(caller), ackedIds: [...new Set(ids.map((i) => i.trim()))], remainingCount: 0 };
     },
   };
 }

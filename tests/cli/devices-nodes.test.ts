@@ -12,7 +12,8 @@ let flags: string[];
 const env = () => ({ HOME: home.home, NO_COLOR: "1" });
 
 beforeAll(async () => {
-  gw = await spawnGateway();
+  // echo.test is no platform default: the command policy admits it only through gateway.nodes.commands.allow.
+  gw = await spawnGateway({ config: { gateway: { nodes: { commands: { allow: ["echo.test"] } } } } });
   flags = ["--url", gw.url, "--token", gw.token];
 });
 afterAll(async () => {

@@ -22,7 +22,7 @@ function serve(node: TestSocket, reply: (req: any) => Record<string, unknown> | 
 describe("a local node", () => {
   let gw: SpawnedGateway;
   beforeAll(async () => {
-    gw = await spawnGateway();
+    gw = await spawnGateway({ config: { gateway: { nodes: { commands: { allow: ["echo.test"] } } } } });
   });
   afterAll(async () => {
     await gw?.stop();
@@ -61,8 +61,8 @@ describe("a local node", () => {
     expect(failed.error).toEqual({ code: "UNAVAILABLE", message: "E_TEST: asked to fail", details: { nodeError: { code: "E_TEST", message: "asked to fail" }, nodeCommandDispatched: true } });
     const timedOut = await op.request("node.invoke", { nodeId: device.id, command: "echo.test", params: { silent: true }, timeoutMs: 50, idempotencyKey: "k4" });
     expect(timedOut.error).toMatchObject({ code: "UNAVAILABLE", message: "TIMEOUT: node invoke timed out", details: { nodeError: { code: "TIMEOUT" } } });
-    const undeclared = await op.request("node.invoke", { nodeId: device.id, command: "camera.snap", idempotencyKey: "k5" });
-    expect(undeclared.error).toEqual({ code: "INVALID_REQUEST", message: 'node command not allowed: the node (platform: linux) does not support "camera.snap"', details: { reason: "command not declared by node", command: "camera.snap" } });
+    const undeclared = await op.request("node.invoke", { nodeId: device.id, command: "computer.act", idempotencyKey: "k5" });
+    expect(undeclared.error).toEqual({ code: "INVALID_REQUEST", message: 'node command not allowed: the node (platform: linux) does not support "computer.act"', details: { reason: "command not declared by node", command: "computer.act" } });
 
     // The node may call node-role methods only.
     expect((await node.request("status", {})).error?.code).toBe("FORBIDDEN");
@@ -109,7 +109,7 @@ describe("a local node", () => {
 describe("a node that waits for approval (autoApproveLocal off)", () => {
   let gw: SpawnedGateway;
   beforeAll(async () => {
-    gw = await spawnGateway({ config: { gateway: { nodes: { pairing: { autoApproveLocal: false } } } } });
+    gw = await spawnGateway({ config: { gateway: { nodes: { pairing: { autoApproveLocal: false }, commands: { allow: ["echo.test"] } } } } });
   });
   afterAll(async () => {
     await gw?.stop();
