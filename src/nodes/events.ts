@@ -84,7 +84,9 @@ export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource,
   const systemEvent = (nodeId: string, sessionKey: string, text: string, source: string) => {
     if (!deps.automations) return deps.log.warn(`node system event dropped node=${nodeId}: automations unavailable`);
     const parsed = key(sessionKey);
-    void deps.automations.wake({ text, mode: "now", agentId: parsed.agentId, sessionKey: parsed.key, source }).catch((error) => deps.log.warn(`node system event failed node=${nodeId}: ${(error as Error).message}`));
+    // Queued before the node gets its answer, so any turn of that session from now on carries it.
+    deps.automations.systemEvents.enqueue(parsed.key, { text, mode: "now", ts: deps.now(), source });
+    void deps.automations.requestTurn(parsed.agentId, source).catch((error) => deps.log.warn(`node system event: turn not scheduled node=${nodeId}: ${(error as Error).message}`));
   };
 
   const voiceDuplicate = (sessionKey: string, obj: Record<string, unknown>, text: string, now: number): boolean => {
