@@ -154,8 +154,9 @@ export const COMMANDS: Record<string, CommandNode> = {
     },
   },
   nodes: {
-    description: "Paired nodes: list, describe, invoke, pending requests",
+    description: "Paired nodes: status, list, describe, invoke, pending requests",
     sub: {
+      status: leaf("List known nodes with connection status and capabilities", () => import("./nodes/status.ts")),
       list: leaf("List pending and paired nodes", () => import("./nodes/list.ts")),
       describe: leaf("Describe a node (capabilities + supported invoke commands)", () => import("./nodes/describe.ts")),
       invoke: leaf("Invoke a command on a paired node", () => import("./nodes/invoke.ts")),

@@ -88,4 +88,27 @@ describe("openclaw nodes", () => {
     expect((await cli(["nodes", "pending", "--json", ...flags], env())).stdout).toBe("[]");
     node.close();
   });
+
+  test("status: one merged table with connection, approval, caps, permissions and host stats; --json is node.list", async () => {
+    const device = makeDevice();
+    const client = { id: "node-host", version: "2026.9.6", platform: "linux", deviceFamily: "Linux", mode: "node", displayName: "stats-node" };
+    const params = connectParams({ client, role: "node", scopes: [], caps: ["system"], commands: ["system.notify"], permissions: { accessibility: false, exec: true }, auth: { token: gw.token } });
+    const { socket: node } = await deviceHandshake(gw.url, params, device);
+    const stats = { cpuCount: 24, loadAverage: [3.2, 2, 1], memoryTotalBytes: 192 * 2 ** 30, memoryFreeBytes: 41 * 2 ** 30, diskTotalBytes: 2 * 2 ** 40, diskAvailableBytes: Math.round(1.2 * 2 ** 40) };
+    expect((await node.request("node.event", { event: "node.host.stats", payload: stats })).payload).toMatchObject({ handled: true });
+    const text = await cli(["nodes", "status", ...flags], env());
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Known: \d+ · Paired: \d+ · Connected: \d+$/m);
+    const line = text.stdout.split("\n").find((l) => l.startsWith("stats-node"))!;
+    expect(line).toContain(device.id);
+    expect(line).toContain("client: node-host/node · device: Linux · perms: [accessibility=no, exec=yes] · core v2026.9.6 · load 3.2/24 · mem 151/192 GB · disk 1.2 TB free");
+    expect(line).toMatch(/paired · connected \((just now|\d+m ago)\) · approved\s+system$/);
+    const json = JSON.parse((await cli(["nodes", "status", "--connected", "--json", ...flags], env())).stdout);
+    expect(json.nodes.find((n: any) => n.nodeId === device.id)).toMatchObject({ connected: true, commands: ["system.notify"], permissions: { exec: true }, hostStats: { cpuCount: 24 } });
+    node.close();
+    await node.closed;
+    const offline = await cli(["nodes", "status", "--connected", "--json", ...flags], env());
+    expect(JSON.parse(offline.stdout).nodes.some((n: any) => n.nodeId === device.id)).toBe(false);
+    expect((await cli(["nodes", "status", "--last-connected", "soon", ...flags], env())).code).toBe(1);
+  });
 });

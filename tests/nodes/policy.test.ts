@@ -6,6 +6,7 @@ import { spawnGateway, type SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator, connectParams, type TestSocket } from "../helpers/ws.ts";
 import { deviceHandshake, makeDevice, type TestDevice } from "../devices/_device.ts";
 import { nodeAllowlist, policyPlatform } from "../../src/nodes/policy.ts";
+import { nodeApprovalScopes } from "../../src/devices/node-surface.ts";
 
 let gw: SpawnedGateway;
 let op: TestSocket;
@@ -114,5 +115,11 @@ describe("policy platform and allowlist (pure)", () => {
     expect(nodeAllowlist({ allow: ["camera.snap"], deny: [] }, node).has("camera.snap")).toBe(true);
     expect(nodeAllowlist({ allow: ["camera.snap", "worker.launch.v1"], deny: ["camera.snap"] }, node).has("camera.snap")).toBe(false);
     expect(nodeAllowlist({ allow: ["worker.launch.v1"], deny: [] }, node).has("worker.launch.v1")).toBe(false);
+  });
+
+  test("approving admin-only host commands (browser proxy, host files) needs operator.admin, as system.run does", () => {
+    for (const command of ["system.run", "browser.proxy", "fs.listDir", "terminal.upload"]) expect(nodeApprovalScopes([command])).toEqual(["operator.pairing", "operator.admin"]);
+    expect(nodeApprovalScopes(["camera.list"])).toEqual(["operator.pairing", "operator.write"]);
+    expect(nodeApprovalScopes([])).toEqual(["operator.pairing"]);
   });
 });
