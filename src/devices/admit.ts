@@ -5,7 +5,7 @@ import type { Admission, DeviceHandshake } from "../surface/types.ts";
 import { verifyDeviceProof } from "./proof.ts";
 import { missingScope } from "./scopes.ts";
 import { publicNodeRequest } from "./node-surface.ts";
-import { sameList, samePermissions, type PairedDevice, type PairingStore } from "./store.ts";
+import type { PairedDevice, PairingStore } from "./store.ts";
 
 /** What admission needs besides the handshake: the store, config switches and the pairing events. */
 export interface AdmitDeps {
@@ -16,6 +16,8 @@ export interface AdmitDeps {
   /** Sends a pairing event to clients holding operator.pairing. */
   emit(event: string, payload: unknown): void;
   log: { info(message: string): void; warn(message: string): void };
+  /** The declared commands a node may file for approval (the gateway's command policy, handed in by the composition). */
+  nodeCommands?(params: DeviceHandshake["params"], declared: string[]): string[];
 }
 
 type PairingReason = "not-paired" | "role-upgrade" | "scope-upgrade";
@@ -84,18 +86,23 @@ export async function admitDevice(h: DeviceHandshake, deps: AdmitDeps): Promise<
 }
 
 /**
- * A paired node's declared surface (caps, commands, permissions): kept when it matches the approved one,
- * approved silently on the local path, else filed for `node.pair.approve` (the connection is admitted either way;
- * only approved commands are invocable).
+ * A paired node's declared surface (caps, commands, permissions), in the reference's reconcile: commands outside
+ * the gateway's policy are withheld; a declaration within the approved surface (equal or narrower) changes nothing;
+ * a wider one is approved silently on the local path, else filed for `node.pair.approve` (the connection is
+ * admitted either way; only approved commands are invocable).
  */
 function reconcileNodeSurface(h: DeviceHandshake, deviceId: string, deps: AdmitDeps): void {
   const { client } = h.params;
   const strings = (v: unknown) => (Array.isArray(v) ? [...new Set(v.filter((x): x is string => typeof x === "string" && x.trim() !== "").map((x) => x.trim()))] : []);
-  const declared = { caps: strings(h.params.caps), commands: strings(h.params.commands), permissions: h.params.permissions };
+  const commands = strings(h.params.commands);
+  const admitted = deps.nodeCommands ? deps.nodeCommands(h.params, commands) : commands;
+  const withheld = commands.filter((c) => !admitted.includes(c));
+  if (withheld.length > 0) deps.log.warn(`node command surface withheld node=${deviceId} commands=${withheld.join(",")}`);
+  const declared = { caps: strings(h.params.caps), commands: admitted, permissions: h.params.permissions };
   const meta = { version: client.version, displayName: client.displayName, modelIdentifier: client.modelIdentifier };
   const device = deps.store.getPaired(deviceId);
   const approved = device?.nodeSurface;
-  if (approved && sameList(approved.caps, declared.caps) && sameList(approved.commands, declared.commands) && samePermissions(approved.permissions, declared.permissions)) {
+  if (approved && !widens(approved, declared)) {
     if (approved.version !== meta.version || approved.displayName !== meta.displayName || approved.modelIdentifier !== meta.modelIdentifier) {
       deps.store.touch(deviceId, { nodeSurface: { ...approved, ...meta } });
     }
@@ -115,6 +122,13 @@ function reconcileNodeSurface(h: DeviceHandshake, deviceId: string, deps: AdmitD
     ...meta,
   });
   if (filed?.created) deps.emit("node.pair.requested", publicNodeRequest(deviceId, filed.request));
+}
+
+/** True when a declaration asks for a command, capability or granted permission the approved surface lacks. */
+function widens(approved: { caps?: string[]; commands?: string[]; permissions?: Record<string, boolean> }, declared: { caps: string[]; commands: string[]; permissions?: Record<string, boolean> }): boolean {
+  if (declared.commands.some((c) => !(approved.commands ?? []).includes(c))) return true;
+  if (declared.caps.some((c) => !(approved.caps ?? []).includes(c))) return true;
+  return Object.entries(declared.permissions ?? {}).some(([key, granted]) => granted === true && approved.permissions?.[key] !== true);
 }
 
 type Credential = { ok: true; authMethod: string; presentedDeviceToken?: string } | { ok: false; error: ErrorShape; delayMs?: number };

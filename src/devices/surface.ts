@@ -17,7 +17,12 @@ export interface DevicesService {
 /** True for a client that may read pairing events. */
 export const canPair = (client: ClientView) => client.scopes.includes("operator.pairing") || client.scopes.includes("operator.admin");
 
-export function devicesSurface(ctx: SurfaceContext): Surface & { service: DevicesService } {
+/** What the composition hands devices: the node command policy a node's declaration is filed against. */
+export interface DevicesDeps {
+  nodeCommands?(config: Record<string, unknown>, params: DeviceHandshake["params"], declared: string[]): string[];
+}
+
+export function devicesSurface(ctx: SurfaceContext, deps: DevicesDeps = {}): Surface & { service: DevicesService } {
   const log = ctx.logger.child("devices");
   let store: Promise<PairingStore> | undefined;
   const service: DevicesService = {
@@ -39,7 +44,9 @@ export function devicesSurface(ctx: SurfaceContext): Surface & { service: Device
     async admit(handshake: DeviceHandshake): Promise<Admission> {
       const [{ admitDevice }, pairing] = await Promise.all([import("./admit.ts"), service.store()]);
       const autoApproveLocal = () => (ctx.core.config().config.gateway as { nodes?: { pairing?: { autoApproveLocal?: boolean } } } | undefined)?.nodes?.pairing?.autoApproveLocal;
-      return admitDevice(handshake, { store: pairing, now: Date.now, autoApproveLocal, emit: service.emit, log });
+      const policy = deps.nodeCommands;
+      const nodeCommands = policy ? (params: DeviceHandshake["params"], declared: string[]) => policy(ctx.core.config().config as Record<string, unknown>, params, declared) : undefined;
+      return admitDevice(handshake, { store: pairing, now: Date.now, autoApproveLocal, emit: service.emit, log, nodeCommands });
     },
   };
 }

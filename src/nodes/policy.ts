@@ -156,3 +156,10 @@ export function commandsConfig(config: Record<string, unknown>): CommandsConfig 
   const list = (v: unknown) => (Array.isArray(v) ? v.filter((c): c is string => typeof c === "string") : []);
   return { allow: list(commands?.allow), deny: list(commands?.deny) };
 }
+
+/** The declared commands a connecting node may file for approval: within the pairing allowlist of its platform. */
+export function pairableCommands(config: Record<string, unknown>, params: { client: { platform?: string; deviceFamily?: string }; caps?: unknown; commands?: unknown }, declared: string[]): string[] {
+  const caps = declaredList(params.caps);
+  const list = nodeAllowlist(commandsConfig(config), { platform: params.client.platform, deviceFamily: params.client.deviceFamily, caps, commands: declared, approvedCommands: declared }, { pairing: true });
+  return declaredList(declared).filter((c) => list.has(c));
+}

@@ -151,6 +151,16 @@ describe("a node that waits for approval (autoApproveLocal off)", () => {
     expect(third.hello.payload.auth).toMatchObject({ method: "device-token", role: "node" });
     expect((await owner.request("node.pair.list", {})).payload.pending).toEqual([]);
     third.socket.close();
+
+    // Declaring less than was approved files nothing (removing declarations grants nothing); the narrower
+    // declaration is what runs. Declaring a command outside the platform policy withholds it: nothing to approve.
+    const narrower = await deviceHandshake(gw.url, nodeParams(gw.token, { auth: { deviceToken: token }, commands: ["echo.test", "echo.unlisted"] }), device);
+    expect(narrower.hello.ok).toBe(true);
+    expect((await owner.request("node.pair.list", {})).payload.pending).toEqual([]);
+    const row = (await owner.request("node.list", {})).payload.nodes.find((n: any) => n.nodeId === device.id);
+    expect(row).toMatchObject({ approvalState: "approved", commands: ["echo.test"] });
+    expect(gw.output()).toContain(`node command surface withheld node=${device.id} commands=echo.unlisted`);
+    narrower.socket.close();
     owner.close();
   });
 });
