@@ -35,6 +35,10 @@ const ResultParams = z
   })
   .strict();
 
+const ProgressParams = z.object({ invokeId: id, nodeId: id, seq: z.number().int().min(0), chunk: z.string() }).strict();
+/** The reference's bound on one streamed output chunk. */
+const MAX_PROGRESS_CHUNK_BYTES = 16_384;
+
 const ADMIN_ONLY = new Set(["browser.proxy", "browser.proxy.upload.v1", "fs.listDir", "terminal.upload"]);
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
@@ -111,6 +115,15 @@ export function invokeMethods(ctx: NodesContext): MethodFamily {
         throw new GatewayError("UNAVAILABLE", code ? `${code}: ${message}` : message, { details: { nodeError: outcome.error, nodeCommandDispatched: true } });
       }
       return { ok: true, nodeId, command, payload: outcome.payload, payloadJSON: outcome.payloadJSON };
+    },
+
+    // Streamed output of a running invoke: this gateway forwards no invoke streams, so a valid chunk is
+    // acknowledged as ignored (the reference's answer when no stream waits for it).
+    "node.invoke.progress": async (params, { caller }) => {
+      const p = parseParams("node.invoke.progress", ProgressParams, params);
+      if (caller.deviceId && caller.deviceId !== p.nodeId) throw new GatewayError("INVALID_REQUEST", "nodeId mismatch");
+      if (Buffer.byteLength(p.chunk, "utf8") > MAX_PROGRESS_CHUNK_BYTES) throw new GatewayError("INVALID_REQUEST", "progress chunk too large");
+      return { ok: true, ignored: true };
     },
 
     "node.invoke.result": async (params, { caller }) => {

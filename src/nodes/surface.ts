@@ -16,7 +16,7 @@ import { WorkQueue } from "./work.ts";
 
 const NODE_METHODS = [
   "node.list", "node.describe", "node.rename", "node.pair.list", "node.pair.approve", "node.pair.reject", "node.pair.remove",
-  "node.invoke", "node.invoke.result", "node.event", "node.runnerInventory.update", "node.pending.enqueue", "node.pending.drain", "node.pending.pull", "node.pending.ack",
+  "node.invoke", "node.invoke.progress", "node.invoke.result", "node.event", "node.runnerInventory.update", "node.pending.enqueue", "node.pending.drain", "node.pending.pull", "node.pending.ack",
 ];
 const NODE_EVENTS = ["node.pair.requested", "node.pair.resolved", "node.invoke.request", "node.hostStats", "node.presence"];
 

@@ -70,6 +70,9 @@ describe("a local node", () => {
     expect(late.payload).toEqual({ ok: true, ignored: true });
     const foreign = await node.request("node.invoke.result", { id: "nope", nodeId: "other", ok: true });
     expect(foreign.error).toEqual({ code: "INVALID_REQUEST", message: "nodeId mismatch" });
+    expect((await node.request("node.invoke.progress", { invokeId: "i1", nodeId: device.id, seq: 0, chunk: "partial output" })).payload).toEqual({ ok: true, ignored: true });
+    expect((await node.request("node.invoke.progress", { invokeId: "i1", nodeId: "other", seq: 1, chunk: "x" })).error).toEqual({ code: "INVALID_REQUEST", message: "nodeId mismatch" });
+    expect((await node.request("node.invoke.progress", { invokeId: "i1", nodeId: device.id, seq: 2, chunk: "é".repeat(8193) })).error).toEqual({ code: "INVALID_REQUEST", message: "progress chunk too large" });
 
     // The reference node host publishes its runner inventory after connect: acknowledged.
     expect((await node.request("node.runnerInventory.update", { protocolFeatures: ["node-worker-supervisor-v6"] })).payload).toEqual({ nodeId: device.id });
