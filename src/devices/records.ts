@@ -68,7 +68,7 @@ export interface PendingNodeSurface {
 export interface PairedDevice extends DeviceDescription {
   operatorLabel?: string;
   approvedScopes?: string[];
-  approvedVia?: "owner" | "silent";
+  approvedVia?: "owner" | "silent" | "bootstrap";
   nodeSurface?: NodeSurface;
   pendingNodeSurface?: PendingNodeSurface;
   createdAtMs: number;

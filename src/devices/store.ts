@@ -133,7 +133,7 @@ export class PairingStore {
   }
 
   /** Approves a request: the device gains the request's role and scopes. Undefined when the id is unknown. */
-  approve(requestId: string, approvedVia: "owner" | "silent", seen?: { reason: string; remoteIp?: string }): PairedDevice | undefined {
+  approve(requestId: string, approvedVia: "owner" | "silent" | "bootstrap", seen?: { reason: string; remoteIp?: string }): PairedDevice | undefined {
     const state = this.#load();
     const request = state.pending[requestId];
     if (!request) return undefined;

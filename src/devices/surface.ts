@@ -2,9 +2,10 @@
 // device.* methods and the pairing events. Everything beyond these names loads on first use (no device, no cost).
 import { lazyMethods } from "../surface/lazy-methods.ts";
 import type { Admission, ClientView, DeviceHandshake, Surface, SurfaceContext } from "../surface/types.ts";
+import type { BootstrapTokens } from "./bootstrap.ts";
 import type { PairingStore } from "./store.ts";
 
-const DEVICE_METHODS = ["device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.pair.rename", "device.token.rotate", "device.token.revoke", "device.scopes.requestUpgrade", "device.scopes.waitUpgrade"];
+const DEVICE_METHODS = ["device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.pair.rename", "device.token.rotate", "device.token.revoke", "device.scopes.requestUpgrade", "device.scopes.waitUpgrade", "device.pair.setupCode"];
 export const DEVICE_EVENTS = ["device.pair.requested", "device.pair.resolved", "device.pair.changed"];
 
 /** What other features (nodes) use of this one: the one store of this generation and the pairing events. */
@@ -29,9 +30,11 @@ export function devicesSurface(ctx: SurfaceContext, deps: DevicesDeps = {}): Sur
     store: () => (store ??= import("./store.ts").then((m) => new m.PairingStore(ctx.core.config().paths.stateDir))),
     emit: (event, payload) => ctx.core.broadcast(event, payload, { filter: canPair }),
   };
+  let bootstrap: Promise<BootstrapTokens> | undefined;
+  const bootstrapTokens = () => (bootstrap ??= import("./bootstrap.ts").then((m) => new m.BootstrapTokens(ctx.core.config().paths.stateDir)));
   const methods = lazyMethods(DEVICE_METHODS, async () => {
-    const { deviceMethods } = await import("./methods.ts");
-    return deviceMethods({ store: service.store, core: ctx.core, emit: service.emit, log });
+    const [{ deviceMethods }, { setupCodeMethod }, tokens] = await Promise.all([import("./methods.ts"), import("./setup-code.ts"), bootstrapTokens()]);
+    return { ...deviceMethods({ store: service.store, core: ctx.core, emit: service.emit, log }), "device.pair.setupCode": setupCodeMethod(ctx, () => tokens) };
   });
   return {
     name: "devices",
@@ -43,10 +46,12 @@ export function devicesSurface(ctx: SurfaceContext, deps: DevicesDeps = {}): Sur
     },
     async admit(handshake: DeviceHandshake): Promise<Admission> {
       const [{ admitDevice }, pairing] = await Promise.all([import("./admit.ts"), service.store()]);
+      // The token store is opened only when a connect carries a bootstrap token (setup codes are rare).
+      const tokens = handshake.params.auth?.bootstrapToken ? await bootstrapTokens() : undefined;
       const autoApproveLocal = () => (ctx.core.config().config.gateway as { nodes?: { pairing?: { autoApproveLocal?: boolean } } } | undefined)?.nodes?.pairing?.autoApproveLocal;
       const policy = deps.nodeCommands;
       const nodeCommands = policy ? (params: DeviceHandshake["params"], declared: string[]) => policy(ctx.core.config().config as Record<string, unknown>, params, declared) : undefined;
-      return admitDevice(handshake, { store: pairing, now: Date.now, autoApproveLocal, emit: service.emit, log, nodeCommands });
+      return admitDevice(handshake, { store: pairing, now: Date.now, autoApproveLocal, emit: service.emit, log, nodeCommands, bootstrap: tokens });
     },
   };
 }
