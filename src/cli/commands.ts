@@ -65,6 +65,7 @@ export const COMMANDS: Record<string, CommandNode> = {
     },
   },
   onboard: leaf("Set up a local gateway (mode local, generated token); --install-daemon installs and starts the service", () => import("./onboard.ts")),
+  qr: leaf("Generate a mobile pairing setup code (minted by the running gateway)", () => import("./qr.ts")),
   dashboard: leaf("Print (and on a terminal, open) the Control UI URL with the gateway token", () => import("./dashboard.ts")),
   completion: leaf("Print the shell completion script (--shell bash|zsh|fish|powershell)", () => import("./completion/completion.ts")),
   update: leaf("Update this binary from the release folder (--check, --yes, --channel)", () => import("./update.ts")),

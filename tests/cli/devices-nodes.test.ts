@@ -112,3 +112,28 @@ describe("openclaw nodes", () => {
     expect((await cli(["nodes", "status", "--last-connected", "soon", ...flags], env())).code).toBe(1);
   });
 });
+
+describe("openclaw qr", () => {
+  test("--json, --setup-code-only and text: a setup code the gateway minted; a node pairs with it", async () => {
+    const local = ["--port", String(gw.port), "--token", gw.token];
+    const json = await cli(["qr", "--url", gw.url, "--json", ...local], env());
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toEqual({ setupCode: expect.any(String), gatewayUrl: gw.url, auth: "token", urlSource: "request.publicUrl", access: "full" });
+    const { bootstrapToken } = JSON.parse(Buffer.from(doc.setupCode, "base64url").toString("utf8"));
+    const device = makeDevice();
+    const joined = await deviceHandshake(gw.url, connectParams({ client: { id: "openclaw-ios", version: "1.0", platform: "ios", deviceFamily: "iPhone", mode: "node" }, role: "node", scopes: [], auth: { bootstrapToken } }), device);
+    expect(joined.hello.ok).toBe(true);
+    joined.socket.close();
+
+    const only = await cli(["qr", "--url", "ws://192.168.1.20:18789", "--setup-code-only", ...local], env());
+    expect(only.stdout.trim()).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(only.stderr).toContain("setup code was limited for safety");
+    const text = await cli(["qr", "--public-url", gw.url, "--limited", ...local], env());
+    expect(text.stdout).toContain(`Gateway: ${gw.url}`);
+    expect(text.stdout).toContain("Access: limited");
+    expect((await cli(["qr", "--limited", "--voice-node", ...local], env())).code).not.toBe(0);
+    const loopbackOnly = await cli(["qr", "--json", ...local], env());
+    expect(loopbackOnly.code).toBe(1);
+  });
+});
