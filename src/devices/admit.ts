@@ -89,7 +89,8 @@ export async function admitDevice(h: DeviceHandshake, deps: AdmitDeps): Promise<
   const helloAuth: Record<string, unknown> | undefined = issued ? { deviceToken: issued.token, issuedAtMs: issued.rotatedAtMs ?? issued.createdAtMs } : undefined;
   if (credential.bootstrap) {
     // Single use: spent once it admitted a device; the profile's other roles get their tokens in this hello.
-    deps.bootstrap?.consume(credential.bootstrap.token);
+    const completion = deps.bootstrap?.consume(credential.bootstrap.token, { deviceId, deviceName: client.displayName });
+    if (completion) deps.emit("device.pair.setup.completed", completion);
     const extra = (setup?.roles ?? []).filter((role) => role !== h.role).map((role) => deps.store.issueToken(deviceId, role, role === "operator" ? setup!.scopes : []));
     const deviceTokens = extra.filter((t) => t !== undefined).map((t) => ({ deviceToken: t.token, role: t.role, scopes: t.scopes, issuedAtMs: t.rotatedAtMs ?? t.createdAtMs }));
     if (helloAuth && deviceTokens.length > 0) helloAuth.deviceTokens = deviceTokens;

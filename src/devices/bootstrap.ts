@@ -32,6 +32,15 @@ export type ProfileName = keyof typeof BOOTSTRAP_PROFILES;
 /** The reference's `access` label of a profile. */
 export const accessOf = (name: ProfileName): "full" | "node" | "limited" => (name === "full" ? "full" : name === "node" ? "node" : "limited");
 
+/** A setup code that paired a device (`device.pair.setupStatus`, `device.pair.setup.completed`). */
+export interface SetupCompletion {
+  setupId: string;
+  deviceId: string;
+  deviceName?: string;
+  access: "full" | "node" | "limited";
+  ts: number;
+}
+
 interface StoredBootstrap {
   hash: string;
   setupId: string;
@@ -47,6 +56,7 @@ export class BootstrapTokens {
   readonly #dir: string;
   readonly #now: () => number;
   #records: StoredBootstrap[] | undefined;
+  #completions: SetupCompletion[] = [];
 
   constructor(stateDir: string, now: () => number = Date.now) {
     this.#dir = join(stateDir, "devices");
@@ -73,21 +83,31 @@ export class BootstrapTokens {
     return found ? { profile: found.profile, setupId: found.setupId } : undefined;
   }
 
-  /** Spends a token (single use): a second connect with it is refused. */
-  consume(token: string): void {
+  /** Spends a token (single use: a second connect with it is refused) and records which device it paired. */
+  consume(token: string, device: { deviceId: string; deviceName?: string }): SetupCompletion | undefined {
     const hash = digest(token.trim());
     const records = this.#live();
     const index = records.findIndex((r) => r.hash === hash);
-    if (index < 0) return;
-    records.splice(index, 1);
+    if (index < 0) return undefined;
+    const [spent] = records.splice(index, 1);
+    const completion: SetupCompletion = { setupId: spent!.setupId, deviceId: device.deviceId, ...(device.deviceName ? { deviceName: device.deviceName } : {}), access: accessOf(spent!.profile), ts: this.#now() };
+    this.#completions = [...this.#completions.filter((c) => this.#now() - c.ts < BOOTSTRAP_TTL_MS * 6), completion].slice(-MAX_BOOTSTRAP_TOKENS);
     this.#save();
+    return completion;
+  }
+
+  /** How a setup code ended, while it is remembered (an hour). */
+  completion(setupId: string): SetupCompletion | undefined {
+    this.#live();
+    return this.#completions.find((c) => c.setupId === setupId && this.#now() - c.ts < BOOTSTRAP_TTL_MS * 6);
   }
 
   #live(): StoredBootstrap[] {
     if (!this.#records) {
       try {
-        const parsed = JSON.parse(readFileSync(this.#file, "utf8")) as { tokens?: StoredBootstrap[] };
+        const parsed = JSON.parse(readFileSync(this.#file, "utf8")) as { tokens?: StoredBootstrap[]; completions?: SetupCompletion[] };
         this.#records = Array.isArray(parsed.tokens) ? parsed.tokens : [];
+        this.#completions = Array.isArray(parsed.completions) ? parsed.completions : [];
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`bootstrap token store unreadable: ${(error as Error).message}`);
         this.#records = [];
@@ -102,7 +122,7 @@ export class BootstrapTokens {
     mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     chmodSync(this.#dir, 0o700);
     const tmp = `${this.#file}.${process.pid}.${randomUUID()}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, tokens: this.#records }, null, 2), { mode: 0o600 });
+    writeFileSync(tmp, JSON.stringify({ version: 1, tokens: this.#records, completions: this.#completions }, null, 2), { mode: 0o600 });
     renameSync(tmp, this.#file);
   }
 }

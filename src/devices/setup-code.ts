@@ -123,3 +123,14 @@ export function setupCodeMethod(ctx: SurfaceContext, tokens: () => BootstrapToke
     };
   };
 }
+
+const StatusParams = z.object({ setupId: z.string().min(1).max(128) }).strict();
+
+/** `device.pair.setupStatus`: `{ completion }` once a device paired with the code, `{}` before. */
+export function setupStatusMethod(tokens: () => BootstrapTokens) {
+  return async (params: unknown) => {
+    const { setupId } = parseParams("device.pair.setupStatus", StatusParams, params);
+    const completion = tokens().completion(setupId.trim());
+    return completion ? { completion } : {};
+  };
+}

@@ -5,8 +5,8 @@ import type { Admission, ClientView, DeviceHandshake, Surface, SurfaceContext } 
 import type { BootstrapTokens } from "./bootstrap.ts";
 import type { PairingStore } from "./store.ts";
 
-const DEVICE_METHODS = ["device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.pair.rename", "device.token.rotate", "device.token.revoke", "device.scopes.requestUpgrade", "device.scopes.waitUpgrade", "device.pair.setupCode"];
-export const DEVICE_EVENTS = ["device.pair.requested", "device.pair.resolved", "device.pair.changed"];
+const DEVICE_METHODS = ["device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.pair.rename", "device.token.rotate", "device.token.revoke", "device.scopes.requestUpgrade", "device.scopes.waitUpgrade", "device.pair.setupCode", "device.pair.setupStatus"];
+export const DEVICE_EVENTS = ["device.pair.requested", "device.pair.resolved", "device.pair.changed", "device.pair.setup.completed"];
 
 /** What other features (nodes) use of this one: the one store of this generation and the pairing events. */
 export interface DevicesService {
@@ -33,8 +33,8 @@ export function devicesSurface(ctx: SurfaceContext, deps: DevicesDeps = {}): Sur
   let bootstrap: Promise<BootstrapTokens> | undefined;
   const bootstrapTokens = () => (bootstrap ??= import("./bootstrap.ts").then((m) => new m.BootstrapTokens(ctx.core.config().paths.stateDir)));
   const methods = lazyMethods(DEVICE_METHODS, async () => {
-    const [{ deviceMethods }, { setupCodeMethod }, tokens] = await Promise.all([import("./methods.ts"), import("./setup-code.ts"), bootstrapTokens()]);
-    return { ...deviceMethods({ store: service.store, core: ctx.core, emit: service.emit, log }), "device.pair.setupCode": setupCodeMethod(ctx, () => tokens) };
+    const [{ deviceMethods }, { setupCodeMethod, setupStatusMethod }, tokens] = await Promise.all([import("./methods.ts"), import("./setup-code.ts"), bootstrapTokens()]);
+    return { ...deviceMethods({ store: service.store, core: ctx.core, emit: service.emit, log }), "device.pair.setupCode": setupCodeMethod(ctx, () => tokens), "device.pair.setupStatus": setupStatusMethod(() => tokens) };
   });
   return {
     name: "devices",

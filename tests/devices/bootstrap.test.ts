@@ -61,8 +61,9 @@ describe("device.pair.setupCode", () => {
 
 describe("connect with a bootstrap token", () => {
   test("pairs the node with the code's profile (node + operator handoff), once", async () => {
-    const code = (await admin.request("device.pair.setupCode", { publicUrl: gw.url })).payload.setupCode;
-    const { bootstrapToken } = decode(code);
+    const minted = (await admin.request("device.pair.setupCode", { publicUrl: gw.url })).payload;
+    const { bootstrapToken } = decode(minted.setupCode);
+    expect((await admin.request("device.pair.setupStatus", { setupId: minted.setupId })).payload).toEqual({});
     const device = makeDevice();
     const params = connectParams({ client: nodeClient, role: "node", scopes: [], commands: ["device.info", "location.get"], auth: { bootstrapToken } });
     const { socket, hello } = await deviceHandshake(gw.url, params, device);
@@ -71,6 +72,9 @@ describe("connect with a bootstrap token", () => {
     const handoff = hello.payload.auth.deviceTokens;
     expect(handoff).toEqual([{ deviceToken: expect.any(String), role: "operator", scopes: ["operator.admin", "operator.approvals", "operator.questions", "operator.read", "operator.talk.secrets", "operator.write"], issuedAtMs: expect.any(Number) }]);
 
+    const completion = { setupId: minted.setupId, deviceId: device.id, deviceName: "pixel", access: "full", ts: expect.any(Number) };
+    expect((await admin.next((f) => f.event === "device.pair.setup.completed")).payload).toEqual(completion);
+    expect((await admin.request("device.pair.setupStatus", { setupId: minted.setupId })).payload).toEqual({ completion });
     const paired = (await admin.request("device.pair.list", {})).payload.paired.find((d: any) => d.deviceId === device.id);
     expect(paired.roles.sort()).toEqual(["node", "operator"]);
     // The first surface is approved by the code: the node's commands run without `nodes approve`.
