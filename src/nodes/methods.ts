@@ -74,6 +74,16 @@ function pairedNode(d: PairedDevice): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
 }
 
+/** The reference's active node: latest lastActiveAtMs, ties broken by the fresher report. */
+function activeNode(live: ConnectedNode[]): string | undefined {
+  let best: ConnectedNode | undefined;
+  for (const n of live) {
+    if (n.lastActiveAtMs === undefined) continue;
+    if (!best || n.lastActiveAtMs > best.lastActiveAtMs! || (n.lastActiveAtMs === best.lastActiveAtMs && (n.presenceUpdatedAtMs ?? 0) > (best.presenceUpdatedAtMs ?? 0))) best = n;
+  }
+  return best?.nodeId;
+}
+
 const canReadPending = (caller: CallerInfo) => caller.scopes.includes("operator.pairing") || caller.scopes.includes("operator.admin");
 
 /** The node.* RPC family. */
@@ -92,13 +102,16 @@ export function nodeMethods(deps: NodesContext): MethodFamily {
     ...pendingMethods(deps),
     "node.list": async (params, { caller }) => {
       parseParams("node.list", Empty, params);
-      return { ts: Date.now(), nodes: await catalog(caller) };
+      const nodes = await catalog(caller);
+      // The connected node with the freshest local input (node.presence.activity) is the active one.
+      const activeNodeId = activeNode(registry.list());
+      return { ts: Date.now(), ...(activeNodeId ? { activeNodeId } : {}), nodes: activeNodeId ? nodes.map((n) => (n.nodeId === activeNodeId ? { ...n, active: true } : n)) : nodes };
     },
     "node.describe": async (params, { caller }) => {
       const { nodeId } = parseParams("node.describe", NodeIdParams, params);
       const node = (await catalog(caller)).find((n) => n.nodeId === nodeId.trim());
       if (!node) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
-      return { ts: Date.now(), ...node };
+      return { ts: Date.now(), ...node, ...(activeNode(registry.list()) === node.nodeId ? { active: true } : {}) };
     },
     "node.rename": async (params) => {
       const { nodeId, displayName } = parseParams("node.rename", RenameParams, params);

@@ -127,7 +127,8 @@ describe("node.event", () => {
     expect((await op.request("node.describe", { nodeId: device.id })).payload).toMatchObject({ lastSeenReason: "silent_push", lastSeenAtMs: expect.any(Number) });
 
     expect((await event("node.presence.activity", { idleSeconds: 5, source: "system" })).payload).toEqual({ ok: true, event: "node.presence.activity", handled: true, reason: "updated" });
-    expect((await op.request("node.describe", { nodeId: device.id })).payload.lastActiveAtMs).toEqual(expect.any(Number));
+    expect((await op.request("node.describe", { nodeId: device.id })).payload).toMatchObject({ lastActiveAtMs: expect.any(Number), active: true });
+    expect((await op.request("node.list", {})).payload.activeNodeId).toBe(device.id);
     expect((await event("node.presence.activity", { idleSeconds: -1 })).payload).toMatchObject({ handled: false, reason: "invalid_payload" });
 
     expect((await event("something.new", { a: 1 })).payload).toEqual({ ok: true, event: "something.new", handled: false, reason: "unsupported_event" });
