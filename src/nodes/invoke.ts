@@ -8,6 +8,7 @@ import { GatewayError, missingScope } from "../protocol/errors.ts";
 import type { NodesContext } from "./context.ts";
 import { commandAllowed, effectiveCommands, nodeAllowlist, PRIVATE_NODE_COMMANDS, rejectionHint } from "./policy.ts";
 import type { ConnectedNode } from "./registry.ts";
+import { systemRunParams } from "./system-run.ts";
 
 const id = z.string().min(1);
 const InvokeParams = z
@@ -89,15 +90,15 @@ export function invokeMethods(ctx: NodesContext): MethodFamily {
         throw new GatewayError("INVALID_REQUEST", rejectionHint(verdict.reason, command, client.platform ?? "unknown", declared, config), { details: { reason: verdict.reason, command } });
       }
 
-      // A system.run carries a run id (given or minted) so the node's exec.* events can be matched to it.
+      // A system.run carries only its own fields and a run id (given or minted), so the node's exec.* events can
+      // be matched to it; approval overrides are refused (system-run.ts).
       let forwarded = p.params;
       let systemRun: { runId: string; sessionKey?: string; timeoutMs?: number } | undefined;
-      if (command === "system.run" && forwarded && typeof forwarded === "object" && !Array.isArray(forwarded)) {
-        const obj = forwarded as Record<string, unknown>;
-        const runId = typeof obj.runId === "string" && obj.runId.trim() ? obj.runId.trim() : crypto.randomUUID();
-        forwarded = { ...obj, runId };
-        const sessionKey = typeof obj.sessionKey === "string" && obj.sessionKey.trim() ? obj.sessionKey.trim() : undefined;
-        systemRun = { runId, sessionKey, timeoutMs: typeof obj.timeoutMs === "number" && obj.timeoutMs >= 0 ? obj.timeoutMs : undefined };
+      if (command === "system.run") {
+        const run = systemRunParams(p.params);
+        if (!run.ok) throw new GatewayError("INVALID_REQUEST", run.message, { details: run.details });
+        forwarded = run.params;
+        if (run.runId) systemRun = { runId: run.runId, sessionKey: run.sessionKey, timeoutMs: run.timeoutMs };
       }
       const onSent = systemRun ? () => ctx.exec.remember({ nodeId, connId: node.connId, ...systemRun! }) : undefined;
       const outcome = await registry.invoke(node, { command, params: forwarded, timeoutMs: p.timeoutMs, idempotencyKey: p.idempotencyKey, sessionKey: p.sessionKey }, onSent);

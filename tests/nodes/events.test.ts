@@ -81,16 +81,23 @@ describe("node.event", () => {
 
   test("exec.* of a system.run the gateway sent becomes a system event; an unknown run is refused", async () => {
     const sessionKey = "agent:main:build";
+    const forwardedKeys: string[][] = [];
     node.ws.addEventListener("message", (e) => {
       const frame = JSON.parse(String(e.data));
       if (frame.event !== "node.invoke.request" || frame.payload.command !== "system.run") return;
       const params = JSON.parse(frame.payload.paramsJSON);
+      forwardedKeys.push(Object.keys(params).sort());
       node.send({ type: "req", id: `r-${frame.payload.id}`, method: "node.invoke.result", params: { id: frame.payload.id, nodeId: device.id, ok: true, payload: { runId: params.runId } } });
     });
-    const invoked = await op.request("node.invoke", { nodeId: device.id, command: "system.run", params: { command: ["make"], sessionKey }, idempotencyKey: "run-1" });
+    // Approval overrides never reach the node: no exec approval record backs them.
+    const forged = await op.request("node.invoke", { nodeId: device.id, command: "system.run", params: { command: ["rm", "-rf", "/"], approved: true, runId: "r-forged" }, idempotencyKey: "run-0" });
+    expect(forged.error).toEqual({ code: "INVALID_REQUEST", message: "unknown or expired approval id", details: { code: "UNKNOWN_APPROVAL_ID", runId: "r-forged" } });
+    expect((await op.request("node.invoke", { nodeId: device.id, command: "system.run", params: { command: ["ls"], approvalDecision: "allow-always" }, idempotencyKey: "run-00" })).error?.details).toEqual({ code: "MISSING_RUN_ID" });
+    const invoked = await op.request("node.invoke", { nodeId: device.id, command: "system.run", params: { command: ["make"], sessionKey, extra: "dropped" }, idempotencyKey: "run-1" });
     expect(invoked.ok).toBe(true);
     const runId = invoked.payload.payload.runId;
     expect(typeof runId).toBe("string");
+    expect(forwardedKeys).toEqual([["command", "runId", "sessionKey"]]);
 
     expect((await event("exec.finished", { runId: "someone-else", sessionKey, exitCode: 1 })).payload).toEqual({ ok: true, event: "exec.finished", handled: false, reason: "unmatched_exec_event" });
     expect((await event("exec.finished", { runId, sessionKey: "agent:main:other", exitCode: 1 })).payload).toMatchObject({ reason: "unmatched_exec_event" });
