@@ -78,7 +78,7 @@ describe("node.pending actions (pull/ack)", () => {
     expect(info.error).toMatchObject({ code: "UNAVAILABLE", message: "NODE_BACKGROUND_UNAVAILABLE: app is in the background" });
 
     // The operator cannot pull a node's actions; the node can.
-    expect((await op.request("node.pending.pull", {})).error?.code).toBeDefined();
+    expect((await op.request("node.pending.pull", {})).error).toMatchObject({ code: "FORBIDDEN", message: "missing scope: operator.admin" });
     const pulled = await background.request("node.pending.pull", {});
     expect(pulled.payload).toEqual({ nodeId: device.id, actions: [{ id: queuedId, command: "camera.list", paramsJSON: '{"facing":"back"}', enqueuedAtMs: expect.any(Number) }] });
 
