@@ -10,6 +10,7 @@ import { channelsSurface } from "./channels/surface.ts";
 import { devicesSurface } from "./devices/surface.ts";
 import { discoverySurface } from "./discovery/surface.ts";
 import { hooksSurface } from "./hooks/surface.ts";
+import { pairableCommands } from "./nodes/policy.ts";
 import { nodesSurface } from "./nodes/surface.ts";
 import type { MountFeatures, Surface } from "./surface/types.ts";
 import { controlUiSurface } from "./ui/surface.ts";
@@ -28,8 +29,11 @@ export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => 
   const channels = channelsSurface(ctx, { agents: agents.service });
   // Agent turns reach chats (`agent --to --deliver`) through channels, handed over here, never imported.
   agents.service.delivery = channels.delivery;
-  const devices = devicesSurface(ctx);
-  const nodes = nodesSurface(ctx, { devices: devices.service });
+  // A node's declaration is filed for approval within the gateway's node command policy.
+  const devices = devicesSurface(ctx, { nodeCommands: pairableCommands });
+  // Node events start agent turns and queue system events; agents send subscribed nodes their sessions' chat.
+  const nodes = nodesSurface(ctx, { devices: devices.service, agents: agents.service, automations: automations.service });
+  agents.service.nodeChat = nodes.chatFollowers;
   const canvas = canvasSurface(ctx);
   // The agent's canvas tool drives paired nodes' widget panels: nodes and the canvas switch handed over here.
   agents.service.tools?.register(canvasTool({ nodes: nodes.service, enabled: () => canvas.service.settings().enabled }));

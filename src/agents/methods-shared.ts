@@ -19,6 +19,8 @@ export interface AgentsService {
   tools?: Toolbox;
   /** Set by the composition (src/features.ts) when channels are mounted; agents never import them. */
   delivery?: ChannelDelivery;
+  /** Set by the composition when nodes are mounted: node connections that follow a session's chat (chat.subscribe). */
+  nodeChat?: { follows(connId: string, sessionKey: string): boolean; any(): boolean };
 }
 
 /** Config and store failures as protocol errors; the message keeps the config key to set. */

@@ -67,6 +67,8 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     const key = (payload as { sessionKey?: string }).sessionKey ?? "";
     if (event === "session.message") return (c) => readers(c) && subscriptions.followsMessages(c.connId, key);
     if (event === "session.tool") return (c) => readers(c) && (subscriptions.followsSessions(c.connId) || subscriptions.followsMessages(c.connId, key));
+    // A node that subscribed to a session (node event chat.subscribe) gets its chat and agent events, as in the reference.
+    if (event === "chat" || event === "agent") return (c) => readers(c) || (c.role === "node" && service.nodeChat?.follows(c.connId, key) === true);
     return readers;
   };
   const approvers = (client: ClientView) => client.scopes.includes("operator.approvals") || client.scopes.includes("operator.admin");
@@ -82,7 +84,7 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: audience(event, payload) }),
     followed: (sessionKey) => subscriptions.anyFor(sessionKey),
     // Run events are built only when someone may read them (a lone CLI without read scope, or no client at all).
-    hasReaders: () => ctx.core.hasClient(readers),
+    hasReaders: () => ctx.core.hasClient(readers) || service.nodeChat?.any() === true,
     log,
     raw: rawSink(ctx.rawStreamPath),
   });

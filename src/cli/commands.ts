@@ -66,6 +66,7 @@ export const COMMANDS: Record<string, CommandNode> = {
     },
   },
   onboard: leaf("Set up a local gateway (mode local, generated token); --install-daemon installs and starts the service", () => import("./onboard.ts")),
+  qr: leaf("Generate a mobile pairing setup code (minted by the running gateway)", () => import("./qr.ts")),
   dashboard: leaf("Print (and on a terminal, open) the Control UI URL with the gateway token", () => import("./dashboard.ts")),
   completion: leaf("Print the shell completion script (--shell bash|zsh|fish|powershell)", () => import("./completion/completion.ts")),
   update: leaf("Update this binary from the release folder (--check, --yes, --channel)", () => import("./update.ts")),
@@ -155,8 +156,9 @@ export const COMMANDS: Record<string, CommandNode> = {
     },
   },
   nodes: {
-    description: "Paired nodes: list, describe, invoke, pending requests",
+    description: "Paired nodes: status, list, describe, invoke, pending requests",
     sub: {
+      status: leaf("List known nodes with connection status and capabilities", () => import("./nodes/status.ts")),
       list: leaf("List pending and paired nodes", () => import("./nodes/list.ts")),
       describe: leaf("Describe a node (capabilities + supported invoke commands)", () => import("./nodes/describe.ts")),
       invoke: leaf("Invoke a command on a paired node", () => import("./nodes/invoke.ts")),

@@ -4,8 +4,9 @@ import type { ErrorShape } from "../protocol/errors.ts";
 import type { Admission, DeviceHandshake } from "../surface/types.ts";
 import { verifyDeviceProof } from "./proof.ts";
 import { missingScope } from "./scopes.ts";
+import { BOOTSTRAP_PROFILES, type BootstrapTokens, type ProfileName } from "./bootstrap.ts";
 import { publicNodeRequest } from "./node-surface.ts";
-import { sameList, samePermissions, type PairedDevice, type PairingStore } from "./store.ts";
+import type { PairedDevice, PairingStore } from "./store.ts";
 
 /** What admission needs besides the handshake: the store, config switches and the pairing events. */
 export interface AdmitDeps {
@@ -16,6 +17,10 @@ export interface AdmitDeps {
   /** Sends a pairing event to clients holding operator.pairing. */
   emit(event: string, payload: unknown): void;
   log: { info(message: string): void; warn(message: string): void };
+  /** Setup-code bootstrap tokens (`auth.bootstrapToken`). */
+  bootstrap?: BootstrapTokens;
+  /** The declared commands a node may file for approval (the gateway's command policy, handed in by the composition). */
+  nodeCommands?(params: DeviceHandshake["params"], declared: string[]): string[];
 }
 
 type PairingReason = "not-paired" | "role-upgrade" | "scope-upgrade";
@@ -46,9 +51,11 @@ export async function admitDevice(h: DeviceHandshake, deps: AdmitDeps): Promise<
   let paired = deps.store.getPaired(deviceId);
   const isPaired = paired?.publicKey === publicKey;
   if (backendSelf && !isPaired) return { ok: true, authMethod, scopes, deviceId };
+  // A setup code pairs a node that has none yet: roles and operator scopes from its profile, first surface approved.
+  const setup = credential.bootstrap && !isPaired && h.role === "node" && scopes.length === 0 ? BOOTSTRAP_PROFILES[credential.bootstrap.profile] : undefined;
   if (!isPaired || !allows(paired!, h.role, scopes)) {
     const reason: PairingReason = !isPaired ? "not-paired" : !(paired!.roles ?? []).includes(h.role) ? "role-upgrade" : "scope-upgrade";
-    const silent = silentAllowed(h, reason, authMethod, isPaired ? paired : undefined, isUi, deps.autoApproveLocal());
+    const silent = setup !== undefined || silentAllowed(h, reason, authMethod, isPaired ? paired : undefined, isUi, deps.autoApproveLocal());
     const { request, created, superseded } = deps.store.request({
       deviceId,
       publicKey,
@@ -58,15 +65,15 @@ export async function admitDevice(h: DeviceHandshake, deps: AdmitDeps): Promise<
       clientId: client.id,
       clientMode: client.mode,
       role: h.role,
-      roles: [h.role],
-      scopes,
+      roles: setup ? [...new Set([h.role, ...setup.roles])] : [h.role],
+      scopes: setup ? setup.scopes : scopes,
       remoteIp: h.local ? undefined : h.remoteAddress,
       silent,
     });
     for (const old of superseded) deps.emit("device.pair.resolved", { requestId: old.requestId, deviceId, decision: "rejected", ts: deps.now() });
     if (silent) {
-      paired = deps.store.approve(request.requestId, "silent", { reason: "connect", remoteIp: h.local ? undefined : h.remoteAddress });
-      deps.log.info(`device pairing auto-approved device=${deviceId} role=${h.role}`);
+      paired = deps.store.approve(request.requestId, setup ? "bootstrap" : "silent", { reason: "connect", remoteIp: h.local ? undefined : h.remoteAddress });
+      deps.log.info(`device pairing ${setup ? "approved by setup code" : "auto-approved"} device=${deviceId} role=${h.role}`);
       deps.emit("device.pair.resolved", { requestId: request.requestId, deviceId, decision: "approved", ts: deps.now() });
     } else if (created) {
       deps.emit("device.pair.requested", request);
@@ -77,31 +84,45 @@ export async function admitDevice(h: DeviceHandshake, deps: AdmitDeps): Promise<
   } else {
     deps.store.touch(deviceId, { displayName: client.displayName, remoteIp: h.local ? undefined : h.remoteAddress, lastSeenAtMs: deps.now(), lastSeenReason: "connect" });
   }
-  if (h.role === "node") reconcileNodeSurface(h, deviceId, deps);
+  if (h.role === "node") reconcileNodeSurface(h, deviceId, deps, setup !== undefined);
   const issued = deps.store.issueToken(deviceId, h.role, scopes, presentedDeviceToken);
-  const helloAuth = issued ? { deviceToken: issued.token, issuedAtMs: issued.rotatedAtMs ?? issued.createdAtMs } : undefined;
+  const helloAuth: Record<string, unknown> | undefined = issued ? { deviceToken: issued.token, issuedAtMs: issued.rotatedAtMs ?? issued.createdAtMs } : undefined;
+  if (credential.bootstrap) {
+    // Single use: spent once it admitted a device; the profile's other roles get their tokens in this hello.
+    const completion = deps.bootstrap?.consume(credential.bootstrap.token, { deviceId, deviceName: client.displayName });
+    if (completion) deps.emit("device.pair.setup.completed", completion);
+    const extra = (setup?.roles ?? []).filter((role) => role !== h.role).map((role) => deps.store.issueToken(deviceId, role, role === "operator" ? setup!.scopes : []));
+    const deviceTokens = extra.filter((t) => t !== undefined).map((t) => ({ deviceToken: t.token, role: t.role, scopes: t.scopes, issuedAtMs: t.rotatedAtMs ?? t.createdAtMs }));
+    if (helloAuth && deviceTokens.length > 0) helloAuth.deviceTokens = deviceTokens;
+  }
   return { ok: true, authMethod, scopes, deviceId, ...(helloAuth ? { helloAuth } : {}) };
 }
 
 /**
- * A paired node's declared surface (caps, commands, permissions): kept when it matches the approved one,
- * approved silently on the local path, else filed for `node.pair.approve` (the connection is admitted either way;
- * only approved commands are invocable).
+ * A paired node's declared surface (caps, commands, permissions), in the reference's reconcile: commands outside
+ * the gateway's policy are withheld; a declaration within the approved surface (equal or narrower) changes nothing;
+ * a wider one is approved silently on the local path, else filed for `node.pair.approve` (the connection is
+ * admitted either way; only approved commands are invocable).
  */
-function reconcileNodeSurface(h: DeviceHandshake, deviceId: string, deps: AdmitDeps): void {
+function reconcileNodeSurface(h: DeviceHandshake, deviceId: string, deps: AdmitDeps, setupCode = false): void {
   const { client } = h.params;
   const strings = (v: unknown) => (Array.isArray(v) ? [...new Set(v.filter((x): x is string => typeof x === "string" && x.trim() !== "").map((x) => x.trim()))] : []);
-  const declared = { caps: strings(h.params.caps), commands: strings(h.params.commands), permissions: h.params.permissions };
+  const commands = strings(h.params.commands);
+  const admitted = deps.nodeCommands ? deps.nodeCommands(h.params, commands) : commands;
+  const withheld = commands.filter((c) => !admitted.includes(c));
+  if (withheld.length > 0) deps.log.warn(`node command surface withheld node=${deviceId} commands=${withheld.join(",")}`);
+  const declared = { caps: strings(h.params.caps), commands: admitted, permissions: h.params.permissions };
   const meta = { version: client.version, displayName: client.displayName, modelIdentifier: client.modelIdentifier };
   const device = deps.store.getPaired(deviceId);
   const approved = device?.nodeSurface;
-  if (approved && sameList(approved.caps, declared.caps) && sameList(approved.commands, declared.commands) && samePermissions(approved.permissions, declared.permissions)) {
+  if (approved && !widens(approved, declared)) {
     if (approved.version !== meta.version || approved.displayName !== meta.displayName || approved.modelIdentifier !== meta.modelIdentifier) {
       deps.store.touch(deviceId, { nodeSurface: { ...approved, ...meta } });
     }
     return;
   }
-  if (h.local && !h.origin && deps.autoApproveLocal() !== false) {
+  // A setup code approves the first surface (an admin minted it); the local path approves silently.
+  if ((setupCode && !approved) || (h.local && !h.origin && deps.autoApproveLocal() !== false)) {
     deps.store.approveNodeSurface(deviceId, { ...declared, ...meta });
     return;
   }
@@ -117,7 +138,16 @@ function reconcileNodeSurface(h: DeviceHandshake, deviceId: string, deps: AdmitD
   if (filed?.created) deps.emit("node.pair.requested", publicNodeRequest(deviceId, filed.request));
 }
 
-type Credential = { ok: true; authMethod: string; presentedDeviceToken?: string } | { ok: false; error: ErrorShape; delayMs?: number };
+/** True when a declaration asks for a command, capability or granted permission the approved surface lacks. */
+function widens(approved: { caps?: string[]; commands?: string[]; permissions?: Record<string, boolean> }, declared: { caps: string[]; commands: string[]; permissions?: Record<string, boolean> }): boolean {
+  if (declared.commands.some((c) => !(approved.commands ?? []).includes(c))) return true;
+  if (declared.caps.some((c) => !(approved.caps ?? []).includes(c))) return true;
+  return Object.entries(declared.permissions ?? {}).some(([key, granted]) => granted === true && approved.permissions?.[key] !== true);
+}
+
+type Credential = { ok: true; authMethod: string; presentedDeviceToken?: string; bootstrap?: { token: string; profile: ProfileName } } | { ok: false; error: ErrorShape; delayMs?: number };
+
+const SETUP_CODE_REJECTED = "unauthorized: setup code invalid, expired, revoked, or already used (create a new code; review `openclaw devices list`)";
 
 /** The shared secret when it holds; otherwise the device token (explicit, or the token field as a fallback). */
 function authenticate(h: DeviceHandshake, deviceId: string, scopes: string[], deps: AdmitDeps): Credential {
@@ -126,6 +156,13 @@ function authenticate(h: DeviceHandshake, deviceId: string, scopes: string[], de
   const sharedCode = (failure.details as { code?: string } | undefined)?.code;
   if (sharedCode === "AUTH_RATE_LIMITED") return { ok: false, error: failure };
   const auth = h.params.auth;
+  const bootstrap = auth?.bootstrapToken?.trim();
+  if (bootstrap && deps.bootstrap && !auth?.token && !auth?.deviceToken && !auth?.password) {
+    const found = deps.bootstrap.check(bootstrap);
+    if (found) return { ok: true, authMethod: "bootstrap-token", bootstrap: { token: bootstrap, profile: found.profile } };
+    const details = { code: "AUTH_BOOTSTRAP_TOKEN_INVALID", authReason: "bootstrap_token_invalid", canRetryWithDeviceToken: false, recommendedNextStep: "review_auth_configuration" };
+    return { ok: false, error: { code: "INVALID_REQUEST", message: SETUP_CODE_REJECTED, details }, delayMs: h.shared.delayMs };
+  }
   const explicit = auth?.deviceToken?.trim() || undefined;
   const candidate = explicit ?? (auth?.token?.trim() || undefined);
   if (candidate) {

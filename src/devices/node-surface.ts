@@ -2,7 +2,8 @@
 // the request) and the node.pair.* methods (which list and approve it).
 import type { PendingNodeSurface } from "./store.ts";
 
-const ADMIN_APPROVAL_COMMANDS = new Set(["system.run", "system.run.prepare", "system.which", "system.execApprovals.get", "system.execApprovals.set"]);
+// system.run and exec approvals, and the admin-only host commands (browser proxy, host file access).
+const ADMIN_APPROVAL_COMMANDS = new Set(["system.run", "system.run.prepare", "system.which", "system.execApprovals.get", "system.execApprovals.set", "browser.proxy", "browser.proxy.upload.v1", "fs.listDir", "terminal.upload"]);
 
 /** The scopes an owner needs to approve these commands (the reference's resolveNodePairApprovalScopes). */
 export function nodeApprovalScopes(commands: readonly string[] | undefined): string[] {

@@ -68,13 +68,15 @@ export interface PendingNodeSurface {
 export interface PairedDevice extends DeviceDescription {
   operatorLabel?: string;
   approvedScopes?: string[];
-  approvedVia?: "owner" | "silent";
+  approvedVia?: "owner" | "silent" | "bootstrap";
   nodeSurface?: NodeSurface;
   pendingNodeSurface?: PendingNodeSurface;
   createdAtMs: number;
   approvedAtMs: number;
   lastSeenAtMs?: number;
   lastSeenReason?: string;
+  /** The last `node.host.stats` snapshot a node sent (with the gateway's receipt time), kept for offline rows. */
+  lastHostStats?: Record<string, unknown>;
   tokens?: Record<string, StoredToken>;
 }
 

@@ -133,7 +133,7 @@ export class PairingStore {
   }
 
   /** Approves a request: the device gains the request's role and scopes. Undefined when the id is unknown. */
-  approve(requestId: string, approvedVia: "owner" | "silent", seen?: { reason: string; remoteIp?: string }): PairedDevice | undefined {
+  approve(requestId: string, approvedVia: "owner" | "silent" | "bootstrap", seen?: { reason: string; remoteIp?: string }): PairedDevice | undefined {
     const state = this.#load();
     const request = state.pending[requestId];
     if (!request) return undefined;
@@ -186,10 +186,10 @@ export class PairingStore {
   }
 
   /** Updates what the device last said about itself and when it was seen. */
-  touch(deviceId: string, patch: Partial<Pick<PairedDevice, "displayName" | "operatorLabel" | "remoteIp" | "lastSeenAtMs" | "lastSeenReason" | "nodeSurface" | "clientId" | "clientMode">>): PairedDevice | undefined {
+  touch(deviceId: string, patch: Partial<Pick<PairedDevice, "displayName" | "operatorLabel" | "remoteIp" | "lastSeenAtMs" | "lastSeenReason" | "lastHostStats" | "nodeSurface" | "clientId" | "clientMode">>): PairedDevice | undefined {
     const device = this.#load().paired[deviceId];
     if (!device) return undefined;
-    const metadataOnly = Object.keys(patch).every((k) => k === "lastSeenAtMs" || k === "lastSeenReason" || k === "remoteIp" || k === "displayName");
+    const metadataOnly = Object.keys(patch).every((k) => k === "lastSeenAtMs" || k === "lastSeenReason" || k === "lastHostStats" || k === "remoteIp" || k === "displayName");
     Object.assign(device, strip(patch));
     if (metadataOnly) this.#saveSoon();
     else this.#save();

@@ -1,75 +1,32 @@
-// node.* methods: the catalog (paired node devices + live connections), node pairing as a view of device
-// pairing, node.invoke through the registry, the node-role replies (invoke.result, event, pending.*).
+// node.* methods: the catalog (paired node devices + live connections) and node pairing as a view of device
+// pairing. node.invoke lives in invoke.ts, the node-role replies (event, pending.*) in pending-methods.ts.
 import { z } from "zod";
 import { parseParams } from "../methods/_params.ts";
 import type { CallerInfo, MethodFamily } from "../methods/types.ts";
 import { GatewayError } from "../protocol/errors.ts";
-import type { DevicesService } from "../devices/surface.ts";
 import type { PairedDevice } from "../devices/store.ts";
 import { nodeApprovalScopes, publicNodeRequest } from "../devices/node-surface.ts";
-import { WorkQueue, WORK_TYPES } from "./work.ts";
-import type { ConnectedNode, NodeRegistry } from "./registry.ts";
-import { invokeNode } from "./invoke.ts";
-
-/** What the node methods act through. */
-export interface NodeMethodDeps {
-  devices: DevicesService;
-  registry: NodeRegistry;
-  work: WorkQueue;
-  denyCommands(): readonly string[];
-  log: { info(message: string): void; warn(message: string): void };
-}
+import type { NodesContext } from "./context.ts";
+import { invokeMethods, liveCommands } from "./invoke.ts";
+import { pendingMethods } from "./pending-methods.ts";
+import type { ConnectedNode } from "./registry.ts";
 
 const id = z.string().min(1);
 const Empty = z.object({}).strict();
 const NodeIdParams = z.object({ nodeId: id }).strict();
 const RequestParams = z.object({ requestId: id }).strict();
 const RenameParams = z.object({ nodeId: id, displayName: id }).strict();
-const InvokeParams = z
-  .object({
-    nodeId: id,
-    command: id,
-    params: z.unknown().optional(),
-    timeoutMs: z.number().int().min(0).optional(),
-    idempotencyKey: id,
-    sessionKey: id.optional(),
-    turnSourceChannel: z.string().optional(),
-    turnSourceTo: z.string().optional(),
-    turnSourceAccountId: z.string().optional(),
-    turnSourceThreadId: z.union([z.string(), z.number()]).optional(),
-  })
-  .strict();
-const ResultParams = z
-  .object({
-    id,
-    nodeId: id,
-    ok: z.boolean(),
-    payload: z.unknown().optional(),
-    payloadJSON: z.string().optional(),
-    error: z.object({ code: id.optional(), message: id.optional() }).strict().optional(),
-  })
-  .strict();
-const EventParams = z.object({ event: id, payload: z.unknown().optional(), payloadJSON: z.string().optional() }).strict();
-const EnqueueParams = z
-  .object({ nodeId: id, type: z.enum(WORK_TYPES), priority: z.enum(["normal", "high"]).optional(), expiresInMs: z.number().int().min(1000).max(86_400_000).optional(), wake: z.boolean().optional() })
-  .strict();
-const DrainParams = z.object({ maxItems: z.number().int().min(1).max(10).optional() }).strict();
-const AckParams = z.object({ ids: z.array(id).min(1) }).strict();
 
 const isNode = (d: PairedDevice) => (d.roles ?? []).includes("node");
 const sortedUnique = (v: readonly string[] | undefined) => (v ? [...new Set(v)].sort() : undefined);
 
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
-/** What a live node declared in connect. */
-function declaredOf(live: ConnectedNode): { caps: string[]; commands: string[] } {
-  return { caps: strings(live.client.connect.caps), commands: strings(live.client.connect.commands) };
-}
 
 /** One NodeListNode row: a live node shows what it declared within the approved surface; pending surfaces are named. */
-function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: ConnectedNode | undefined, registry: NodeRegistry, showPending: boolean): Record<string, unknown> {
+function nodeRow(ctx: NodesContext, nodeId: string, paired: PairedDevice | undefined, live: ConnectedNode | undefined, showPending: boolean): Record<string, unknown> {
+  const { registry } = ctx;
   const client = live?.client.connect.client;
-  const declared = live ? declaredOf(live) : undefined;
   const surface = paired?.nodeSurface;
   const pending = paired?.pendingNodeSurface;
   const within = (mine: string[] | undefined, approved: string[] | undefined) => sortedUnique((mine ?? []).filter((c) => (approved ?? []).includes(c))) ?? [];
@@ -83,8 +40,8 @@ function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: Connect
     deviceFamily: client?.deviceFamily ?? paired?.deviceFamily,
     modelIdentifier: client?.modelIdentifier ?? surface?.modelIdentifier,
     remoteIp: paired?.remoteIp,
-    caps: declared ? within(declared.caps, surface?.caps) : (sortedUnique(surface?.caps) ?? []),
-    commands: declared ? within(declared.commands, surface?.commands) : (sortedUnique(surface?.commands) ?? []),
+    caps: live ? within(strings(live.client.connect.caps), surface?.caps) : (sortedUnique(surface?.caps) ?? []),
+    commands: live ? (sortedUnique(liveCommands(ctx, live, surface?.commands).effective) ?? []) : (sortedUnique(surface?.commands) ?? []),
     sessionHost: false,
     nodePluginTools: live ? [] : undefined,
     pathEnv: live && typeof live.client.connect.pathEnv === "string" ? live.client.connect.pathEnv : undefined,
@@ -94,6 +51,9 @@ function nodeRow(nodeId: string, paired: PairedDevice | undefined, live: Connect
     connectedAtMs: live?.connectedAtMs,
     lastConnectedAtMs: live?.connectedAtMs ?? surface?.lastConnectedAtMs,
     lastDisconnectedAtMs: live ? undefined : registry.lastDisconnectedAt(nodeId),
+    hostStats: live?.hostStats ?? paired?.lastHostStats,
+    lastActiveAtMs: live?.lastActiveAtMs,
+    presenceUpdatedAtMs: live?.presenceUpdatedAtMs,
     lastSeenAtMs: paired?.lastSeenAtMs,
     lastSeenReason: paired?.lastSeenReason,
     approvedAtMs: paired?.approvedAtMs,
@@ -114,34 +74,44 @@ function pairedNode(d: PairedDevice): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
 }
 
-const canReadPending = (caller: CallerInfo) => caller.scopes.includes("operator.pairing") || caller.scopes.includes("operator.admin");
-
-function callerNode(caller: CallerInfo): string {
-  if (!caller.deviceId) throw new GatewayError("INVALID_REQUEST", "nodeId required");
-  return caller.deviceId;
+/** The reference's active node: latest lastActiveAtMs, ties broken by the fresher report. */
+function activeNode(live: ConnectedNode[]): string | undefined {
+  let best: ConnectedNode | undefined;
+  for (const n of live) {
+    if (n.lastActiveAtMs === undefined) continue;
+    if (!best || n.lastActiveAtMs > best.lastActiveAtMs! || (n.lastActiveAtMs === best.lastActiveAtMs && (n.presenceUpdatedAtMs ?? 0) > (best.presenceUpdatedAtMs ?? 0))) best = n;
+  }
+  return best?.nodeId;
 }
 
+const canReadPending = (caller: CallerInfo) => caller.scopes.includes("operator.pairing") || caller.scopes.includes("operator.admin");
+
 /** The node.* RPC family. */
-export function nodeMethods(deps: NodeMethodDeps): MethodFamily {
-  const { registry, work } = deps;
+export function nodeMethods(deps: NodesContext): MethodFamily {
+  const { registry } = deps;
   const catalog = async (caller: CallerInfo): Promise<Record<string, unknown>[]> => {
     const store = await deps.devices.store();
     const paired = new Map(store.listPaired().filter(isNode).map((d) => [d.deviceId, d]));
     const ids = new Set([...paired.keys(), ...registry.list().map((n) => n.nodeId)]);
-    const rows = [...ids].map((nodeId) => nodeRow(nodeId, paired.get(nodeId), registry.get(nodeId), registry, canReadPending(caller)));
+    const rows = [...ids].map((nodeId) => nodeRow(deps, nodeId, paired.get(nodeId), registry.get(nodeId), canReadPending(caller)));
     return rows.sort((a, b) => Number(b.connected) - Number(a.connected) || String(a.displayName ?? a.nodeId).toLowerCase().localeCompare(String(b.displayName ?? b.nodeId).toLowerCase()));
   };
 
   return {
+    ...invokeMethods(deps),
+    ...pendingMethods(deps),
     "node.list": async (params, { caller }) => {
       parseParams("node.list", Empty, params);
-      return { ts: Date.now(), nodes: await catalog(caller) };
+      const nodes = await catalog(caller);
+      // The connected node with the freshest local input (node.presence.activity) is the active one.
+      const activeNodeId = activeNode(registry.list());
+      return { ts: Date.now(), ...(activeNodeId ? { activeNodeId } : {}), nodes: activeNodeId ? nodes.map((n) => (n.nodeId === activeNodeId ? { ...n, active: true } : n)) : nodes };
     },
     "node.describe": async (params, { caller }) => {
       const { nodeId } = parseParams("node.describe", NodeIdParams, params);
       const node = (await catalog(caller)).find((n) => n.nodeId === nodeId.trim());
       if (!node) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
-      return { ts: Date.now(), ...node };
+      return { ts: Date.now(), ...node, ...(activeNode(registry.list()) === node.nodeId ? { active: true } : {}) };
     },
     "node.rename": async (params) => {
       const { nodeId, displayName } = parseParams("node.rename", RenameParams, params);
@@ -183,70 +153,9 @@ export function nodeMethods(deps: NodeMethodDeps): MethodFamily {
       const device = store.getPaired(nodeId.trim());
       if (!device || !isNode(device)) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
       store.remove(device.deviceId);
+      deps.work.forget(device.deviceId);
+      deps.actions.forget(device.deviceId);
       return { nodeId: device.deviceId };
-    },
-
-    "node.invoke": async (params) => {
-      const p = parseParams("node.invoke", InvokeParams, params);
-      return invokeNode(deps, p);
-    },
-
-    "node.invoke.result": async (params, { caller }) => {
-      const raw = { ...(params as Record<string, unknown>) };
-      if (raw.payloadJSON === null) delete raw.payloadJSON;
-      if (raw.error === null) delete raw.error;
-      const p = parseParams("node.invoke.result", ResultParams, raw);
-      if (caller.deviceId && caller.deviceId !== p.nodeId) throw new GatewayError("INVALID_REQUEST", "nodeId mismatch");
-      let payload = p.payload;
-      if (payload === undefined && p.payloadJSON !== undefined) {
-        try {
-          payload = JSON.parse(p.payloadJSON);
-        } catch {
-          payload = p.payloadJSON;
-        }
-      }
-      const outcome = p.ok ? { ok: true as const, payload, payloadJSON: p.payloadJSON ?? null } : { ok: false as const, error: p.error ?? {} };
-      if (!registry.result(p.id, p.nodeId, caller.connId, outcome)) return { ok: true, ignored: true };
-      return { ok: true };
-    },
-
-    "node.event": async (params, { caller }) => {
-      const p = parseParams("node.event", EventParams, params);
-      callerNode(caller);
-      return { ok: true, event: p.event, handled: false, reason: "unsupported" };
-    },
-
-    // The reference node host publishes its runner inventory after connect; this gateway runs no node workers,
-    // so the declaration is acknowledged for the node's current connection and not kept.
-    "node.runnerInventory.update": async (params, { caller }) => {
-      const nodeId = callerNode(caller);
-      if (params === null || typeof params !== "object" || Array.isArray(params)) throw new GatewayError("INVALID_REQUEST", "invalid node runner inventory");
-      if (registry.get(nodeId)?.connId !== caller.connId) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
-      return { nodeId };
-    },
-
-    "node.pending.enqueue": async (params) => {
-      const p = parseParams("node.pending.enqueue", EnqueueParams, params);
-      const nodeId = p.nodeId.trim();
-      const store = await deps.devices.store();
-      const device = store.getPaired(nodeId);
-      if (!device || !isNode(device)) throw new GatewayError("INVALID_REQUEST", "unknown nodeId");
-      const queued = work.enqueue(nodeId, p.type, p.priority ?? "normal", p.expiresInMs);
-      return { nodeId, revision: work.revision(nodeId), queued, wakeTriggered: false };
-    },
-    "node.pending.drain": async (params, { caller }) => {
-      const { maxItems } = parseParams("node.pending.drain", DrainParams, params);
-      const nodeId = callerNode(caller);
-      const { items, hasMore } = work.drain(nodeId, maxItems ?? 1);
-      return { nodeId, revision: work.revision(nodeId), items, hasMore };
-    },
-    "node.pending.pull": async (params, { caller }) => {
-      parseParams("node.pending.pull", Empty, params);
-      return { nodeId: callerNode(caller), actions: [] };
-    },
-    "node.pending.ack": async (params, { caller }) => {
-      const { ids } = parseParams("node.pending.ack", AckParams, params);
-      return { nodeId: callerNode(caller), ackedIds: [...new Set(ids.map((i) => i.trim()))], remainingCount: 0 };
     },
   };
 }

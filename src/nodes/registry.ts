@@ -16,6 +16,11 @@ export interface ConnectedNode {
   connId: string;
   client: ClientView;
   connectedAtMs: number;
+  /** The latest `node.host.stats` of this connection, stamped with the gateway's receipt time. */
+  hostStats?: Record<string, unknown>;
+  /** Recent local input (`node.presence.activity`), on the gateway's clock. */
+  lastActiveAtMs?: number;
+  presenceUpdatedAtMs?: number;
 }
 
 interface Waiting {
@@ -67,7 +72,7 @@ export class NodeRegistry {
   }
 
   /** Sends the request to the node and resolves with its result, the timeout, or its disconnect. */
-  invoke(node: ConnectedNode, request: { command: string; params: unknown; timeoutMs?: number; idempotencyKey: string; sessionKey?: string }): Promise<InvokeOutcome> {
+  invoke(node: ConnectedNode, request: { command: string; params: unknown; timeoutMs?: number; idempotencyKey: string; sessionKey?: string }, onSent?: () => void): Promise<InvokeOutcome> {
     if (this.#waiting.size >= MAX_PENDING_INVOKES) return Promise.resolve({ ok: false, error: { code: "UNAVAILABLE", message: "too many node invokes in flight" } });
     const id = crypto.randomUUID();
     const timeoutMs = request.timeoutMs !== undefined && request.timeoutMs > 0 ? request.timeoutMs : DEFAULT_INVOKE_TIMEOUT_MS;
@@ -84,6 +89,7 @@ export class NodeRegistry {
         ...(request.sessionKey ? { sessionKey: request.sessionKey } : {}),
       });
       if (!sent) this.#finish(id, { ok: false, error: { code: "NOT_CONNECTED", message: "node not connected" } });
+      else onSent?.();
     });
   }
 

@@ -1,16 +1,24 @@
 // Mounts nodes on the gateway: the registry of connected node devices (told by the server on connect and
-// disconnect), node.* methods loaded on first use, and the node events.
+// disconnect), node.* methods loaded on first use, and the node events. Agents and automations are handed in by
+// the composition: node events start agent turns and queue system events through them.
+import type { AgentsService } from "../agents/methods-shared.ts";
+import type { AutomationsService } from "../automations/surface.ts";
 import type { DevicesService } from "../devices/surface.ts";
 import { lazyMethods } from "../surface/lazy-methods.ts";
-import type { Surface, SurfaceContext } from "../surface/types.ts";
+import type { ClientView, Surface, SurfaceContext } from "../surface/types.ts";
+import { PendingActions } from "./actions.ts";
+import type { NodesContext } from "./context.ts";
+import type { NodeEventResult } from "./events.ts";
+import { commandsConfig } from "./policy.ts";
 import { NodeRegistry } from "./registry.ts";
+import { ChatFollowers, ExecAuthorizations } from "./session-links.ts";
 import { WorkQueue } from "./work.ts";
 
 const NODE_METHODS = [
   "node.list", "node.describe", "node.rename", "node.pair.list", "node.pair.approve", "node.pair.reject", "node.pair.remove",
-  "node.invoke", "node.invoke.result", "node.event", "node.runnerInventory.update", "node.pending.enqueue", "node.pending.drain", "node.pending.pull", "node.pending.ack",
+  "node.invoke", "node.invoke.progress", "node.invoke.result", "node.event", "node.runnerInventory.update", "node.pending.enqueue", "node.pending.drain", "node.pending.pull", "node.pending.ack",
 ];
-const NODE_EVENTS = ["node.pair.requested", "node.pair.resolved", "node.invoke.request"];
+const NODE_EVENTS = ["node.pair.requested", "node.pair.resolved", "node.invoke.request", "node.hostStats", "node.presence"];
 
 /** A connected node as other features see it (to pick one for a command). */
 export interface NodeSummary {
@@ -30,16 +38,43 @@ export interface NodesService {
 /** The features nodes act through, handed over by the composition (src/features.ts). */
 export interface NodesDeps {
   devices: DevicesService;
+  agents?: AgentsService;
+  automations?: AutomationsService;
 }
 
-export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { service: NodesService } {
+/** What agents ask of nodes: whether a node connection follows a session's chat (`chat.subscribe`). */
+export interface NodeChatFollowers {
+  follows(connId: string, sessionKey: string): boolean;
+  any(): boolean;
+}
+
+const canRead = (c: ClientView) => c.scopes.includes("operator.read") || c.scopes.includes("operator.write") || c.scopes.includes("operator.admin");
+
+export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { service: NodesService; chatFollowers: NodeChatFollowers } {
   const log = ctx.logger.child("nodes");
   const registry = new NodeRegistry(ctx.core);
-  const work = new WorkQueue();
-  const denyCommands = () => {
-    const nodes = (ctx.core.config().config.gateway as { nodes?: { commands?: { deny?: unknown } } } | undefined)?.nodes;
-    const deny = nodes?.commands?.deny;
-    return Array.isArray(deny) ? deny.filter((c): c is string => typeof c === "string") : [];
+  const chat = new ChatFollowers();
+  const exec = new ExecAuthorizations();
+  let onEvent: Promise<NodesContext["onEvent"]> | undefined;
+  const context: NodesContext = {
+    devices: deps.devices,
+    registry,
+    work: new WorkQueue(),
+    actions: new PendingActions(),
+    chat,
+    exec,
+    commands: () => commandsConfig(ctx.core.config().config as Record<string, unknown>),
+    log,
+    onEvent: async (source, event, payloadJSON): Promise<NodeEventResult> => {
+      onEvent ??= import("./events.ts").then((m) =>
+        m.nodeEventHandler({
+          registry, devices: deps.devices, agents: deps.agents, automations: deps.automations, chat, exec, log, now: Date.now,
+          config: () => ctx.core.config().config as Record<string, unknown>,
+          broadcast: (name, payload) => ctx.core.broadcast(name, payload, { filter: canRead }),
+        }),
+      );
+      return (await onEvent)(source, event, payloadJSON);
+    },
   };
   const service: NodesService = {
     connected: () =>
@@ -53,12 +88,14 @@ export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { 
           commands: Array.isArray(commands) ? commands.filter((c): c is string => typeof c === "string") : [],
         };
       }),
-    invoke: async (request) => (await import("./invoke.ts")).invokeNode({ devices: deps.devices, registry, denyCommands }, request),
+    // Features act with write authority, never admin: admin-only host commands stay out of their reach.
+    invoke: async (request) => (await import("./invoke.ts")).invokeNode(context, request, ["operator.write"]),
   };
   return {
     name: "nodes",
     service,
-    methods: lazyMethods(NODE_METHODS, async () => (await import("./methods.ts")).nodeMethods({ devices: deps.devices, registry, work, denyCommands, log })),
+    chatFollowers: chat,
+    methods: lazyMethods(NODE_METHODS, async () => (await import("./methods.ts")).nodeMethods(context)),
     events: NODE_EVENTS,
     clientConnected(client) {
       if (client.role !== "node") return;
@@ -68,6 +105,8 @@ export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { 
     clientDisconnected(client) {
       if (client.role !== "node") return;
       registry.disconnected(client, Date.now());
+      chat.drop(client.connId);
+      exec.drop(client.connId);
       log.info(`node disconnected node=${client.deviceId} conn=${client.connId}`);
     },
     stop() {

@@ -35,7 +35,9 @@ async function run(name: string): Promise<void> {
 
 async function connectNode(platform: string): Promise<{ socket: TestSocket; id: string; seen: any[] }> {
   const device = makeDevice();
-  const client = { id: "node-host", version: "2026.9.6", platform, mode: "node", displayName: `panel-${platform}`, instanceId: platform };
+  // The reference's node policy counts a platform only when the device family agrees (macos ↔ Mac).
+  const deviceFamily = platform === "macos" ? "Mac" : "Linux";
+  const client = { id: "node-host", version: "2026.9.6", platform, deviceFamily, mode: "node", displayName: `panel-${platform}`, instanceId: platform };
   const commands = ["canvas.present", "canvas.hide", "canvas.navigate"];
   const { socket, hello } = await deviceHandshake(gw.url, connectParams({ client, role: "node", scopes: [], caps: ["canvas"], commands, auth: { token: gw.token } }), device);
   expect(hello.ok).toBe(true);

@@ -12,7 +12,8 @@ let flags: string[];
 const env = () => ({ HOME: home.home, NO_COLOR: "1" });
 
 beforeAll(async () => {
-  gw = await spawnGateway();
+  // echo.test is no platform default: the command policy admits it only through gateway.nodes.commands.allow.
+  gw = await spawnGateway({ config: { gateway: { nodes: { commands: { allow: ["echo.test"] } } } } });
   flags = ["--url", gw.url, "--token", gw.token];
 });
 afterAll(async () => {
@@ -86,5 +87,53 @@ describe("openclaw nodes", () => {
     expect(blocked.code).toBe(1);
     expect((await cli(["nodes", "pending", "--json", ...flags], env())).stdout).toBe("[]");
     node.close();
+  });
+
+  test("status: one merged table with connection, approval, caps, permissions and host stats; --json is node.list", async () => {
+    const device = makeDevice();
+    const client = { id: "node-host", version: "2026.9.6", platform: "linux", deviceFamily: "Linux", mode: "node", displayName: "stats-node" };
+    const params = connectParams({ client, role: "node", scopes: [], caps: ["system"], commands: ["system.notify"], permissions: { accessibility: false, exec: true }, auth: { token: gw.token } });
+    const { socket: node } = await deviceHandshake(gw.url, params, device);
+    const stats = { cpuCount: 24, loadAverage: [3.2, 2, 1], memoryTotalBytes: 192 * 2 ** 30, memoryFreeBytes: 41 * 2 ** 30, diskTotalBytes: 2 * 2 ** 40, diskAvailableBytes: Math.round(1.2 * 2 ** 40) };
+    expect((await node.request("node.event", { event: "node.host.stats", payload: stats })).payload).toMatchObject({ handled: true });
+    const text = await cli(["nodes", "status", ...flags], env());
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Known: \d+ · Paired: \d+ · Connected: \d+$/m);
+    const line = text.stdout.split("\n").find((l) => l.startsWith("stats-node"))!;
+    expect(line).toContain(device.id);
+    expect(line).toContain("client: node-host/node · device: Linux · perms: [accessibility=no, exec=yes] · core v2026.9.6 · load 3.2/24 · mem 151/192 GB · disk 1.2 TB free");
+    expect(line).toMatch(/paired · connected \((just now|\d+m ago)\) · approved\s+system$/);
+    const json = JSON.parse((await cli(["nodes", "status", "--connected", "--json", ...flags], env())).stdout);
+    expect(json.nodes.find((n: any) => n.nodeId === device.id)).toMatchObject({ connected: true, commands: ["system.notify"], permissions: { exec: true }, hostStats: { cpuCount: 24 } });
+    node.close();
+    await node.closed;
+    const offline = await cli(["nodes", "status", "--connected", "--json", ...flags], env());
+    expect(JSON.parse(offline.stdout).nodes.some((n: any) => n.nodeId === device.id)).toBe(false);
+    expect((await cli(["nodes", "status", "--last-connected", "soon", ...flags], env())).code).toBe(1);
+  });
+});
+
+describe("openclaw qr", () => {
+  test("--json, --setup-code-only and text: a setup code the gateway minted; a node pairs with it", async () => {
+    const local = ["--port", String(gw.port), "--token", gw.token];
+    const json = await cli(["qr", "--url", gw.url, "--json", ...local], env());
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toEqual({ setupCode: expect.any(String), gatewayUrl: gw.url, auth: "token", urlSource: "request.publicUrl", access: "full" });
+    const { bootstrapToken } = JSON.parse(Buffer.from(doc.setupCode, "base64url").toString("utf8"));
+    const device = makeDevice();
+    const joined = await deviceHandshake(gw.url, connectParams({ client: { id: "openclaw-ios", version: "1.0", platform: "ios", deviceFamily: "iPhone", mode: "node" }, role: "node", scopes: [], auth: { bootstrapToken } }), device);
+    expect(joined.hello.ok).toBe(true);
+    joined.socket.close();
+
+    const only = await cli(["qr", "--url", "ws://192.168.1.20:18789", "--setup-code-only", ...local], env());
+    expect(only.stdout.trim()).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(only.stderr).toContain("setup code was limited for safety");
+    const text = await cli(["qr", "--public-url", gw.url, "--limited", ...local], env());
+    expect(text.stdout).toContain(`Gateway: ${gw.url}`);
+    expect(text.stdout).toContain("Access: limited");
+    expect((await cli(["qr", "--limited", "--voice-node", ...local], env())).code).not.toBe(0);
+    const loopbackOnly = await cli(["qr", "--json", ...local], env());
+    expect(loopbackOnly.code).toBe(1);
   });
 });

@@ -13,7 +13,8 @@ let flags: string[];
 const home = tempHome();
 
 beforeAll(async () => {
-  gw = await spawnGateway({ binary: await compiledBinary() });
+  // echo.test is no platform default: the command policy admits it only through gateway.nodes.commands.allow.
+  gw = await spawnGateway({ binary: await compiledBinary(), config: { gateway: { nodes: { commands: { allow: ["echo.test"] } } } } });
   flags = ["--url", gw.url, "--token", gw.token];
 }, 120_000);
 afterAll(async () => {

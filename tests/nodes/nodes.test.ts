@@ -22,7 +22,7 @@ function serve(node: TestSocket, reply: (req: any) => Record<string, unknown> | 
 describe("a local node", () => {
   let gw: SpawnedGateway;
   beforeAll(async () => {
-    gw = await spawnGateway();
+    gw = await spawnGateway({ config: { gateway: { nodes: { commands: { allow: ["echo.test"] } } } } });
   });
   afterAll(async () => {
     await gw?.stop();
@@ -61,8 +61,8 @@ describe("a local node", () => {
     expect(failed.error).toEqual({ code: "UNAVAILABLE", message: "E_TEST: asked to fail", details: { nodeError: { code: "E_TEST", message: "asked to fail" }, nodeCommandDispatched: true } });
     const timedOut = await op.request("node.invoke", { nodeId: device.id, command: "echo.test", params: { silent: true }, timeoutMs: 50, idempotencyKey: "k4" });
     expect(timedOut.error).toMatchObject({ code: "UNAVAILABLE", message: "TIMEOUT: node invoke timed out", details: { nodeError: { code: "TIMEOUT" } } });
-    const undeclared = await op.request("node.invoke", { nodeId: device.id, command: "camera.snap", idempotencyKey: "k5" });
-    expect(undeclared.error).toEqual({ code: "INVALID_REQUEST", message: 'node command not allowed: the node (platform: linux) does not support "camera.snap"', details: { reason: "command not declared by node", command: "camera.snap" } });
+    const undeclared = await op.request("node.invoke", { nodeId: device.id, command: "computer.act", idempotencyKey: "k5" });
+    expect(undeclared.error).toEqual({ code: "INVALID_REQUEST", message: 'node command not allowed: the node (platform: linux) does not support "computer.act"', details: { reason: "command not declared by node", command: "computer.act" } });
 
     // The node may call node-role methods only.
     expect((await node.request("status", {})).error?.code).toBe("FORBIDDEN");
@@ -70,6 +70,9 @@ describe("a local node", () => {
     expect(late.payload).toEqual({ ok: true, ignored: true });
     const foreign = await node.request("node.invoke.result", { id: "nope", nodeId: "other", ok: true });
     expect(foreign.error).toEqual({ code: "INVALID_REQUEST", message: "nodeId mismatch" });
+    expect((await node.request("node.invoke.progress", { invokeId: "i1", nodeId: device.id, seq: 0, chunk: "partial output" })).payload).toEqual({ ok: true, ignored: true });
+    expect((await node.request("node.invoke.progress", { invokeId: "i1", nodeId: "other", seq: 1, chunk: "x" })).error).toEqual({ code: "INVALID_REQUEST", message: "nodeId mismatch" });
+    expect((await node.request("node.invoke.progress", { invokeId: "i1", nodeId: device.id, seq: 2, chunk: "é".repeat(8193) })).error).toEqual({ code: "INVALID_REQUEST", message: "progress chunk too large" });
 
     // The reference node host publishes its runner inventory after connect: acknowledged.
     expect((await node.request("node.runnerInventory.update", { protocolFeatures: ["node-worker-supervisor-v6"] })).payload).toEqual({ nodeId: device.id });
@@ -109,7 +112,7 @@ describe("a local node", () => {
 describe("a node that waits for approval (autoApproveLocal off)", () => {
   let gw: SpawnedGateway;
   beforeAll(async () => {
-    gw = await spawnGateway({ config: { gateway: { nodes: { pairing: { autoApproveLocal: false } } } } });
+    gw = await spawnGateway({ config: { gateway: { nodes: { pairing: { autoApproveLocal: false }, commands: { allow: ["echo.test"] } } } } });
   });
   afterAll(async () => {
     await gw?.stop();
@@ -151,6 +154,16 @@ describe("a node that waits for approval (autoApproveLocal off)", () => {
     expect(third.hello.payload.auth).toMatchObject({ method: "device-token", role: "node" });
     expect((await owner.request("node.pair.list", {})).payload.pending).toEqual([]);
     third.socket.close();
+
+    // Declaring less than was approved files nothing (removing declarations grants nothing); the narrower
+    // declaration is what runs. Declaring a command outside the platform policy withholds it: nothing to approve.
+    const narrower = await deviceHandshake(gw.url, nodeParams(gw.token, { auth: { deviceToken: token }, commands: ["echo.test", "echo.unlisted"] }), device);
+    expect(narrower.hello.ok).toBe(true);
+    expect((await owner.request("node.pair.list", {})).payload.pending).toEqual([]);
+    const row = (await owner.request("node.list", {})).payload.nodes.find((n: any) => n.nodeId === device.id);
+    expect(row).toMatchObject({ approvalState: "approved", commands: ["echo.test"] });
+    expect(gw.output()).toContain(`node command surface withheld node=${device.id} commands=echo.unlisted`);
+    narrower.socket.close();
     owner.close();
   });
 });
