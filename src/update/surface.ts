@@ -1,5 +1,6 @@
-// The `update.status` RPC: the running gateway's version against the configured release channel. The check
-// itself loads only when the method is first called.
+// The `update.status` RPC: the running gateway's version against the configured release channel, in the
+// reference's closed shape (sentinel, updateAvailable or null, effectiveChannel, schedule) so its clients read it.
+// The check itself loads only when the method is first called.
 import { GatewayError } from "../protocol/errors.ts";
 import type { Surface, SurfaceContext } from "../surface/types.ts";
 
@@ -16,8 +17,10 @@ export function updateSurface(ctx: SurfaceContext): Surface {
         const { UpdateError } = await import("./release.ts");
         const channel = (params as { channel?: unknown } | undefined)?.channel ?? updateChannel(ctx);
         try {
-          const { manifest: _manifest, ...status } = await checkForUpdate({ env: ctx.env, channel, channelSource: "channel", currentVersion: ctx.core.version });
-          return status;
+          const status = await checkForUpdate({ env: ctx.env, channel, channelSource: "channel", currentVersion: ctx.core.version });
+          const updateAvailable = status.updateAvailable && status.latestVersion ? { currentVersion: status.currentVersion, latestVersion: status.latestVersion, channel: status.channel } : null;
+          // No restart sentinel (the reference's record of an update-triggered restart) and no auto-update schedule.
+          return { sentinel: null, updateAvailable, effectiveChannel: status.channel, schedule: { channel: status.channel, autoEnabled: false } };
         } catch (error) {
           if (error instanceof UpdateError) throw new GatewayError("INVALID_REQUEST", error.message);
           throw error;

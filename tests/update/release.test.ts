@@ -67,9 +67,10 @@ describe("update.status RPC", () => {
     const { socket } = await handshake(gw.urls[0]!, connectParams({ auth: { token }, scopes: ["operator.admin"] }));
     const res = await socket.request("update.status", {});
     expect(res.ok).toBe(true);
-    expect(res.payload).toMatchObject({ currentVersion: "1.0.0", channel: "beta", latestVersion: "9.0.0-beta.1", updateAvailable: true, error: null });
+    // The reference's closed UpdateStatusResultSchema: availability or null, never our check's extra fields.
+    expect(res.payload).toEqual({ sentinel: null, updateAvailable: { currentVersion: "1.0.0", latestVersion: "9.0.0-beta.1", channel: "beta" }, effectiveChannel: "beta", schedule: { channel: "beta", autoEnabled: false } });
     const stable = await socket.request("update.status", { channel: "stable" });
-    expect(stable.payload).toMatchObject({ channel: "stable", latestVersion: null, updateAvailable: false, error: { code: "unreachable" } });
+    expect(stable.payload).toEqual({ sentinel: null, updateAvailable: null, effectiveChannel: "stable", schedule: { channel: "stable", autoEnabled: false } });
     socket.close();
   });
 
