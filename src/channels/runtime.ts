@@ -67,7 +67,7 @@ export class ChannelRuntime {
             broadcast: this.#deps.broadcast,
             log: this.#deps.log,
             onOutbound: () => (supervisor.lastOutboundAt = Date.now()),
-            onRun: (delta) => (supervisor.activeRuns += delta),
+            onRun: (delta) => ((supervisor.activeRuns += delta), (supervisor.lastRunActivityAt = Date.now())),
           },
           supervisor.account,
           transport,

@@ -44,10 +44,8 @@ export function accountSnapshot(s: AccountSupervisor): Record<string, unknown> {
     connected: s.connected,
     lastError: s.lastError,
     lastProbeAt: s.lastProbeAt,
-    busy: s.activeRuns > 0,
-    activeRuns: s.activeRuns,
-    dmPolicy: a.access.dmPolicy,
-    allowFrom: a.access.allowFrom,
+    // Run activity appears once the account has run something, as the reference's run-state tracker publishes it.
+    ...(s.lastRunActivityAt !== null ? { activeRuns: s.activeRuns, busy: s.activeRuns > 0, lastRunActivityAt: s.lastRunActivityAt } : {}),
   };
 }
 
