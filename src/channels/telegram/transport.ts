@@ -37,7 +37,7 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
   const api = new BotApi({
     token: tokenValue,
     apiRoot: raw.apiRoot,
-    proxy: typeof raw.proxy === "string" && /^https?:/.test(raw.proxy) ? raw.proxy : undefined,
+    proxy: raw.proxy,
     sleep: ctx.sleep,
     onRetry: (method, seconds) => ctx.log.warn(`telegram ${method}: 429, retrying after ${seconds}s`),
   });
