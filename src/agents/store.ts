@@ -306,14 +306,18 @@ export class SessionStore {
   }
 
   /**
-   * Starts a fresh transcript for the session holding only its newest `keep` messages (the old transcript
-   * stays on disk under the old session id, as reset leaves it); returns how many were kept.
+   * Starts a fresh transcript for the session holding only its newest `keep` messages, after `summary` (the
+   * model-written account of what came before) when given; the old transcript stays on disk under the old
+   * session id, as reset leaves it. Returns how many were kept.
    */
-  compact(key: string, keep: number): number {
+  compact(key: string, keep: number, summary?: string): number {
     return this.#db.transaction(() => {
       const session = this.get(key);
       if (!session) return 0;
       const fresh = crypto.randomUUID();
+      if (summary !== undefined) {
+        this.#db.query("INSERT INTO messages (session_key, session_id, role, content, created_at, stop_reason) VALUES (?, ?, 'user', ?, ?, 'compaction')").run(key, fresh, summary, Date.now());
+      }
       const info = this.#db
         .query(
           `INSERT INTO messages (session_key, session_id, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens,
