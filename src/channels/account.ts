@@ -29,7 +29,6 @@ export class AccountSupervisor {
   lastProbeAt: number | null = null;
   probe: unknown;
   activeRuns = 0;
-  lastRunActivityAt: number | null = null;
   /** Messages admitted (queued or running) and not yet answered. */
   admitted = 0;
   #roomWaiters = new Set<() => void>();

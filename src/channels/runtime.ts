@@ -67,7 +67,7 @@ export class ChannelRuntime {
             broadcast: this.#deps.broadcast,
             log: this.#deps.log,
             onOutbound: () => (supervisor.lastOutboundAt = Date.now()),
-            onRun: (delta) => ((supervisor.activeRuns += delta), (supervisor.lastRunActivityAt = Date.now())),
+            onRun: (delta) => (supervisor.activeRuns += delta),
           },
           supervisor.account,
           transport,

@@ -113,7 +113,8 @@ export class EventLoopMonitor {
   #window(): { p99: number; max: number } {
     const sorted = [...this.#delays].sort((a, b) => a - b);
     const p99 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! : 0;
-    return { p99: round(p99), max: round(sorted.length ? sorted[sorted.length - 1]! : 0) };
+    // Tenths of a millisecond, as the reference reports delays.
+    return { p99: Math.round(p99 * 10) / 10, max: Math.round((sorted.length ? sorted[sorted.length - 1]! : 0) * 10) / 10 };
   }
 
   #reasons(): string[] {

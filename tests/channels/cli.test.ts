@@ -52,6 +52,12 @@ test("channels status --probe --json gives the channels.status payload with a ge
   expect(Object.keys(payload.channelAccounts.telegram[0])).not.toContain("dmPolicy");
   expect(Object.keys(payload.channelAccounts.telegram[0])).not.toContain("busy");
   expect(payload.eventLoop.cpuBreakdown).toMatchObject({ hostCpuCount: expect.any(Number) });
+  // Without --probe the answer carries no probe, not even the last one (as the reference answers).
+  const plain = JSON.parse((await cli(["channels", "status", "--json"], env)).stdout);
+  expect(Object.keys(plain.channelAccounts.telegram[0])).not.toContain("probe");
+  expect(Object.keys(plain.channelAccounts.telegram[0])).not.toContain("lastProbeAt");
+  expect(plain.channels.telegram.lastProbeAt).toBeNull();
+  expect(plain.channels.telegram.probe).toBeUndefined();
   const text = await cli(["channels", "status", "--probe"], env);
   expect(text.stdout).toContain("Telegram default: configured, running, connected");
   expect(text.stdout).toContain("works (@cli_bot)");
