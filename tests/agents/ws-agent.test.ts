@@ -50,7 +50,9 @@ describe("agent", () => {
     if (TWO_PHASE_RES) {
       const final = await writer.next((f) => f.type === "res" && f.id === id && f !== accepted);
       expect(writer.frames.indexOf(final)).toBeGreaterThan(writer.frames.indexOf(events.at(-1)!));
-      expect(final.payload).toMatchObject({ runId: "run-1", status: "ok", result: { payloads: [{ text }] } });
+      expect(final.payload).toMatchObject({ runId: "run-1", status: "ok", result: { payloads: [{ text, mediaUrl: null }] } });
+      // The reference's meta fields this gateway can fill truthfully.
+      expect(final.payload.result.meta).toMatchObject({ aborted: false, finalAssistantVisibleText: text, completion: { stopReason: "stop", finishReason: "stop" } });
     }
     const waited = await writer.request("agent.wait", { runId: "run-1", timeoutMs: 5000 });
     expect(waited.payload).toMatchObject({ runId: "run-1", status: "ok" });
