@@ -169,6 +169,7 @@ const config = host.config();
         if (store.get(run.sessionKey)) host.append(store, message);
       },
       event: (data) => events.tool(data),
+      steered: () => run.steers.length > 0,
     });
     messages.push(...results);
     // Messages steered in while the model streamed or the tools ran join before the next model call.
