@@ -85,6 +85,8 @@ const config = host.config();
   const messages: ChatMessage[] = [...history, req.input];
   let status: RunResult["status"] = "ok";
   for (let round = 0; ; round++) {
+    // The last round allowed cannot answer a message steered into it; from then on one waits for its own turn.
+    run.acceptsSteer = round + 1 < MAX_TOOL_ROUNDS;
     text = "";
     const calls: ToolCall[] = [];
     const turnUsage: Usage = { input: 0, output: 0, total: 0 };
