@@ -101,9 +101,12 @@ export async function compactSession(req: CompactionRequest): Promise<Compaction
   }
   summary = summary.trim();
   if (!summary) return { ok: false, compacted: false, reason: "summary failed, transcript unchanged: the model returned no text" };
-  const kept = messages.length - cut;
   const stored = summaryMessage(summary);
-  req.store.compact(req.sessionKey, kept, stored);
+  // From the first kept message's id on (past the last one when nothing is kept): whatever a run appended
+  // while the summary was written stays too.
+  const fromId = messages[cut]?.id ?? messages[messages.length - 1]!.id + 1;
+  const kept = req.store.compact(req.sessionKey, 0, { text: stored, fromId, sessionId: messages[0]!.sessionId });
+  if (kept < 0) return { ok: false, compacted: false, reason: "the session was reset while the summary was written; nothing changed" };
   const first = req.store.history(req.sessionKey, kept + 1)[1];
   const tokensAfter = Math.ceil(stored.length / 4) + messages.slice(cut).reduce((n, m) => n + tokens(m), 0);
   return { ok: true, compacted: true, result: { summary, firstKeptEntryId: String(first?.id ?? ""), tokensBefore, tokensAfter } };
