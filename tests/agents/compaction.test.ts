@@ -89,3 +89,21 @@ test("the session's fallback chain writes it when the primary fails; with no mod
   expect(failed).toMatchObject({ ok: false, key, compacted: false, reason: expect.stringContaining("transcript unchanged") });
   expect((await history(key)).map(text)).toEqual(kept);
 }, 20_000);
+
+test("a turn that lands while the summary is being written is kept after it", async () => {
+  const key = "agent:main:race";
+  await converse(key, ["race one", "race two", "ok"]);
+  const line = "config changed \\(file\\): [^\\n]*agents\\.defaults\\.compaction\\.model";
+  const before = gw.output().match(new RegExp(line, "g"))?.length ?? 0;
+  const config = JSON.parse(await Bun.file(gw.configPath).text());
+  config.agents.defaults.compaction.model = "stand/hold-sum";
+  await Bun.write(gw.configPath, JSON.stringify(config));
+  // The held model writes the summary: it streams a first piece and waits for release().
+  await gw.waitForOutput(new RegExp(`(?:${line}[\\s\\S]*){${before + 1}}`));
+  const pending = op.request("sessions.compact", { key });
+  await standIn.waitFor((r) => r.model === "hold-sum");
+  await converse(key, ["during"]);
+  standIn.release();
+  expect((await pending).payload).toMatchObject({ ok: true, compacted: true });
+  expect((await history(key)).slice(1).map(text)).toEqual(["ok", "echo(alpha): ok", "during", "echo(alpha): during"]);
+}, 20_000);
