@@ -52,6 +52,8 @@ const config = host.config();
   host.sessionsChanged(run.sessionKey, created ? "create" : "send");
   run.state = "running";
   run.startedAt = Date.now();
+  // From now until the run decides to end, a message in `steer` mode joins it at the next model round.
+  run.acceptsSteer = true;
   const events = new RunEvents(deps, run.runId, run.sessionKey);
   const agentEvent = (stream: string, data: Record<string, unknown>) => events.agent(stream, data);
   const chatEvent = (state: string, extra: Record<string, unknown>) => events.chat(state, extra);
@@ -87,6 +89,8 @@ const config = host.config();
   const messages: ChatMessage[] = [...history, req.input];
   let status: RunResult["status"] = "ok";
   for (let round = 0; ; round++) {
+    // The last round allowed cannot answer a message steered into it; from then on one waits for its own turn.
+    run.acceptsSteer = round + 1 < MAX_TOOL_ROUNDS;
     text = "";
     const calls: ToolCall[] = [];
     const turnUsage: Usage = { input: 0, output: 0, total: 0 };
@@ -146,6 +150,13 @@ const config = host.config();
         error: status === "ok" ? undefined : (failure?.message ?? run.abortReason),
       });
     }
+    // A message steered in during this round gets another model round in the same run, after this reply.
+    const steered = status === "ok" && !more && run.steers.length > 0 && round + 1 < MAX_TOOL_ROUNDS;
+    if (steered) {
+      messages.push({ role: "assistant", content: text });
+      takeSteers(run, store, host, messages);
+      continue;
+    }
     if (!more) break;
     if (round + 1 >= MAX_TOOL_ROUNDS) {
       failure = new ProviderError(`the model asked for tools ${MAX_TOOL_ROUNDS} rounds in a row; run stopped`, "protocol");
@@ -153,7 +164,6 @@ const config = host.config();
       break;
     }
     messages.push({ role: "assistant", content: text, toolCalls: callsDone });
-    run.acceptsSteer = true;
     const results = await runToolCalls(callsDone, {
       toolbox: toolbox!,
       workspace: workspace!,
@@ -165,14 +175,11 @@ const config = host.config();
         if (store.get(run.sessionKey)) host.append(store, message);
       },
       event: (data) => events.tool(data),
+      steered: () => run.steers.length > 0,
     });
     messages.push(...results);
-    run.acceptsSteer = false;
-    // Messages steered in while the tools ran join the conversation before the next model call.
-    for (const steer of run.steers.splice(0)) {
-      if (store.get(run.sessionKey)) host.append(store, { sessionKey: run.sessionKey, runId: run.runId, role: "user", content: steer.content });
-      messages.push(steer);
-    }
+    // Messages steered in while the model streamed or the tools ran join before the next model call.
+    takeSteers(run, store, host, messages);
     if (run.controller.signal.aborted) {
       status = run.abortReason === "timeout" ? "error" : "aborted";
       if (status === "error") failure = timedOut();
@@ -181,6 +188,10 @@ const config = host.config();
       break;
     }
   }
+  // Synchronously with the decision to end, so no steer can slip in between; one that arrived during a failed
+  // or aborted round is still kept in the transcript rather than lost.
+  run.acceptsSteer = false;
+  takeSteers(run, store, host, []);
   clearTimeout(timer);
   if (store.get(run.sessionKey)) store.markRunning(run.sessionKey, null);
   const result = runResult(deps.store, run, status, text, callsDone, status === "error" ? failure : undefined, usage, finishReason, used);
@@ -198,6 +209,14 @@ const config = host.config();
   else agentEvent("lifecycle", { phase: "error", error: failure!.message, ...times });
   events.close();
   run.finish(result);
+}
+
+/** Moves the run's steered messages into its transcript and the model's next input. */
+function takeSteers(run: Run, store: SessionStore, host: ConversationHost, messages: ChatMessage[]): void {
+  for (const steer of run.steers.splice(0)) {
+    if (store.get(run.sessionKey)) host.append(store, { sessionKey: run.sessionKey, runId: run.runId, role: "user", content: steer.content });
+    messages.push(steer);
+  }
 }
 
 /** The result a run finishes with (the same shape whether it ended well, failed or was aborted). */

@@ -76,11 +76,16 @@ function agentFinal(result: RunResult): Record<string, unknown> {
     status: "ok",
     summary: "completed",
     result: {
-      payloads: result.text ? [{ text: result.text }] : [],
+      payloads: result.text ? [{ text: result.text, mediaUrl: null }] : [],
+      // The reference's meta, as far as this gateway knows it (its runtime diagnostics have no equivalent here).
       meta: {
         durationMs: result.endedAt - (result.startedAt ?? result.endedAt),
-        stopReason: result.finishReason,
         agentMeta: { sessionKey: result.sessionKey, sessionId: result.sessionId, provider: result.provider, model: result.model, usage: result.usage },
+        aborted: false,
+        finalAssistantVisibleText: result.text,
+        finalAssistantRawText: result.text,
+        stopReason: result.finishReason,
+        completion: { stopReason: result.finishReason, finishReason: result.finishReason },
       },
     },
   };

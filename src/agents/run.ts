@@ -54,7 +54,7 @@ export class Run {
   abortReason: string | undefined;
   /** Set when the run was admitted although no model could be resolved: it starts, then fails with this. */
   configError: AgentConfigError | undefined;
-  /** True while the run executes tool calls: a steered message joins before its next model call. */
+  /** True from the run's start until it decides to end: a steered message joins at its next model round. */
   acceptsSteer = false;
   /** Steered user messages waiting for the next model call. */
   readonly steers: ChatMessage[] = [];

@@ -4,7 +4,7 @@ import { sleep } from "../platform/sleep.ts";
 import { converse, runResult, type ConversationHost, type RunManagerDeps } from "./conversation.ts";
 import { AgentConfigError, agentsConfig, modelChain, resolveAgent, type AgentsConfig, type ModelTarget } from "./config.ts";
 import { sessionMessageEvent, sessionRow } from "./present.ts";
-import { ProviderError } from "./providers/index.ts";
+import { ProviderError, type ChatMessage } from "./providers/index.ts";
 import { Run, type RunRequest } from "./run.ts";
 import { queueMode, STEER_CAP } from "./queue.ts";
 import type { NewMessage, SessionStore, StoredMessage } from "./store.ts";
@@ -76,10 +76,12 @@ export class RunManager {
     }
     const running = live.find((r) => r.state === "running");
     const waiting = live.filter((r) => r.state === "queued").at(-1);
-    if (mode === "steer" && running?.acceptsSteer && running.steers.length < STEER_CAP && live.length === 1) {
-      running.steers.push(request.input);
-      this.#aliases.set(request.runId, running);
-      return { run: running, existing: false };
+    if (mode === "steer" && live.length === 1) {
+      const steered = this.steer(request.sessionKey, request.input);
+      if (steered) {
+        this.#aliases.set(request.runId, steered);
+        return { run: steered, existing: false };
+      }
     }
     if (mode === "collect" && waiting && waiting.collected < STEER_CAP && waiting.request.input.role === "user" && !waiting.request.context && waiting.agentId === request.agentId) {
       // One followup turn for everything that arrived while the session was busy.
@@ -89,6 +91,18 @@ export class RunManager {
       return { run: waiting, existing: false };
     }
     return undefined;
+  }
+
+  /**
+   * Steers a user message into the session's running run (it joins at the run's next model round); undefined,
+   * with nothing changed, when no run accepts it now, so the caller queues the message as a followup instead.
+   */
+  steer(sessionKey: string, input: ChatMessage): Run | undefined {
+    const live = [...this.#runs.values()].filter((r) => r.sessionKey === sessionKey && r.state !== "done" && !r.controller.signal.aborted);
+    const running = live.length === 1 ? live[0] : undefined;
+    if (!running || running.state !== "running" || !running.acceptsSteer || running.steers.length >= STEER_CAP) return undefined;
+    running.steers.push(input);
+    return running;
   }
 
   /** Run ids queued or running for a session, oldest first. */

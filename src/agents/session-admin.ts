@@ -2,6 +2,7 @@
 // transcripts are linear: create (optionally with a first message), send into an existing session, abort
 // its run, patch its label/model/queue mode, compact it to its newest messages, fork it at a user message.
 import { z } from "zod";
+import { compactSession } from "./compaction.ts";
 import { modelChain } from "./config.ts";
 import { canonicalKey } from "./keys.ts";
 import { gatewayError, openStore, type AgentsService } from "./methods-shared.ts";
@@ -42,6 +43,17 @@ const CompactParams = z.object({ key: z.string().min(1), agentId: z.string().min
 const ForkParams = z.object({ sessionKey: z.string().min(1), agentId: z.string().min(1).optional(), entryId: z.string().min(1) }).strict();
 
 export function sessionAdminMethods(service: AgentsService): MethodFamily {
+  const summarize = async (key: string, agentId: string, modelOverride: string | null | undefined) => {
+    const { runs } = service;
+    let outcome;
+    try {
+      outcome = await compactSession({ store: openStore(service), sessionKey: key, agentId, config: runs.config, modelOverride });
+    } catch (error) {
+      throw gatewayError(error);
+    }
+    if (outcome.compacted) runs.sessionsChanged(key, "compact");
+    return { ok: outcome.ok, key, compacted: outcome.compacted, ...(outcome.reason ? { reason: outcome.reason } : {}), ...(outcome.result ? { result: outcome.result } : {}) };
+  };
   const { runs } = service;
   const key = (raw: string, agentId?: string) => canonicalKey(raw, agentId?.toLowerCase() ?? runs.config.defaultAgentId);
   const startRun = (sessionKey: string, agentId: string, message: string, runId: string, timeoutMs?: number, queueMode?: string) => {
@@ -130,8 +142,8 @@ export function sessionAdminMethods(service: AgentsService): MethodFamily {
       if (!store.get(parsed.key)) return { ok: true, key: parsed.key, compacted: false, reason: "no sessionId" };
       if (store.messageCount(parsed.key) === 0) return { ok: true, key: parsed.key, compacted: false, reason: "no transcript" };
       if (runs.active(parsed.key).length) throw new GatewayError("INVALID_REQUEST", `Session ${parsed.key} has queued work; retry after it finishes.`);
-      // Model-written summaries are not built here: compaction keeps the newest maxLines messages.
-      if (p.maxLines === undefined) return { ok: true, key: parsed.key, compacted: false, reason: "summary compaction is not available; pass maxLines" };
+      // Without maxLines the model writes a summary of the older part; with it, the newest maxLines are kept.
+      if (p.maxLines === undefined) return summarize(parsed.key, parsed.agentId, store.get(parsed.key)?.modelOverride);
       const before = store.messageCount(parsed.key);
       if (before <= p.maxLines) return { ok: true, key: parsed.key, compacted: false, kept: before };
       const kept = store.compact(parsed.key, p.maxLines);

@@ -306,22 +306,29 @@ export class SessionStore {
   }
 
   /**
-   * Starts a fresh transcript for the session holding only its newest `keep` messages (the old transcript
-   * stays on disk under the old session id, as reset leaves it); returns how many were kept.
+   * Starts a fresh transcript for the session holding only its newest `keep` messages, or, with a model-written
+   * `summary` of what came before, the summary then every message from `fromId` on (messages a run added while
+   * the summary was written included). The old transcript stays on disk under the old session id, as reset
+   * leaves it. Returns how many were kept; -1 when the session was reset meanwhile (nothing changes).
    */
-  compact(key: string, keep: number): number {
+  compact(key: string, keep: number, summary?: { text: string; fromId: number; sessionId: string }): number {
     return this.#db.transaction(() => {
       const session = this.get(key);
       if (!session) return 0;
+      if (summary && summary.sessionId !== session.sessionId) return -1;
       const fresh = crypto.randomUUID();
+      if (summary) {
+        this.#db.query("INSERT INTO messages (session_key, session_id, role, content, created_at, stop_reason) VALUES (?, ?, 'user', ?, ?, 'compaction')").run(key, fresh, summary.text, Date.now());
+      }
+      const source = summary ? "SELECT * FROM messages WHERE session_id = ? AND id >= ?" : "SELECT * FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY id DESC LIMIT ?)";
       const info = this.#db
         .query(
           `INSERT INTO messages (session_key, session_id, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens,
              output_tokens, total_tokens, stop_reason, error, tool_name, is_error)
            SELECT session_key, ?, run_id, role, content, tool_calls, tool_call_id, created_at, provider, model, input_tokens, output_tokens, total_tokens,
-             stop_reason, error, tool_name, is_error FROM (SELECT * FROM messages WHERE session_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC`,
+             stop_reason, error, tool_name, is_error FROM (${source}) ORDER BY id ASC`,
         )
-        .run(fresh, session.sessionId, keep);
+        .run(fresh, session.sessionId, summary ? summary.fromId : keep);
       this.#db.query("UPDATE sessions SET session_id = ?, updated_at = ? WHERE key = ?").run(fresh, Date.now(), key);
       return info.changes;
     })();

@@ -1,7 +1,8 @@
 // One round of gateway-run tools inside an agent run: each tool call the model asked for runs in the agent's
 // workspace (through the Toolbox, so policy and exec approvals apply), streams `tool` start/result events,
-// and commits its result to the transcript. Once the run is aborted the remaining calls are not run but still
-// get a result, so every stored tool call has its answer and the transcript replays cleanly.
+// and commits its result to the transcript. Once the run is aborted, or a user message is steered into it, the
+// remaining calls are not run but still get a result, so every stored tool call has its answer and the
+// transcript replays cleanly.
 import type { ChatMessage, ToolCall } from "./providers/index.ts";
 import type { NewMessage } from "./store.ts";
 import type { Toolbox } from "./tools/toolbox.ts";
@@ -20,6 +21,8 @@ export interface ToolRound {
   signal: AbortSignal;
   append: (message: NewMessage) => void;
   event: (data: Record<string, unknown>) => void;
+  /** True once a user message was steered into the run: calls not started yet are skipped (as the reference does). */
+  steered?: () => boolean;
 }
 
 function parsedArgs(raw: string): unknown {
@@ -39,6 +42,10 @@ export async function runToolCalls(calls: ToolCall[], round: ToolRound): Promise
     let details: Record<string, unknown> | undefined;
     if (round.signal.aborted) {
       text = "Not run: the run was aborted.";
+      isError = true;
+    } else if (round.steered?.()) {
+      // The newer message comes first; a running tool finished, but later calls wait for the model to decide again.
+      text = "Skipped: a newer user message arrived before this call started; it was not run.";
       isError = true;
     } else {
       round.event({ phase: "start", name: call.name, toolCallId: call.id, args });

@@ -187,6 +187,8 @@ export class AutomationsRuntime {
       agentId,
       sessionKey,
       input: { role: "user", content: payload.message },
+      // A job's run is its own turn: its outcome is this run's, never that of a turn it was steered into.
+      queueMode: "followup",
       modelOverride: payload.model,
       timeoutMs: payload.timeoutSeconds ? payload.timeoutSeconds * 1000 : 3_600_000,
     });
@@ -234,6 +236,7 @@ export class AutomationsRuntime {
         agentId,
         sessionKey,
         input: { role: "user", content: plan.prompt },
+        queueMode: "followup",
         modelOverride: plan.model,
         timeoutMs: (plan.timeoutSeconds ?? Math.min(600, (plan.everyMs ?? 1_800_000) / 1000)) * 1000,
       }).run.done;

@@ -1,7 +1,8 @@
-// What a message does when its session already has a run: the reference's queue modes. `steer` needs a run that
-// accepts input mid-stream, which ours does not, so it waits like `followup` (as the reference does when
-// steering is unavailable); `collect` merges what waited into one turn; `interrupt` aborts and runs the newest.
-// At most `cap` messages wait per session; beyond it the oldest is dropped.
+// What a message does when its session already has a run: the reference's queue modes. `steer` hands the
+// message to the running turn, which takes it at its next model round, when that turn accepts it (else it
+// waits like `followup`, as the reference does when steering is unavailable); `collect` merges what waited
+// into one turn; `interrupt` aborts and runs the newest. At most `cap` messages wait per session; beyond it
+// the oldest is dropped.
 
 export type QueueMode = "steer" | "followup" | "collect" | "interrupt";
 const MODES: QueueMode[] = ["steer", "followup", "collect", "interrupt"];
@@ -17,7 +18,12 @@ export function queueMode(config: Record<string, unknown>, channel: string): Que
 interface Lane<T> {
   busy: boolean;
   pending: T[];
+  /** The items of the turn now running (what a steered message would join). */
+  current: T[];
 }
+
+/** Tries to give an item to the running turn of its session; true when that turn took it. */
+export type SteerInto<T> = (key: string, item: T, running: readonly T[]) => boolean;
 
 /** Per-session lanes: one turn at a time per key; `run` gets one item, or several merged under `collect`. */
 export class SessionLanes<T> {
@@ -28,6 +34,7 @@ export class SessionLanes<T> {
     private readonly run: (key: string, items: T[]) => Promise<void>,
     private readonly abort: (key: string) => void,
     private readonly onDrop: (item: T) => void = () => {},
+    private readonly steerInto: SteerInto<T> = () => false,
   ) {}
 
   /** Number of sessions with a run or waiting messages. */
@@ -36,9 +43,11 @@ export class SessionLanes<T> {
   }
 
   submit(key: string, item: T, mode: QueueMode): void {
-    const lane = this.#lanes.get(key) ?? { busy: false, pending: [] };
+    const lane = this.#lanes.get(key) ?? { busy: false, pending: [], current: [] };
     this.#lanes.set(key, lane);
     if (!lane.busy) return this.#start(key, lane, [item], mode);
+    // Only when nothing waits ahead of it: a steer must not overtake an earlier queued message.
+    if (mode === "steer" && lane.pending.length === 0 && this.steerInto(key, item, lane.current)) return;
     if (mode === "interrupt") {
       for (const replaced of lane.pending) this.onDrop(replaced);
       lane.pending = [item];
@@ -55,10 +64,12 @@ export class SessionLanes<T> {
 
   #start(key: string, lane: Lane<T>, items: T[], mode: QueueMode): void {
     lane.busy = true;
+    lane.current = items;
     void this.run(key, items)
       .catch(() => {})
       .finally(() => {
         lane.busy = false;
+        lane.current = [];
         const latest = (lane as Lane<T> & { mode?: QueueMode }).mode ?? mode;
         if (lane.pending.length === 0) {
           this.#lanes.delete(key);

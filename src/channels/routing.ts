@@ -3,6 +3,7 @@
 // chunked at the channel's limit with the first piece replying to the inbound message.
 import { readFileSync } from "node:fs";
 import type { AgentsService } from "../agents/methods.ts";
+import type { Run } from "../agents/run.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { chunkText } from "./text.ts";
 import type { AccountConfig, AccountTransport, InboundMessage } from "./types.ts";
@@ -71,6 +72,18 @@ export interface DeliverDeps {
   log: { info(msg: string): void; warn(msg: string): void };
   onOutbound(): void;
   onRun(delta: 1 | -1): void;
+}
+
+/**
+ * Steers a message into its session's running turn (queue mode `steer`): the turn takes it at its next model
+ * round and its reply answers both. Undefined when the turn cannot take it now; the caller then queues it.
+ */
+export function steerTurn(deps: Pick<DeliverDeps, "agents" | "broadcast">, sessionKey: string, m: InboundMessage): Run | undefined {
+  const content = turnText(m);
+  const images = turnImages(m);
+  const run = deps.agents.runs.steer(sessionKey, { role: "user", content, ...(images.length ? { images } : {}) });
+  if (run) deps.broadcast("session.message", { sessionKey, agentId: run.agentId, runId: run.runId, message: { role: "user", content, channel: m.channel, senderId: m.senderId, chatId: m.chatId, ts: Date.now() } });
+  return run;
 }
 
 /** Runs the agent for an admitted message and delivers the reply; resolves when the reply is out. */

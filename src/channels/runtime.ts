@@ -11,7 +11,7 @@ import { AccountSupervisor } from "./account.ts";
 import { PairingStore } from "./pairing.ts";
 import { QUEUE_CAP, queueMode, SessionLanes } from "./queue.ts";
 import { LastRoutes } from "./routes.ts";
-import { ownerAgent, runAndReply, sessionKeyFor, turnText } from "./routing.ts";
+import { ownerAgent, runAndReply, sessionKeyFor, steerTurn, turnText } from "./routing.ts";
 import type { AccountConfig, AccountTransport, ChannelPlugin, InboundMessage } from "./types.ts";
 
 /** One admitted message waiting for (or in) its session's lane. */
@@ -85,6 +85,16 @@ export class ChannelRuntime {
       (dropped) => {
         dropped.supervisor.release(1);
         this.#deps.log.warn(`${dropped.message.channel} ${dropped.message.accountId}: more than ${QUEUE_CAP} messages waiting in one session; the oldest was dropped`);
+      },
+      (key, turn, running) => {
+        // The running turn answers in its own chat, so only a message from that same conversation may join it.
+        const first = running[0]?.message;
+        const m = turn.message;
+        if (!first || first.channel !== m.channel || first.accountId !== m.accountId || first.chatId !== m.chatId || first.threadId !== m.threadId) return false;
+        const run = steerTurn(this.#deps, key, m);
+        if (!run) return false;
+        void run.done.finally(() => turn.supervisor.release(1));
+        return true;
       },
     );
   }

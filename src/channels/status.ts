@@ -18,8 +18,11 @@ function lifecycle(s: AccountSupervisor): string {
   return "stopped";
 }
 
-/** One account as `channelAccounts.<channel>[]` shows it; never the token. */
-export function accountSnapshot(s: AccountSupervisor): Record<string, unknown> {
+/**
+ * One account as `channelAccounts.<channel>[]` shows it; never the token. `probed`: this answer probed, so it
+ * carries the probe (the reference shows a probe only in the answer that took it; `health` shows the last).
+ */
+export function accountSnapshot(s: AccountSupervisor, probed = true): Record<string, unknown> {
   const a = s.account;
   const groups = a.access.groups;
   return {
@@ -28,7 +31,7 @@ export function accountSnapshot(s: AccountSupervisor): Record<string, unknown> {
     enabled: a.enabled,
     lastStartAt: s.lastStartAt,
     lastStopAt: s.lastStopAt,
-    ...(s.probe !== undefined ? { probe: s.probe } : {}),
+    ...(probed && s.probe !== undefined ? { probe: s.probe } : {}),
     restartPending: s.state === "backoff",
     reconnectAttempts: s.reconnectAttempts,
     lastConnectedAt: s.lastConnectedAt,
@@ -43,16 +46,12 @@ export function accountSnapshot(s: AccountSupervisor): Record<string, unknown> {
     running: s.running,
     connected: s.connected,
     lastError: s.lastError,
-    lastProbeAt: s.lastProbeAt,
-    busy: s.activeRuns > 0,
-    activeRuns: s.activeRuns,
-    dmPolicy: a.access.dmPolicy,
-    allowFrom: a.access.allowFrom,
+    ...(probed ? { lastProbeAt: s.lastProbeAt } : {}),
   };
 }
 
 /** A channel's summary: the default account's state, plus every account. */
-function channelSummary(runtime: ChannelRuntime, channel: string): Record<string, unknown> {
+function channelSummary(runtime: ChannelRuntime, channel: string, probed = true): Record<string, unknown> {
   const accounts = runtime.accounts(channel);
   const main = accounts.find((s) => s.account.accountId === runtime.defaultAccount(channel)) ?? accounts[0];
   const details = main ? main.plugin.describe(main.account) : {};
@@ -63,7 +62,7 @@ function channelSummary(runtime: ChannelRuntime, channel: string): Record<string
     lastStopAt: main?.lastStopAt ?? null,
     lastError: main?.lastError ?? null,
     ...(details.tokenSource !== undefined ? { tokenSource: details.tokenSource } : {}),
-    ...(main?.probe !== undefined ? { probe: main.probe, lastProbeAt: main.lastProbeAt } : {}),
+    ...(probed && main?.probe !== undefined ? { probe: main.probe, lastProbeAt: main.lastProbeAt } : { lastProbeAt: null }),
     ...(details.mode !== undefined ? { mode: details.mode } : {}),
   };
 }
@@ -88,8 +87,8 @@ export async function channelsStatus(runtime: ChannelRuntime, options: { probe?:
     (result.channelDetailLabels as any)[c] = plugin.detailLabel;
     if (plugin.systemImage) (result.channelSystemImages as any)[c] = plugin.systemImage;
     (result.channelMeta as any[]).push({ id: c, label: plugin.label, detailLabel: plugin.detailLabel, ...(plugin.systemImage ? { systemImage: plugin.systemImage } : {}) });
-    (result.channels as any)[c] = channelSummary(runtime, c);
-    (result.channelAccounts as any)[c] = runtime.accounts(c).map(accountSnapshot);
+    (result.channels as any)[c] = channelSummary(runtime, c, Boolean(options.probe));
+    (result.channelAccounts as any)[c] = runtime.accounts(c).map((s) => accountSnapshot(s, Boolean(options.probe)));
     (result.channelDefaultAccountId as any)[c] = runtime.defaultAccount(c) ?? "default";
     for (const s of runtime.accounts(c)) {
       if (s.state === "unconfigured" && s.account.enabled) statusIssues.push({ channel: c, accountId: s.account.accountId, kind: "config", message: s.lastError ?? "not configured" });

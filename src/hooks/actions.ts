@@ -140,6 +140,8 @@ export function dispatch(action: PlannedAction, d: Dispatcher): Dispatched {
       sessionKey,
       input: { role: "user", content: action.allowUnsafeExternalContent ? action.message : wrapExternal(action.message, action.name) },
       channel: "hook",
+      // A hook's run is its own turn with its own result, never folded into one already running.
+      queueMode: "followup",
       modelOverride: action.model,
       extraSystem: action.allowUnsafeExternalContent ? undefined : EXTERNAL_NOTICE,
       timeoutMs: action.timeoutSeconds ? action.timeoutSeconds * 1000 : undefined,

@@ -10,6 +10,8 @@ export interface EventLoopStats {
   delayMaxMs: number;
   utilization: number;
   cpuCoreRatio: number;
+  /** Where the CPU went: main thread, worker threads, the runtime's other threads, and the whole host. */
+  cpuBreakdown?: { mainThreadCoreRatio?: number; workerCoreRatio?: number; otherThreadsCoreRatio?: number; hostUtilization?: number; hostCpuCount?: number };
 }
 
 /** One entry of `system-presence` (spec §3.3); the gateway's own entry has `reason: "self"`. */

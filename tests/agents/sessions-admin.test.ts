@@ -14,7 +14,8 @@ let op: TestSocket;
 beforeAll(async () => {
   standIn = startStandIn();
   standIn.script("gate", [{ tools: [{ name: "exec", args: { command: "echo gated" } }] }, { text: "after the gate" }]);
-  const config = deepMerge(agentsConfig(standIn, false), { agents: { entries: { gated: { model: "stand/script-gate", tools: { exec: { mode: "ask" } } } } } });
+  standIn.script("gate2", [{ tools: [{ name: "exec", args: { command: "echo one" } }, { name: "exec", args: { command: "echo two" } }] }, { text: "after both" }]);
+  const config = deepMerge(agentsConfig(standIn, false), { agents: { entries: { gated: { model: "stand/script-gate", tools: { exec: { mode: "ask" } } }, holder: { model: "stand/hold-x" }, gated2: { model: "stand/script-gate2", tools: { exec: { mode: "ask" } } } } } });
   gw = await spawnGateway({ config, env: STANDIN_ENV });
   op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
 });
@@ -92,6 +93,44 @@ test("steer: a message sent while tools run joins the run before its next model 
   ]);
   const second = standIn.requests.filter((r) => r.model === "script-gate").at(-1)!;
   expect(second.body.messages.at(-1)).toEqual({ role: "user", content: "also this" });
+});
+
+test("steer between sequential tool calls: the running call finishes, the ones not started are skipped with a result", async () => {
+  await op.request("chat.send", { sessionKey: "agent:gated2:steer", message: "start sk-1", idempotencyKey: "sk-1" });
+  const first = await op.next((f) => f.event === "exec.approval.requested" && f.payload.request.runId === "sk-1");
+  await op.request("chat.send", { sessionKey: "agent:gated2:steer", message: "stop, do this", idempotencyKey: "sk-2" });
+  await op.request("exec.approval.resolve", { id: first.payload.id, decision: "allow-once" });
+  await op.next(ended("sk-1"));
+  // Only the first exec asked for approval: the second was skipped, not run.
+  expect(op.frames.filter((f) => f.event === "exec.approval.requested" && f.payload.request.runId === "sk-1")).toHaveLength(1);
+  expect(texts(await history("agent:gated2:steer"))).toEqual([
+    ["user", "start sk-1"],
+    ["assistant", "execexec"],
+    ["toolResult", "one\n"],
+    ["toolResult", "Skipped: a newer user message arrived before this call started; it was not run."],
+    ["user", "stop, do this"],
+    ["assistant", "after both"],
+  ]);
+});
+
+test("steer while the model streams: the message joins the same run, which gives it another model round", async () => {
+  const isHold = (text: string) => (r: { model: string; body: any }) => r.model === "hold-x" && r.body.messages.at(-1)?.content === text;
+  await op.request("chat.send", { sessionKey: "agent:holder:steer", message: "first", idempotencyKey: "hs-1" });
+  await standIn.waitFor(isHold("first"));
+  const steered = await op.request("chat.send", { sessionKey: "agent:holder:steer", message: "also this", idempotencyKey: "hs-2" });
+  expect(steered.payload).toEqual({ runId: "hs-2", status: "started" });
+  standIn.release();
+  const second = await standIn.waitFor(isHold("also this"));
+  standIn.release();
+  await op.next(ended("hs-1"));
+  expect((await op.request("agent.wait", { runId: "hs-2", timeoutMs: 5000 })).payload).toMatchObject({ runId: "hs-1", status: "ok" });
+  expect(second.body.messages.slice(-3).map((m: any) => [m.role, m.content])).toEqual([["user", "first"], ["assistant", "echo(hold-x): first"], ["user", "also this"]]);
+  expect(texts(await history("agent:holder:steer"))).toEqual([
+    ["user", "first"],
+    ["assistant", "echo(hold-x): first"],
+    ["user", "also this"],
+    ["assistant", "echo(hold-x): also this"],
+  ]);
 });
 
 test("followup runs after; collect merges the waiting messages; interrupt aborts the active run", async () => {

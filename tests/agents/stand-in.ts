@@ -31,6 +31,8 @@ export interface StandIn {
   script(name: string, steps: Scripted[]): void;
   /** Resolves once a request matching `match` exists (and satisfies it). */
   waitFor(match: (r: SeenRequest) => boolean, timeoutMs?: number): Promise<SeenRequest>;
+  /** Lets the next held "hold-*" answer finish (each streams its first piece, then waits for its release). */
+  release(): void;
   stop(): void;
 }
 
@@ -97,6 +99,10 @@ export function startStandIn(): StandIn {
   const flakySeen = new Set<string>();
   const scripts = new Map<string, Scripted[]>();
   const waiters = new Set<() => void>();
+  // The n-th held answer waits until release() was called n times (order-safe: a release may come first).
+  let holds = 0;
+  let releases = 0;
+  const held = new Set<() => void>();
   const wake = () => {
     for (const w of waiters) w();
   };
@@ -139,6 +145,7 @@ export function startStandIn(): StandIn {
       const parts = bulk ? bulkPieces(Number(bulk[1]), Number(bulk[2])) : slow ? Array.from({ length: 60 }, (_, i) => `${i} `) : pieces(reply);
       const tool = model.startsWith("tool-");
       const cut = model.startsWith("cut-");
+      const holdNo = model.startsWith("hold-") ? ++holds : 0;
       const usage = { input: 7, output: parts.length };
       const events = url.pathname === "/v1/messages" ? anthropicEvents(model, parts, usage, tool) : url.pathname === "/v1/responses" ? responsesEvents(model, parts, usage, tool) : chatEvents(model, parts, usage, tool);
       const stream = new ReadableStream<Uint8Array>({
@@ -154,6 +161,14 @@ export function startStandIn(): StandIn {
               controller.enqueue(encoder.encode(event));
               sent++;
               continue;
+            }
+            // A held answer is mid-stream (first text piece out) until the test releases it: a window without a clock.
+            if (holdNo && sent === 2) {
+              await new Promise<void>((resolve) => {
+                const check = () => releases >= holdNo && (held.delete(check), resolve());
+                held.add(check);
+                check();
+              });
             }
             // Split every record in two writes so the gateway's parser has to join chunks.
             const half = Math.ceil(event.length / 2);
@@ -200,6 +215,10 @@ export function startStandIn(): StandIn {
         waiters.add(check);
         check();
       });
+    },
+    release: () => {
+      releases++;
+      for (const check of [...held]) check();
     },
     stop: () => server.stop(true),
   };

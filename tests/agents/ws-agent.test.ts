@@ -50,7 +50,9 @@ describe("agent", () => {
     if (TWO_PHASE_RES) {
       const final = await writer.next((f) => f.type === "res" && f.id === id && f !== accepted);
       expect(writer.frames.indexOf(final)).toBeGreaterThan(writer.frames.indexOf(events.at(-1)!));
-      expect(final.payload).toMatchObject({ runId: "run-1", status: "ok", result: { payloads: [{ text }] } });
+      expect(final.payload).toMatchObject({ runId: "run-1", status: "ok", result: { payloads: [{ text, mediaUrl: null }] } });
+      // The reference's meta fields this gateway can fill truthfully.
+      expect(final.payload.result.meta).toMatchObject({ aborted: false, finalAssistantVisibleText: text, completion: { stopReason: "stop", finishReason: "stop" } });
     }
     const waited = await writer.request("agent.wait", { runId: "run-1", timeoutMs: 5000 });
     expect(waited.payload).toMatchObject({ runId: "run-1", status: "ok" });
@@ -110,9 +112,10 @@ describe("chat", () => {
     expect(standIn.requests.filter((r) => r.body.messages?.at(-1)?.content === "once")).toHaveLength(1);
   });
 
-  test("one run at a time per session: the second waits for the first", async () => {
+  test("one run at a time per session: a followup waits for the first", async () => {
     await writer.request("chat.send", { sessionKey: "ws-queue", message: "q1", idempotencyKey: "q-1" });
-    await writer.request("chat.send", { sessionKey: "ws-queue", message: "q2", idempotencyKey: "q-2" });
+    // Under the default `steer` mode q2 would join the running q1; `followup` asks for a turn of its own.
+    await writer.request("chat.send", { sessionKey: "ws-queue", message: "q2", idempotencyKey: "q-2", queueMode: "followup" });
     await writer.next(lifecycleEnd("q-2"));
     const lifecycle = writer.frames.filter((f) => f.event === "agent" && f.payload?.stream === "lifecycle" && ["q-1", "q-2"].includes(f.payload.runId));
     expect(lifecycle.map((f) => `${f.payload.runId}:${f.payload.data.phase}`)).toEqual(["q-1:start", "q-1:end", "q-2:start", "q-2:end"]);

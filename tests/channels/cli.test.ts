@@ -47,6 +47,17 @@ test("channels status --probe --json gives the channels.status payload with a ge
   const payload = JSON.parse(out.stdout);
   expect(payload.channelOrder).toEqual(["telegram"]);
   expect(payload.channelAccounts.telegram[0]).toMatchObject({ accountId: "default", running: true, probe: { ok: true, bot: { username: "cli_bot" } } });
+  // The reference's shape: getMe normalized with every flag, no access policy or run counters before any run.
+  expect(payload.channelAccounts.telegram[0].probe.botInfo).toMatchObject({ can_manage_bots: false, has_topics_enabled: false });
+  expect(Object.keys(payload.channelAccounts.telegram[0])).not.toContain("dmPolicy");
+  expect(Object.keys(payload.channelAccounts.telegram[0])).not.toContain("busy");
+  expect(payload.eventLoop.cpuBreakdown).toMatchObject({ hostCpuCount: expect.any(Number) });
+  // Without --probe the answer carries no probe, not even the last one (as the reference answers).
+  const plain = JSON.parse((await cli(["channels", "status", "--json"], env)).stdout);
+  expect(Object.keys(plain.channelAccounts.telegram[0])).not.toContain("probe");
+  expect(Object.keys(plain.channelAccounts.telegram[0])).not.toContain("lastProbeAt");
+  expect(plain.channels.telegram.lastProbeAt).toBeNull();
+  expect(plain.channels.telegram.probe).toBeUndefined();
   const text = await cli(["channels", "status", "--probe"], env);
   expect(text.stdout).toContain("Telegram default: configured, running, connected");
   expect(text.stdout).toContain("works (@cli_bot)");

@@ -74,8 +74,15 @@ test("adding, changing and removing accounts restarts only the account concerned
 
   // Access settings apply in place: no restart, the new policy shows.
   editConfig((c) => ((c.channels.telegram.dmPolicy = "allowlist"), (c.channels.telegram.allowFrom = ["tg:77"])));
-  s = await until((st) => account(st, "default")?.dmPolicy === "allowlist");
-  expect(account(s, "default").allowFrom).toEqual(["77"]);
+  // The reference's account snapshot does not show the access policy, so the new one is seen by its effect:
+  // under the old `pairing` policy user 77 would get a pairing code; now the model answers.
+  await gw.waitForOutput(/config changed \(file\): [^\n]*channels\.telegram\.allowFrom/);
+  const from = tg.calls.length;
+  tg.message(A, { from: 77, text: "policy check" });
+  const reply = await tg.waitFor((c) => tg.calls.indexOf(c) >= from && c.method === "sendMessage" && Number(c.params.chat_id) === 77);
+  expect(String(reply.params.text)).toContain("policy check");
+  s = await until((st) => account(st, "default")?.lastInboundAt !== null);
+  expect(account(s, "default").dmPolicy).toBeUndefined();
   expect(account(s, "default").lastStartAt).toBe(startedAt);
   expect(getMeA()).toBe(before);
 

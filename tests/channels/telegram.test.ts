@@ -22,6 +22,9 @@ beforeAll(async () => {
   gw = await spawnGateway({
     config: {
       ...agentsConfig(model, false),
+      // Each test here is one message and its own reply; the default `steer` would fold a message that arrives
+      // before the previous reply finished into that turn (tests/channels/steer.test.ts covers steering).
+      messages: { queue: { mode: "followup" } },
       channels: { telegram: { botToken: TOKEN, apiRoot: tg.url, dmPolicy: "pairing", allowFrom: [`tg:${OWNER}`], groups: { [GROUP]: { requireMention: true } } } },
     },
     env: STANDIN_ENV,
@@ -65,7 +68,7 @@ test("the account starts with the gateway: getMe, commands registered, long poll
   expect(commands).toContain("new");
   expect(Number(tg.callsOf("getUpdates")[0]!.params.timeout)).toBeGreaterThan(0);
   const account = await untilAccount((a) => a.connected);
-  expect(account).toMatchObject({ accountId: "default", configured: true, running: true, connected: true, lifecycle: "ready", dmPolicy: "pairing", tokenSource: "config", tokenStatus: "available", mode: "polling" });
+  expect(account).toMatchObject({ accountId: "default", configured: true, running: true, connected: true, lifecycle: "ready", tokenSource: "config", tokenStatus: "available", mode: "polling" });
   const probed = (await rpc.request("channels.status", { probe: true })).payload;
   expect(probed.channels.telegram).toMatchObject({ configured: true, running: true, tokenSource: "config", mode: "polling", probe: { ok: true, botInfo: { id: 4242, username: "stand_bot" }, bot: { id: 4242, username: "stand_bot" } } });
   expect(probed.channelSystemImages).toEqual({ telegram: "paperplane" });

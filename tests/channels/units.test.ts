@@ -1,5 +1,6 @@
 // The channel runtime's pure parts with injected time: 429 retry_after, supervisor back-off, access policy,
 // chunking and Markdown, session keys.
+import { botView, normalizeBotInfo } from "../../src/channels/telegram/bot-info.ts";
 import { expect, test } from "bun:test";
 import { decideAccess } from "../../src/channels/access.ts";
 import { AccountSupervisor, backoffMs } from "../../src/channels/account.ts";
@@ -208,4 +209,17 @@ test("backpressure: a full account makes the transport wait until answered messa
   sup.release(3);
   await waiting;
   expect(sup.room()).toBe(3);
+});
+
+test("probe botInfo: every documented getMe flag present (absent ones false), the camelCase view keeps null for unknown", () => {
+  const me = { id: 7, is_bot: true, first_name: "B", username: "b_bot", can_join_groups: true, supports_inline_queries: false };
+  expect(normalizeBotInfo(me)).toEqual({
+    id: 7, is_bot: true, first_name: "B", username: "b_bot",
+    can_join_groups: true, can_read_all_group_messages: false, can_manage_bots: false, supports_inline_queries: false,
+    supports_join_request_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+  });
+  expect(Object.keys(normalizeBotInfo(me)!).slice(0, 4)).toEqual(["id", "is_bot", "first_name", "username"]);
+  expect(botView(me)).toMatchObject({ canJoinGroups: true, canManageBots: null, supportsInlineQueries: false });
+  expect(normalizeBotInfo({ id: 7, is_bot: false, first_name: "x", username: "y" })).toBeUndefined();
 });

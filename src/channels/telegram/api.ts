@@ -21,6 +21,7 @@ export interface ApiOptions {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Retries after a 429 before giving up (default 3). */
   maxRetries?: number;
+  /** An http(s):// proxy URL for every call and download (resolved by proxy.ts). */
   proxy?: string;
   onRetry?(method: string, seconds: number): void;
 }
@@ -76,7 +77,7 @@ export class BotApi {
     }
     let response: Response;
     try {
-      response = await fetch(`${this.#root}/bot${this.#o.token}/${method}`, { method: "POST", headers, body, signal: AbortSignal.any(signals), ...(this.#o.proxy ? { proxy: this.#o.proxy } : {}) } as RequestInit);
+      response = await fetch(`${this.#root}/bot${this.#o.token}/${method}`, { method: "POST", headers, body, signal: AbortSignal.any(signals), ...this.#proxy() } as RequestInit);
     } catch (error) {
       // fetch errors may quote the URL, which holds the token: report the kind only.
       const name = (error as Error)?.name;
@@ -92,6 +93,11 @@ export class BotApi {
     throw new TelegramApiError(method, Number(envelope?.error_code ?? response.status), String(envelope?.description ?? "unknown error"), envelope?.parameters?.retry_after);
   }
 
+  /** Bun's per-request proxy option (an HTTP proxy: absolute-form for http, CONNECT for https). */
+  #proxy(): { proxy?: string } {
+    return this.#o.proxy ? { proxy: this.#o.proxy } : {};
+  }
+
   /** Downloads a file by id (getFile, then the file URL), refusing anything over `maxBytes`. */
   async download(fileId: string, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; path: string }> {
     const file = await this.call<{ file_path?: string; file_size?: number }>("getFile", { file_id: fileId }, { signal });
@@ -99,7 +105,7 @@ export class BotApi {
     if (file.file_size && file.file_size > maxBytes) throw new TelegramApiError("getFile", 413, `file is larger than ${maxBytes} bytes`);
     let response: Response;
     try {
-      response = await fetch(`${this.#root}/file/bot${this.#o.token}/${file.file_path}`, { signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)].filter((s): s is AbortSignal => !!s)) });
+      response = await fetch(`${this.#root}/file/bot${this.#o.token}/${file.file_path}`, { signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)].filter((s): s is AbortSignal => !!s)), ...this.#proxy() } as RequestInit);
     } catch {
       throw new TelegramApiError("file", 0, "network error (file download)");
     }

@@ -5,6 +5,7 @@
 import { lstatSync, readFileSync } from "node:fs";
 import { isSecretRef } from "../../config/secret-ref.ts";
 import type { AccessSettings, AccountConfig, DmPolicy, GroupPolicy, GroupRule } from "../types.ts";
+import { resolveProxy } from "./proxy.ts";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -92,7 +93,7 @@ export function telegramAccounts(section: Section, env: Record<string, string | 
     const inherits = isDefault && !own.botToken && !own.tokenFile;
     const tok = token(inherits ? { ...section, ...own } : own, env, isDefault, inherits && !own.botToken ? "botToken" : `accounts.${accountId}.botToken`, secret);
     const apiRoot = String(own.apiRoot ?? section.apiRoot ?? DEFAULT_API_ROOT);
-    const proxy = own.proxy ?? section.proxy;
+    const proxy = resolveProxy(own.proxy ?? section.proxy, apiRoot, env);
     const enabled = section.enabled !== false && own.enabled !== false;
     const streamingRaw = own.streaming ?? section.streaming;
     const streamingMode = typeof streamingRaw === "string" ? streamingRaw : typeof streamingRaw === "object" ? streamingRaw?.mode : undefined;
@@ -110,12 +111,12 @@ export function telegramAccounts(section: Section, env: Record<string, string | 
       accountId,
       name: typeof own.name === "string" ? own.name : undefined,
       enabled,
-      problem: tok.problem ?? (webhook ? hookSecret.problem : undefined) ?? webhookProblem(webhook),
+      problem: tok.problem ?? (webhook ? hookSecret.problem : undefined) ?? webhookProblem(webhook) ?? proxy.problem,
       access: access(section, own),
       textChunkLimit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, TELEGRAM_TEXT_LIMIT) : TELEGRAM_TEXT_LIMIT,
       streaming,
-      fingerprint: JSON.stringify([tok.token ?? null, apiRoot, proxy ?? null, enabled, commands, webhook ?? null]),
-      raw: { token: tok.token, tokenSource: tok.source, apiRoot, proxy, customCommands: commands, mediaMaxMb: own.mediaMaxMb ?? section.mediaMaxMb, webhook },
+      fingerprint: JSON.stringify([tok.token ?? null, apiRoot, proxy.url ?? null, enabled, commands, webhook ?? null]),
+      raw: { token: tok.token, tokenSource: tok.source, apiRoot, proxy: proxy.url, customCommands: commands, mediaMaxMb: own.mediaMaxMb ?? section.mediaMaxMb, webhook },
     };
   });
 }

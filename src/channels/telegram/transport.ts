@@ -9,6 +9,7 @@ import { NATIVE_COMMANDS } from "../commands.ts";
 import { chunkText, markdownToTelegramHtml } from "../text.ts";
 import type { AccountContext, AccountTransport, InboundMessage, OutboundMedia, SendRequest, SendResult } from "../types.ts";
 import { BotApi, TelegramApiError, type UploadFile } from "./api.ts";
+import { botView, normalizeBotInfo } from "./bot-info.ts";
 
 const POLL_TIMEOUT_S = 25;
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -36,7 +37,7 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
   const api = new BotApi({
     token: tokenValue,
     apiRoot: raw.apiRoot,
-    proxy: typeof raw.proxy === "string" && /^https?:/.test(raw.proxy) ? raw.proxy : undefined,
+    proxy: raw.proxy,
     sleep: ctx.sleep,
     onRetry: (method, seconds) => ctx.log.warn(`telegram ${method}: 429, retrying after ${seconds}s`),
   });
@@ -203,22 +204,9 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
       const elapsed = () => Math.round(performance.now() - started);
       try {
         const me = await api.call<Record<string, any>>("getMe", {}, { timeoutMs, maxRetries: 0 });
-        // Both the raw getMe object and its camelCase view, as the reference's probe reports them.
-        const bot = {
-          id: me.id,
-          isBot: me.is_bot ?? true,
-          firstName: me.first_name,
-          username: me.username,
-          canJoinGroups: me.can_join_groups ?? null,
-          canReadAllGroupMessages: me.can_read_all_group_messages ?? null,
-          canManageBots: me.can_manage_bots ?? null,
-          supportsInlineQueries: me.supports_inline_queries ?? null,
-          canConnectToBusiness: me.can_connect_to_business ?? null,
-          hasMainWebApp: me.has_main_web_app ?? null,
-          hasTopicsEnabled: me.has_topics_enabled ?? null,
-          allowsUsersToCreateTopics: me.allows_users_to_create_topics ?? null,
-        };
-        return { ok: true, status: null, error: null, botInfo: me, bot, elapsedMs: elapsed() };
+        // The normalized getMe object and its camelCase view, as the reference's probe reports them.
+        const botInfo = normalizeBotInfo(me) ?? me;
+        return { ok: true, status: null, error: null, botInfo, bot: botView(me), elapsedMs: elapsed() };
       } catch (error) {
         const status = error instanceof TelegramApiError && error.code > 0 ? error.code : null;
         return { ok: false, status, error: (error as Error).message, elapsedMs: elapsed() };
