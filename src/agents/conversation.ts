@@ -53,7 +53,7 @@ const config = host.config();
   run.state = "running";
   run.startedAt = Date.now();
   // From now until the run decides to end, a message in `steer` mode joins it at the next model round.
-  run.acceptsSteer = true;
+  run.acceptsSteer = req.steerable !== false;
   const events = new RunEvents(deps, run.runId, run.sessionKey);
   const agentEvent = (stream: string, data: Record<string, unknown>) => events.agent(stream, data);
   const chatEvent = (state: string, extra: Record<string, unknown>) => events.chat(state, extra);
@@ -90,7 +90,7 @@ const config = host.config();
   let status: RunResult["status"] = "ok";
   for (let round = 0; ; round++) {
     // The last round allowed cannot answer a message steered into it; from then on one waits for its own turn.
-    run.acceptsSteer = round + 1 < MAX_TOOL_ROUNDS;
+    run.acceptsSteer = req.steerable !== false && round + 1 < MAX_TOOL_ROUNDS;
     text = "";
     const calls: ToolCall[] = [];
     const turnUsage: Usage = { input: 0, output: 0, total: 0 };

@@ -17,6 +17,8 @@ export interface RunRequest extends Pick<ChatRequest, "tools" | "toolChoice" | "
   timeoutMs?: number;
   /** How this message treats a run already active in the session (see queue.ts); absent: session/config. */
   queueMode?: string;
+  /** False for system turns (heartbeat, cron, hooks): a user message never joins them, it waits for its own turn. */
+  steerable?: boolean;
 }
 
 export interface RunResult {

@@ -189,6 +189,7 @@ export class AutomationsRuntime {
       input: { role: "user", content: payload.message },
       // A job's run is its own turn: its outcome is this run's, never that of a turn it was steered into.
       queueMode: "followup",
+      steerable: false,
       modelOverride: payload.model,
       timeoutMs: payload.timeoutSeconds ? payload.timeoutSeconds * 1000 : 3_600_000,
     });
@@ -237,6 +238,7 @@ export class AutomationsRuntime {
         sessionKey,
         input: { role: "user", content: plan.prompt },
         queueMode: "followup",
+        steerable: false,
         modelOverride: plan.model,
         timeoutMs: (plan.timeoutSeconds ?? Math.min(600, (plan.everyMs ?? 1_800_000) / 1000)) * 1000,
       }).run.done;

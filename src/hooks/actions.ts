@@ -142,6 +142,7 @@ export function dispatch(action: PlannedAction, d: Dispatcher): Dispatched {
       channel: "hook",
       // A hook's run is its own turn with its own result, never folded into one already running.
       queueMode: "followup",
+      steerable: false,
       modelOverride: action.model,
       extraSystem: action.allowUnsafeExternalContent ? undefined : EXTERNAL_NOTICE,
       timeoutMs: action.timeoutSeconds ? action.timeoutSeconds * 1000 : undefined,
