@@ -45,13 +45,15 @@ async function updateLatency(tg: TelegramStandIn, token: string, n: number, tag:
   const first: number[] = [];
   const reply: number[] = [];
   for (let i = 0; i < n; i++) {
-    const from = tg.calls.length;
+    // The stand-in runs every waiter over its whole call log on each call: keep the predicate O(1), or the
+    // bench's own bookkeeping inside the stand-in's handler is what gets measured.
+    const old = new Set(tg.calls);
     const t0 = performance.now();
     tg.message(token, { from: 5000 + (i % 50), text: `${tag} ${i}` });
-    await tg.waitFor((c) => tg.calls.indexOf(c) >= from && c.method === "sendChatAction");
+    await tg.waitFor((c) => c.method === "sendChatAction" && !old.has(c));
     first.push(performance.now() - t0);
     if (!withReply) continue;
-    await tg.waitFor((c) => tg.calls.indexOf(c) >= from && c.method === "sendMessage" && String(c.params.text).includes(`${tag} ${i}`));
+    await tg.waitFor((c) => c.method === "sendMessage" && !old.has(c) && String(c.params.text).includes(`${tag} ${i}`));
     reply.push(performance.now() - t0);
   }
   return { first: latency(first), reply: latency(reply) };
@@ -75,10 +77,15 @@ export async function telegram(bins: Binaries, n: number, burst: number): Promis
     await tg.waitFor((c) => c.method === "getUpdates" && c.token === BOT);
     const floor = await updateLatency(tg, BARE, n, "bare", false);
     const ours = await updateLatency(tg, BOT, n, "ping", true);
-    const from = tg.calls.length;
+    let scanned = tg.calls.length;
+    let sent = 0;
+    const allSent = () => {
+      for (; scanned < tg.calls.length; scanned++) if (tg.calls[scanned]!.method === "sendMessage") sent++;
+      return sent >= burst;
+    };
     const t0 = performance.now();
     for (let i = 0; i < burst; i++) tg.message(BOT, { from: 100_000 + i, text: `burst ${i}` });
-    await tg.waitFor(() => tg.calls.slice(from).filter((c) => c.method === "sendMessage").length >= burst, 120_000);
+    await tg.waitFor(allSent, 120_000);
     const perSecond = burst / ((performance.now() - t0) / 1000);
     return {
       rows: [
@@ -106,7 +113,8 @@ type Spread = { deltas: number; missing: number; spread: ReturnType<typeof laten
 
 /**
  * One agent run's deltas (60, 150 ms apart) to `listeners` operator.read clients, from a load process; the
- * ceiling beside it fans `health` events out to as many clients, read by the same kind of process.
+ * ceiling beside it fans out two `health` frames per step (a delta is an `agent` and a `chat` frame) to as many
+ * clients, read by the same kind of process.
  */
 export async function agentBroadcast(bins: Binaries, listeners: number): Promise<{ rows: Row[]; raw: unknown }> {
   const model = startStandIn();
@@ -133,7 +141,7 @@ export async function agentBroadcast(bins: Binaries, listeners: number): Promise
   }
   return {
     rows: [{
-      figure: `agent delta to ${listeners} clients: first→last arrival spread p99 (${ours.deltas} deltas; ceiling: a health event)`, unit: "ms", ours: ours.spread.p99, ceiling: bound.spread.p99,
+      figure: `agent delta to ${listeners} clients: first→last arrival spread p99 (${ours.deltas} deltas; ceiling: the same two-frame fan-out of health events)`, unit: "ms", ours: ours.spread.p99, ceiling: bound.spread.p99,
       oursNote: `(p50 ${ours.spread.p50.toFixed(2)}, ${ours.missing} missing)`, ceilingNote: `(p50 ${bound.spread.p50.toFixed(2)})`,
       target: "≤ 2× ceiling, none missing", pass: ours.spread.p99 <= 2 * bound.spread.p99 && ours.missing === 0 && ours.deltas > 0,
     }],

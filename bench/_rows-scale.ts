@@ -27,7 +27,7 @@ export interface ScalePlan {
 }
 
 export const SCALE_PLANS: Record<"full" | "quick", ScalePlan> = {
-  full: { samples: 200, idleSeconds: 10, dueJobs: 200, telegramLatency: 200, telegramBurst: 500, broadcastListeners: 1000 },
+  full: { samples: 200, idleSeconds: 5, dueJobs: 200, telegramLatency: 200, telegramBurst: 500, broadcastListeners: 1000 },
   quick: { samples: 50, idleSeconds: 3, dueJobs: 100, telegramLatency: 50, telegramBurst: 200, broadcastListeners: 1000 },
 };
 
@@ -163,11 +163,13 @@ async function cronRows(bins: Binaries, plan: ScalePlan): Promise<Row[]> {
         if (lateness.length === plan.dueJobs) resolve();
       });
     });
-    const dueAt = Date.now() + 1500;
+    // Far enough ahead that every add has landed before the instant (checked: a late add would be counted late).
+    const dueAt = Date.now() + 1000 + plan.dueJobs * 20;
     for (let i = 0; i < plan.dueJobs; i++) {
       const res = await op.request("cron.add", { name: `due ${i}`, schedule: { kind: "at", at: new Date(dueAt).toISOString() }, sessionTarget: "main", wakeMode: "next-heartbeat", payload: { kind: "systemEvent", text: "due" } });
       if (!res.ok) throw new Error(`cron.add: ${JSON.stringify(res.error)}`);
     }
+    if (Date.now() >= dueAt) throw new Error(`cron: adding ${plan.dueJobs} jobs took past their due instant; the row would measure the adds`);
     await Promise.race([done, Bun.sleep(30_000)]);
     const l = latency(lateness);
     const boundMs = commitBound(join(stateDir, "bound"), plan.dueJobs);

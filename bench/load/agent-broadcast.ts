@@ -69,22 +69,32 @@ export async function agentBroadcast(url: string, token: string, listeners: numb
 }
 
 /**
- * The same spread for `rounds` `health` broadcasts (a probe every 150 ms, the agent deltas' pace): run against
- * the ceiling it is the bound: the same fan-out of a small frame to the same clients, read by this process.
+ * The same spread for `rounds` pairs of `health` broadcasts (a probe pair every 150 ms, the agent deltas' pace;
+ * each delta is two frames too: `agent`, then `chat`). Against the ceiling this is the bound: the same fan-out
+ * to the same clients, read by the same kind of process. Every client sees the broadcasts in one order, so the
+ * k-th health frame is the same broadcast everywhere; the first of each pair is timed.
  */
 export async function healthSpread(url: string, token: string, listeners: number, rounds: number) {
   const { clients, failed } = await connectMany(url, token, listeners, 64, performance.now() + 60_000);
   if (failed > 0) throw new Error(`${failed} of ${listeners} listeners failed to connect`);
-  const started = Date.now();
-  // The periodic refresh is a `health` event too: count only those stamped after the rounds began.
-  const seen = track(clients, (text) => {
-    if (!text.includes('"event":"health"')) return undefined;
-    const ts = /"ts":(\d+)/.exec(text)?.[1];
-    return ts && Number(ts) >= started - 1 ? ts : undefined;
-  });
+  const counts = new Map<Client, number>();
+  const seen: Spreads = new Map();
+  for (const c of clients) {
+    counts.set(c, 0);
+    c.onFrame = (text, at) => {
+      if (!text.includes('"event":"health"')) return;
+      const k = counts.get(c)!;
+      counts.set(c, k + 1);
+      if (k % 2 !== 0) return;
+      const s = seen.get(String(k));
+      if (!s) seen.set(String(k), { first: at, last: at, n: 1 });
+      else { s.last = at; s.n++; }
+    };
+  }
   const w = await writer(url, token);
   for (let r = 0; r < rounds; r++) {
-    w.send(`{"type":"req","id":"h${r}","method":"health","params":{"probe":true}}`);
+    w.send(`{"type":"req","id":"h${r}a","method":"health","params":{"probe":true}}`);
+    w.send(`{"type":"req","id":"h${r}b","method":"health","params":{"probe":true}}`);
     await Bun.sleep(150);
   }
   await Bun.sleep(500);

@@ -91,10 +91,11 @@ export function listSessions(db: Database, options: ListOptions): { rows: Sessio
     args.push(pattern, pattern);
   }
   const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
-  // One agent's count is kept by triggers (store-schema.ts); counting 100,000 index entries costs ~5 ms.
-  const total = where.length === 1 && options.agentId
-    ? ((db.query("SELECT n FROM session_counts WHERE agent_id = ?").get(options.agentId) as { n: number } | null)?.n ?? 0)
-    : (db.query(`SELECT COUNT(*) AS n FROM sessions ${clause}`).get(...args) as { n: number }).n;
+  // Counts per agent are kept by triggers (store-schema.ts): counting 100,000 index entries costs ~5 ms.
+  let total: number;
+  if (where.length === 0) total = (db.query("SELECT COALESCE(SUM(n), 0) AS n FROM session_counts").get() as { n: number }).n;
+  else if (where.length === 1 && options.agentId) total = (db.query("SELECT n FROM session_counts WHERE agent_id = ?").get(options.agentId) as { n: number } | null)?.n ?? 0;
+  else total = (db.query(`SELECT COUNT(*) AS n FROM sessions ${clause}`).get(...args) as { n: number }).n;
   const limit = options.limit ?? 100;
   const offset = options.offset ?? 0;
   // Behind an offset, the skipped rows are skipped in the index alone; only the page's rows are read whole.

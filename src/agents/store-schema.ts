@@ -48,10 +48,12 @@ export const MIGRATIONS: string[] = [
    ALTER TABLE sessions ADD COLUMN queue_mode TEXT;`,
   // Scale (issue 19/21): a page of sessions.list reads one covering index in order (no sort, no table row per
   // skipped offset); search finds its rows through a trigram index instead of a LIKE over every row; the count
-  // of one agent's sessions is kept, not counted. The narrow sessions_by_updated stays: COUNT(*) walks the
-  // smallest index. The search index is external-content keyed by the sessions rowid: the store never VACUUMs
-  // (which could renumber those rowids), and the rebuild fills it for stores written before this version.
-  `CREATE INDEX sessions_page ON sessions(updated_at DESC, key, label);
+  // of each agent's sessions is kept, not counted, so sessions_by_updated (which only COUNT(*) still needed)
+  // goes: every message moves a session's entry in each updated_at index. The search index is external-content
+  // keyed by the sessions rowid: the store never VACUUMs (which could renumber those rowids), and the rebuild
+  // fills it for stores written before this version.
+  `DROP INDEX sessions_by_updated;
+   CREATE INDEX sessions_page ON sessions(updated_at DESC, key, label);
    CREATE INDEX sessions_agent_page ON sessions(agent_id, updated_at DESC, key);
    CREATE TABLE session_counts (agent_id TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
    INSERT INTO session_counts SELECT agent_id, COUNT(*) FROM sessions GROUP BY agent_id;

@@ -224,8 +224,9 @@ export class SessionStore {
     return rows.map((r) => ({ provider: r.provider, model: r.model, input: r.i, output: r.o, total: r.t, count: r.n }));
   }
 
+  /** Sessions in the store, from the counts the triggers keep (health asks often; no index walk). */
   count(): number {
-    return (this.#db.query("SELECT COUNT(*) AS n FROM sessions").get() as { n: number }).n;
+    return (this.#db.query("SELECT COALESCE(SUM(n), 0) AS n FROM session_counts").get() as { n: number }).n;
   }
 
   /** Starts a fresh transcript under the same key (the old one stays on disk); returns the new row. */
