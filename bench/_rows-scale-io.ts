@@ -99,7 +99,7 @@ export async function telegram(bins: Binaries, n: number, burst: number): Promis
           higherIsBetter: true, target: `≥ ${TELEGRAM_SEND_LIMIT} msg/s`, pass: perSecond >= TELEGRAM_SEND_LIMIT,
         },
       ],
-      raw: { floor, ours, burst: { messages: burst, perSecond } },
+      raw: { bareClient: { first: floor.first }, ours, burst: { messages: burst, perSecond } },
     };
   } finally {
     bare.stop();
