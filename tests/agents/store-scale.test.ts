@@ -59,6 +59,8 @@ const CASES = [
   { search: "agent:main" }, // broad: more candidates than the index is worth
   { search: "s1_9" }, // a LIKE wildcard in the text, as before
   { search: "%" },
+  { search: "a\"b OR c" }, // FTS query syntax means nothing here: the text is a LIKE pattern
+  { search: "NEAR(abc" },
   { search: "abel", agentId: "dev", offset: 3 },
   { search: "s19", activeSinceMs: T0 + 5_000_000 },
   { activeSinceMs: T0 + 6_000_000, limit: 7 },
@@ -84,10 +86,12 @@ describe("session store at scale", () => {
     store.ensure("agent:ops:fresh-one", "ops");
     store.patch("agent:main:s0", { label: "renamed zebra" });
     store.patch("agent:ops:s7", { label: null });
+    store.patch("agent:dev:s5", { label: 'say "NEAR(abc" now' });
     store.delete("agent:main:s1999");
     store.delete("agent:dev:s2");
     expect(store.list({ search: "zebra" }).rows.map((r) => r.key)).toEqual(["agent:main:s0"]);
     expect(store.list({ search: "s1999" }).rows.map((r) => r.key)).not.toContain("agent:main:s1999");
+    expect(store.list({ search: "NEAR(abc" }).rows.map((r) => r.key)).toEqual(["agent:dev:s5"]);
     check(store, db);
     store.close();
     db.close();
