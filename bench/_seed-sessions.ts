@@ -2,18 +2,28 @@
 // SQLite (one transaction) so a run spends seconds, not minutes, building it. Shared by bench/sessions-scale.ts
 // and the scale rows of `npm run bench`.
 import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { sessionStorePath } from "../src/agents/surface.ts";
 import { SessionStore } from "../src/agents/store.ts";
+import { MIGRATIONS } from "../src/agents/store-schema.ts";
 
 export const BIG_SESSION = "agent:main:big";
 /** A label only one seeded session carries: a selective search. */
 export const RARE_LABEL = "label 9990";
 
-/** Creates the store at the current schema in `stateDir`, then fills it; returns its path. */
+/**
+ * Fills a store at schema version 4 (plain tables), then lets SessionStore.open migrate it: the later indexes
+ * are built once over the filled tables, ~10× faster than trigger by trigger, and the upgrade path is exercised.
+ */
 export function seedSessions(stateDir: string, sessions = 100_000, messages = 10_000): string {
   const path = sessionStorePath(stateDir);
-  SessionStore.open(path).close();
-  const db = new Database(path);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path, { create: true });
+  for (const [version, sql] of MIGRATIONS.slice(0, 4).entries()) {
+    db.exec(sql);
+    db.exec(`PRAGMA user_version = ${version + 1}`);
+  }
   const now = Date.now();
   db.transaction(() => {
     const session = db.query("INSERT INTO sessions (key, agent_id, session_id, created_at, updated_at, label) VALUES (?, 'main', ?, ?, ?, ?)");
@@ -26,5 +36,6 @@ export function seedSessions(stateDir: string, sessions = 100_000, messages = 10
     }
   })();
   db.close();
+  SessionStore.open(path).close();
   return path;
 }
