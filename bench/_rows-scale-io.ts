@@ -140,10 +140,11 @@ export async function agentBroadcast(bins: Binaries, listeners: number): Promise
     await ceiling.stop();
   }
   return {
+    // The median spread: p99 of ~50 deltas is their maximum, one scheduler hiccup on a shared machine.
     rows: [{
-      figure: `agent delta to ${listeners} clients: first→last arrival spread p99 (${ours.deltas} deltas; ceiling: the same two-frame fan-out of health events)`, unit: "ms", ours: ours.spread.p99, ceiling: bound.spread.p99,
-      oursNote: `(p50 ${ours.spread.p50.toFixed(2)}, ${ours.missing} missing)`, ceilingNote: `(p50 ${bound.spread.p50.toFixed(2)})`,
-      target: "≤ 2× ceiling, none missing", pass: ours.spread.p99 <= 2 * bound.spread.p99 && ours.missing === 0 && ours.deltas > 0,
+      figure: `agent delta to ${listeners} clients: first→last arrival spread p50 (${ours.deltas} deltas; ceiling: the same two-frame fan-out of health events)`, unit: "ms", ours: ours.spread.p50, ceiling: bound.spread.p50,
+      oursNote: `(p99 ${ours.spread.p99.toFixed(2)}, ${ours.missing} missing)`, ceilingNote: `(p99 ${bound.spread.p99.toFixed(2)})`,
+      target: "≤ 1.5× ceiling, none missing", pass: ours.spread.p50 <= 1.5 * bound.spread.p50 && ours.missing === 0 && ours.deltas > 0,
     }],
     raw: { ours, ceiling: bound },
   };
