@@ -113,8 +113,9 @@ function idleJob(i: number, now: number): CronJob {
 }
 
 /**
- * The floor under a batch of due runs: each run commits a `running` and a finished run-log entry with its job
- * (CronStore.record, synchronous=FULL), one after another; timed here on a store in the same file system.
+ * The floor under a batch of due runs: the store work the scheduler does per run, one run after another (a
+ * `running` entry with its job, the finished entry, the one-shot job's removal, the prune; synchronous=FULL),
+ * timed here on a store in the same file system.
  */
 function commitBound(dir: string, runs: number): number {
   const store = CronStore.open(cronStorePath(dir));
@@ -123,7 +124,9 @@ function commitBound(dir: string, runs: number): number {
   for (let i = 0; i < runs; i++) {
     const job = idleJob(i, now);
     store.record({ ts: now, jobId: job.id, action: "running", runId: `b${i}`, runAtMs: now }, job);
-    store.record({ ts: now, jobId: job.id, action: "finished", runId: `b${i}`, runAtMs: now, status: "ok", durationMs: 1 }, job);
+    store.record({ ts: now, jobId: job.id, action: "finished", runId: `b${i}`, runAtMs: now, status: "ok", durationMs: 1 });
+    store.remove(job.id); // a one-shot job is deleted after its run (cron.add's default for `at`)
+    store.prune(job.id, now);
   }
   const ms = performance.now() - t0;
   store.close();
@@ -177,8 +180,8 @@ async function cronRows(bins: Binaries, plan: ScalePlan): Promise<Row[]> {
       { figure: `cron: ${CRON_JOBS.toLocaleString("en-US")} jobs stored, idle CPU over ${plan.idleSeconds} s (ceiling idle beside it)`, unit: "%", ours: idlePct.ours, ceiling: idlePct.ceiling, target: "≤ 1 % of a core", pass: idlePct.ours <= 1 },
       { figure: "cron: due→start of the first job due (real clock; seen by a client)", unit: "ms", ours: Math.min(...lateness), ceiling: Number.NaN, target: "≤ 20 ms", pass: Math.min(...lateness) <= 20 },
       {
-        figure: `cron: due→start p99, ${plan.dueJobs} jobs due at once (ceiling column: their ${plan.dueJobs * 2} run-log commits alone)`, unit: "ms", ours: l.p99, ceiling: boundMs,
-        oursNote: `(p50 ${l.p50.toFixed(1)}, ${lateness.length}/${plan.dueJobs} started)`, target: "≤ 2× commits + 20 ms", pass: l.p99 <= 2 * boundMs + 20 && lateness.length === plan.dueJobs,
+        figure: `cron: due→start p99, ${plan.dueJobs} jobs due at once (ceiling column: their store writes alone)`, unit: "ms", ours: l.p99, ceiling: boundMs,
+        oursNote: `(p50 ${l.p50.toFixed(1)}, ${lateness.length}/${plan.dueJobs} started)`, target: "≤ 2× store writes + 20 ms", pass: l.p99 <= 2 * boundMs + 20 && lateness.length === plan.dueJobs,
       },
     ];
   } finally {
