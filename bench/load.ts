@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 // The load generator: a process of its own (never inside the server), against 127.0.0.1 only.
 // Usage: bun bench/load.ts <scenario> '<json options>'; the result is the last stdout line, as JSON.
+import { agentBroadcast, healthSpread } from "./load/agent-broadcast.ts";
 import { broadcast } from "./load/broadcast.ts";
 import { capacity } from "./load/capacity.ts";
 import { handshakes } from "./load/handshake.ts";
@@ -32,6 +33,8 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   capacity: () => capacity(url, o.token, o.count ?? 10_000, o.parallel ?? 128, o.maxMs ?? 120_000, o.holdMs ?? 120_000),
   broadcast: () => broadcast(url, o.token, o.count ?? 1000, o.rounds ?? 10),
   http: () => httpHealth(o.port, o.conns ?? 64, o.seconds ?? 10),
+  "agent-broadcast": () => agentBroadcast(url, o.token, o.count ?? 1000),
+  "health-spread": () => healthSpread(url, o.token, o.count ?? 1000, o.rounds ?? 20),
 };
 const run = scenario ? scenarios[scenario] : undefined;
 if (!run) {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { buildBinaries } from "./_build.ts";
 import { kibToKB, kibToMB, ratio, table, type Row } from "./_report.ts";
 import { agentEvents } from "./_rows-agents.ts";
+import { scaleRows } from "./_rows-scale.ts";
 import { capacity, cliHealth, cliVersion, coldStart, handshakeSlices, load, PLANS, startPair, throughput, type Pair } from "./_rows.ts";
 import { round } from "./_stats.ts";
 
@@ -64,6 +65,7 @@ const cap = await capacity(bins, plan);
 const AGENT_RUNS = 5;
 step(`agent events: a 20 KB answer in 5,000 deltas, ${AGENT_RUNS} runs (ours only)`);
 const agent = await agentEvents(bins, AGENT_RUNS);
+const scale = await scaleRows(bins, mode, step);
 step("done");
 
 const both = <T>(p: Pair<T>, f: (v: T) => number) => ({ ours: f(p.ours), ceiling: f(p.ceiling) });
@@ -98,6 +100,7 @@ const rows: Row[] = [
   { figure: `agent run (${agent.answerKB} KB answer, 5,000 deltas): bytes to a client ÷ answer`, unit: "×", ours: agent.bytesPerAnswerByte.median, ceiling: Number.NaN, oursNote: range(agent.bytesPerAnswerByte), target: "≤ 16×", pass: agent.bytesPerAnswerByte.max <= 16 },
   { figure: "agent run: server CPU per answer KB", unit: "µs", ours: agent.cpuUsPerAnswerKB.median, ceiling: Number.NaN, oursNote: range(agent.cpuUsPerAnswerKB) },
   { figure: "agent run: wall time", unit: "ms", ours: agent.runMs.median, ceiling: Number.NaN, oursNote: range(agent.runMs) },
+  ...scale.rows,
 ];
 
 const loadAfter = loadavg();
@@ -110,7 +113,7 @@ const resultsDir = join(import.meta.dir, "results");
 mkdirSync(resultsDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/:/g, "").replace(/\..*$/, "Z");
 const file = join(resultsDir, `${stamp}-${bins.commit}.json`);
-const raw = { cold, version, health, idleKiB, handshake, handshakeWarm, rpcSeq, rpcPipe, broadcast, http, capacity: cap, agent };
+const raw = { cold, version, health, idleKiB, handshake, handshakeWarm, rpcSeq, rpcPipe, broadcast, http, capacity: cap, agent, scale: scale.io };
 const results = {
   date: new Date().toISOString(), commit: bins.commit, mode, plan, seconds: round((performance.now() - t0) / 1000, 1),
   machine: { bun: Bun.version, cpus: cpus().length, cpu: cpus()[0]?.model, memBytes: totalmem(), loadBefore, loadAfter },

@@ -2,44 +2,23 @@
 // (one page of 200), `chat.startup`, `sessions.list` (default page and the Control UI's 10,000) and
 // `sessions.describe` as RPC round trips on 127.0.0.1 against a gateway from source: the round trip is an
 // upper bound on server time. Run: `bun bench/sessions-scale.ts [--json out.json]`.
-import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sessionStorePath } from "../src/agents/surface.ts";
-import { SessionStore } from "../src/agents/store.ts";
 import { spawnGateway, stopAllGateways } from "../tests/helpers/gateway.ts";
 import { connectOperator } from "../tests/helpers/ws.ts";
+import { BIG_SESSION as BIG, seedSessions } from "./_seed-sessions.ts";
 import { latency, round } from "./_stats.ts";
 
 const SESSIONS = 100_000;
 const MESSAGES = 10_000;
 const SAMPLES = 200;
-const BIG = "agent:main:big";
-
-function seed(stateDir: string): void {
-  const path = sessionStorePath(stateDir);
-  SessionStore.open(path).close();
-  const db = new Database(path);
-  const now = Date.now();
-  db.transaction(() => {
-    const session = db.query("INSERT INTO sessions (key, agent_id, session_id, created_at, updated_at, label) VALUES (?, 'main', ?, ?, ?, ?)");
-    for (let i = 0; i < SESSIONS; i++) session.run(`agent:main:s${i}`, crypto.randomUUID(), now - i * 1000, now - i * 1000, i % 10 ? null : `label ${i}`);
-    session.run(BIG, "big-session", now, now + 1, "big");
-    const message = db.query("INSERT INTO messages (session_key, session_id, role, content, created_at, input_tokens, output_tokens, total_tokens) VALUES (?, 'big-session', ?, ?, ?, ?, ?, ?)");
-    for (let i = 0; i < MESSAGES; i++) {
-      const user = i % 2 === 0;
-      message.run(BIG, user ? "user" : "assistant", `${user ? "question" : "answer"} ${i} ${"x".repeat(200)}`, now + i, user ? null : 10, user ? null : 20, user ? null : 30);
-    }
-  })();
-  db.close();
-}
 
 async function main(): Promise<void> {
   const jsonOut = process.argv.includes("--json") ? process.argv[process.argv.indexOf("--json") + 1] : undefined;
   const stateDir = mkdtempSync(join(tmpdir(), "openclaw-scale-"));
   const seeded = performance.now();
-  seed(stateDir);
+  seedSessions(stateDir, SESSIONS, MESSAGES);
   process.stderr.write(`seeded ${SESSIONS} sessions and ${MESSAGES} messages in ${Math.round(performance.now() - seeded)} ms\n`);
   const gw = await spawnGateway({ stateDir, config: { models: { providers: { stand: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-none" } } }, agents: { defaults: { model: "stand/none" } } } });
   const op = await connectOperator(gw.url, gw.token, ["operator.read"]);

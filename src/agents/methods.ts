@@ -208,7 +208,8 @@ export function agentsMethods(service: AgentsService): MethodFamily {
         offset,
         activeSinceMs: p.activeMinutes ? now - p.activeMinutes * 60_000 : undefined,
       });
-      const sessions = rows.map((row) => sessionRow(row, runs.active(row.key), now));
+      const active = runs.activeBySession();
+      const sessions = rows.map((row) => sessionRow(row, active.get(row.key) ?? [], now));
       const hasMore = offset + rows.length < total;
       return {
         ts: now,

@@ -107,7 +107,24 @@ export class RunManager {
 
   /** Run ids queued or running for a session, oldest first. */
   active(sessionKey: string): string[] {
-    return [...this.#runs.values()].filter((r) => r.sessionKey === sessionKey && r.state !== "done").map((r) => r.runId);
+    const ids: string[] = [];
+    for (const r of this.#runs.values()) if (r.sessionKey === sessionKey && r.state !== "done") ids.push(r.runId);
+    return ids;
+  }
+
+  /**
+   * Run ids queued or running, per session, in one pass: a page of sessions asks once, not once per row (up to
+   * 1,000 finished runs stay kept for dedupe, so per-row asking cost 10,000 rows × 1,000 runs).
+   */
+  activeBySession(): Map<string, string[]> {
+    const bySession = new Map<string, string[]>();
+    for (const r of this.#runs.values()) {
+      if (r.state === "done") continue;
+      const ids = bySession.get(r.sessionKey);
+      if (ids) ids.push(r.runId);
+      else bySession.set(r.sessionKey, [r.runId]);
+    }
+    return bySession;
   }
 
   /**

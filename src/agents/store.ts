@@ -4,27 +4,12 @@
 import { Database } from "bun:sqlite";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
+import { listSessions, toRow, type ListOptions, type SessionRow } from "./session-rows.ts";
 import { MIGRATIONS } from "./store-schema.ts";
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export interface SessionRow {
-  key: string;
-  agentId: string;
-  sessionId: string;
-  createdAt: number;
-  updatedAt: number;
-  label: string | null;
-  channel: string | null;
-  modelProvider: string | null;
-  model: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  lastRunId: string | null;
-  modelOverride: string | null;
-  queueMode: string | null;
-}
+export type { SessionRow } from "./session-rows.ts";
 
 export interface StoredMessage {
   id: number;
@@ -50,26 +35,6 @@ export type NewMessage = Omit<StoredMessage, "id" | "sessionId" | "createdAt" | 
 
 export class StoreError extends Error {
   override readonly name = "StoreError";
-}
-
-function toRow(r: Record<string, any>): SessionRow {
-  return {
-    key: r.key,
-    agentId: r.agent_id,
-    sessionId: r.session_id,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    label: r.label,
-    channel: r.channel,
-    modelProvider: r.model_provider,
-    model: r.model,
-    inputTokens: r.input_tokens,
-    outputTokens: r.output_tokens,
-    totalTokens: r.total_tokens,
-    lastRunId: r.last_run_id,
-    modelOverride: r.model_override ?? null,
-    queueMode: r.queue_mode ?? null,
-  };
 }
 
 function toMessage(r: Record<string, any>): StoredMessage {
@@ -199,27 +164,9 @@ export class SessionStore {
     return rows.map(toMessage);
   }
 
-  list(options: { agentId?: string; limit?: number; offset?: number; search?: string; activeSinceMs?: number } = {}): { rows: SessionRow[]; total: number } {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    if (options.agentId) {
-      where.push("agent_id = ?");
-      args.push(options.agentId);
-    }
-    if (options.search) {
-      where.push("(key LIKE ? OR label LIKE ?)");
-      args.push(`%${options.search}%`, `%${options.search}%`);
-    }
-    if (options.activeSinceMs !== undefined) {
-      where.push("updated_at >= ?");
-      args.push(options.activeSinceMs);
-    }
-    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const total = (this.#db.query(`SELECT COUNT(*) AS n FROM sessions ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.#db
-      .query(`SELECT * FROM sessions ${clause} ORDER BY updated_at DESC, key ASC LIMIT ? OFFSET ?`)
-      .all(...args, options.limit ?? 100, options.offset ?? 0) as Record<string, any>[];
-    return { rows: rows.map(toRow), total };
+  /** One page of sessions, newest first, and the number that match (see session-rows.ts for the plan). */
+  list(options: ListOptions = {}): { rows: SessionRow[]; total: number } {
+    return listSessions(this.#db, options);
   }
 
   /** One message of a session's current transcript by id, with its 1-based position (`messageSeq`). */
@@ -277,8 +224,9 @@ export class SessionStore {
     return rows.map((r) => ({ provider: r.provider, model: r.model, input: r.i, output: r.o, total: r.t, count: r.n }));
   }
 
+  /** Sessions in the store, from the counts the triggers keep (health asks often; no index walk). */
   count(): number {
-    return (this.#db.query("SELECT COUNT(*) AS n FROM sessions").get() as { n: number }).n;
+    return (this.#db.query("SELECT COALESCE(SUM(n), 0) AS n FROM session_counts").get() as { n: number }).n;
   }
 
   /** Starts a fresh transcript under the same key (the old one stays on disk); returns the new row. */

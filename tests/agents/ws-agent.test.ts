@@ -134,6 +134,16 @@ describe("chat", () => {
     expect(chat.payload.sessionKey).toBe("agent:main:ws-abort");
     expect((await standIn.waitFor((r) => r.model === "slow-abort" && r.aborted)).finished).toBe(false);
   });
+
+  test("sessions.list marks the running run on its own session's row only (runs looked up once per page)", async () => {
+    await writer.request("agent", { message: "long", sessionKey: "ws-listed", model: "stand/slow-listed", idempotencyKey: "listed-1" });
+    await writer.next((f) => f.event === "agent" && f.payload?.runId === "listed-1" && f.payload.stream === "assistant");
+    const list = await reader.request("sessions.list", {});
+    const rows = list.payload.sessions.filter((s: any) => s.hasActiveRun);
+    expect(rows.map((s: any) => [s.key, s.activeRunIds])).toEqual([["agent:main:ws-listed", ["listed-1"]]]);
+    expect(list.payload.sessions.find((s: any) => s.key === "agent:main:ws-abort")).toMatchObject({ hasActiveRun: false, activeRunIds: [] });
+    await writer.request("chat.abort", { sessionKey: "ws-listed" });
+  });
 });
 
 describe("sessions and models", () => {

@@ -123,7 +123,8 @@ async function toolsInvoke(ctx: SurfaceContext, service: AgentsService, request:
     if (name === "sessions_list") {
       const limit = Number.isInteger(args.limit) && args.limit > 0 ? Math.min(args.limit, 100) : 100;
       const { rows, total } = store.list({ limit, agentId: typeof args.agentId === "string" ? args.agentId : undefined });
-      const sessions = rows.map((row) => sessionRow(row, service.runs.active(row.key)));
+      const active = service.runs.activeBySession();
+      const sessions = rows.map((row) => sessionRow(row, active.get(row.key) ?? []));
       details = { count: sessions.length, sessions, hasMore: total > sessions.length, limitApplied: limit };
     } else if (name === "session_status") {
       const key = typeof args.sessionKey === "string" && args.sessionKey ? canonicalKey(args.sessionKey, agentId).key : target.key;
