@@ -1,6 +1,6 @@
 import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
 import { describeRef, findSecretRefs, type SecretSnapshot } from "../config/secret-ref.ts";
-import { resolveSecrets } from "../config/secrets-resolve.ts";
+import { resolveSecretsLazily as resolveSecrets } from "../config/secrets-lazy.ts";
 import type { SecretsReloadResult } from "../methods/types.ts";
 import { sweepStaleTempFiles } from "../config/write.ts";
 import { existsSync } from "node:fs";

@@ -3,7 +3,7 @@
 import { ConfigError } from "../config/errors.ts";
 import { loadConfig, type ConfigSnapshot } from "../config/load.ts";
 import { findSecretRefs, secretValue, UnresolvedSecretError, type SecretSnapshot } from "../config/secret-ref.ts";
-import { resolveSecrets } from "../config/secrets-resolve.ts";
+import { resolveSecretsLazily as resolveSecrets } from "../config/secrets-lazy.ts";
 import type { GatewayLogger, GatewayLoggerOptions } from "../logging/index.ts";
 import { HANDSHAKE_TIMEOUT_MS } from "../protocol/constants.ts";
 import type { GatewayOptions } from "./options.ts";
