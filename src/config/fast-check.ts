@@ -1,11 +1,11 @@
-// The config check at start without zod (zod's schema costs ~5 MB and ~14 ms there, BENCHMARKS.md). The JSON
-// Schema is generated from the one zod schema in schema.ts by a bundle-time macro; this small interpreter
-// accepts only what zod would accept and builds the same output (keys in zod's order). Anything it does
+// The config check at start without zod (zod's schema costs ~5 MB and ~14 ms there, BENCHMARKS.md). schema.json is
+// generated from the one zod schema in schema.ts (schema-json.ts, run by build.ts before every compile); this small
+// interpreter accepts only what zod would accept and builds the same output (keys in zod's order). Anything it does
 // not accept, or any keyword it does not know, goes to zod, which decides and words the refusal.
-import { configJsonSchemaMacro } from "./schema-json.ts" with { type: "macro" };
+import GENERATED from "./schema.json";
 
 type Node = Record<string, unknown>;
-const SCHEMA = configJsonSchemaMacro() as Node;
+const SCHEMA = GENERATED as Node;
 // Keywords this interpreter understands exactly; a node with any other keyword is left to zod.
 const KNOWN = new Set(["$schema", "type", "properties", "required", "additionalProperties", "propertyNames", "items", "enum", "anyOf", "minimum", "maximum", "minLength", "maxLength", "pattern", "format", "description"]);
 const FAIL = Symbol("fail");

@@ -3,7 +3,10 @@
 // start would load zod after all. Hand-picked cases, then seeded mutations of a config using every owned key.
 import { describe, expect, test } from "bun:test";
 import { fastCheckConfig } from "../../src/config/fast-check.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { validateConfig } from "../../src/config/schema.ts";
+import { renderConfigJsonSchema } from "../../src/config/schema-json.ts";
 
 const FULL = {
   $schema: "x",
@@ -37,6 +40,10 @@ function agree(value: unknown): boolean {
 }
 
 describe("zod-free config check", () => {
+  test("src/config/schema.json is what the zod schema generates (else: bun src/config/schema-json.ts)", () => {
+    expect(readFileSync(join(import.meta.dir, "..", "..", "src", "config", "schema.json"), "utf8")).toBe(renderConfigJsonSchema());
+  });
+
   test("accepts the configs people write, with zod's output", () => {
     for (const config of [{}, FULL, { gateway: { mode: "local", port: 1, auth: { token: "t" } } }, { gateway: { bind: "::1" } }, { gateway: { bind: "lan" } }, { zz: 1, gateway: { port: 2 }, $schema: "s" }]) {
       expect(agree(config)).toBe(true);
