@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import JSON5 from "json5";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
@@ -35,7 +34,8 @@ export interface ConfigInspection {
 
 /** sha256 hex of a text, the hash every snapshot carries. */
 export function hashText(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  // Bun's own hasher: node:crypto would be evaluated at start only for this (platform/node.ts).
+  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
 }
 
 /** Reads, parses, substitutes and validates the active config; throws one ConfigError naming file, line and key. */
