@@ -7,7 +7,7 @@ import { configJsonSchema } from "./schema.ts";
 
 /** The file's text for the schema in this tree. */
 export function renderConfigJsonSchema(): string {
-  return `${JSON.stringify(configJsonSchema(), null, 1)}\n`;
+  return `${JSON.stringify(configJsonSchema())}\n`;
 }
 
 /** Rewrites `<srcDir>/config/schema.json` when it differs; returns true when it was stale. */
