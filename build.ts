@@ -62,6 +62,13 @@ export async function buildTargets(opts: BuildOptions = {}): Promise<BuildResult
   };
 
   await mkdir(outDir, { recursive: true });
+  // The start's zod-free config check reads a JSON Schema generated from the zod schema of the tree being built
+  // (a tree from before that check, built with --ref, has no generator).
+  const generator = join(rootDir, "src/config/schema-json.ts");
+  if (await Bun.file(generator).exists()) {
+    const { writeConfigJsonSchema } = (await import(generator)) as typeof import("./src/config/schema-json.ts");
+    if (writeConfigJsonSchema(join(rootDir, "src"))) log("regenerated src/config/schema.json");
+  }
   const releases = opts.all ? RELEASE_TARGETS.map(({ platform, bunTarget }) => releaseJob(platform, bunTarget)) : [];
   // A release run that fails half-way must not leave a SHA256SUMS beside binaries it does not describe.
   const stale = releases.length > 0 ? ["SHA256SUMS", ...releases.map((job) => job.file)] : [];

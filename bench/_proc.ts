@@ -40,13 +40,17 @@ export function freePort(): number {
 }
 
 /** Starts ours (`openclaw gateway` with a fresh state dir) or the ceiling, and waits for `/health` 200. */
-export async function startServer(kind: Kind, bins: Binaries, opts: { manyFds?: boolean; config?: Record<string, unknown> } = {}): Promise<Server> {
+export async function startServer(kind: Kind, bins: Binaries, opts: { manyFds?: boolean; config?: Record<string, unknown>; flagsOnly?: boolean; pollMs?: number } = {}): Promise<Server> {
   const port = freePort();
   const token = `bench-${crypto.randomUUID()}`;
   const stateDir = mkdtempSync(join(tmpdir(), `openclaw-bench-${kind}-`));
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: stateDir, OPENCLAW_STATE_DIR: stateDir, NO_COLOR: "1" };
   let argv: string[];
-  if (kind === "ours") {
+  if (kind === "ours" && opts.flagsOnly) {
+    // What an outside harness does (issue 21): no config file, no state dir variable, a fresh HOME, flags only.
+    delete env.OPENCLAW_STATE_DIR;
+    argv = [bins.ours, "gateway", "run", "--allow-unconfigured", "--port", String(port), "--token", token];
+  } else if (kind === "ours") {
     // `opts.config` adds sections beside the gateway's own (the agent rows point models.providers at a stand-in).
     const config = { ...opts.config, gateway: { mode: "local", port, auth: { token } }, logging: { file: join(stateDir, "g.log") } };
     writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config));
@@ -59,7 +63,7 @@ export async function startServer(kind: Kind, bins: Binaries, opts: { manyFds?: 
   // stderr goes to a file: a pipe nobody reads could fill up and stall the server mid-run.
   const stderrPath = join(stateDir, "stderr.log");
   const proc = Bun.spawn(argv, { env, stdin: "ignore", stdout: "ignore", stderr: Bun.file(stderrPath) });
-  const readyMs = await waitForHealth(port, proc, started, stderrPath);
+  const readyMs = await waitForHealth(port, proc, started, stderrPath, opts.pollMs ?? 1);
   return {
     kind, pid: proc.pid, port, token, readyMs, env,
     async stop() {
@@ -69,8 +73,8 @@ export async function startServer(kind: Kind, bins: Binaries, opts: { manyFds?: 
   };
 }
 
-/** Polls `GET /health` about every millisecond until it answers 200; throws if the process dies or after 15 s. */
-async function waitForHealth(port: number, proc: Subprocess, started: number, stderrPath: string): Promise<number> {
+/** Polls `GET /health` every `pollMs` (about) until it answers 200; throws if the process dies or after 15 s. */
+async function waitForHealth(port: number, proc: Subprocess, started: number, stderrPath: string, pollMs: number): Promise<number> {
   const deadline = started + 15_000;
   while (performance.now() < deadline) {
     if (proc.exitCode !== null || proc.signalCode !== null) {
@@ -84,7 +88,7 @@ async function waitForHealth(port: number, proc: Subprocess, started: number, st
     } catch {
       // not listening yet
     }
-    await Bun.sleep(1);
+    await Bun.sleep(pollMs);
   }
   proc.kill("SIGKILL");
   throw new Error(`no /health 200 on port ${port} within 15 s`);

@@ -47,6 +47,40 @@ export async function coldStart(bins: Binaries, plan: Plan) {
   return { ceiling: { ...summary(samples.ceiling), samples: samples.ceiling }, ours: { ...summary(samples.ours), samples: samples.ours } };
 }
 
+/**
+ * Cold start as an outside harness measures it (issue 21): `gateway run --allow-unconfigured --port P --token T`
+ * in a fresh HOME with no config file, `/health` polled every 2 ms; the ceiling alternates with it as above.
+ */
+export async function coldStartFlags(bins: Binaries, plan: Plan) {
+  const samples: Pair<number[]> = { ceiling: [], ours: [] };
+  for (let i = 0; i < plan.coldStarts; i++) {
+    for (const kind of KINDS) {
+      const server = await startServer(kind, bins, { flagsOnly: true, pollMs: 2 });
+      samples[kind].push(server.readyMs);
+      await server.stop();
+    }
+  }
+  return { ceiling: { ...summary(samples.ceiling), samples: samples.ceiling }, ours: { ...summary(samples.ours), samples: samples.ours } };
+}
+
+/**
+ * Server CPU per request of `health` against `system-presence` on our server (32 connections × 16 in flight), in
+ * alternating slices: the cached health snapshot should cost no more than the cheapest read (target ≤ 1.2×).
+ */
+export async function healthVsPresence(ours: Server, plan: Plan) {
+  const totals = { health: { cpuMs: 0, completed: 0 }, presence: { cpuMs: 0, completed: 0 } };
+  for (let i = 0; i < plan.splits; i++) {
+    for (const [key, method] of [["health", "health"], ["presence", "system-presence"]] as const) {
+      const cpu = cpuMs(ours.pid);
+      const r = await runLoad<Throughput>("rpc-pipe", { port: ours.port, token: ours.token, conns: 32, depth: 16, seconds: plan.pipeSeconds, method }, 60_000);
+      totals[key].cpuMs += cpuMs(ours.pid) - cpu;
+      totals[key].completed += r.completed;
+    }
+  }
+  const per = (t: { cpuMs: number; completed: number }) => (t.cpuMs * 1000) / t.completed;
+  return { healthUs: per(totals.health), presenceUs: per(totals.presence), ...totals };
+}
+
 /** `--version` wall time; needs no server. */
 export async function cliVersion(bins: Binaries, plan: Plan) {
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1" };

@@ -20,6 +20,8 @@ export interface LoadOptions {
   parallel?: number;
   maxMs?: number;
   holdMs?: number;
+  /** rpc-pipe: the method asked (default `health`). */
+  method?: string;
 }
 
 const [scenario, json] = process.argv.slice(2);
@@ -29,7 +31,7 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   handshake: () => handshakes(url, o.token, o.count ?? 500, o.maxMs ?? 60_000),
   "handshake-device": () => handshakes(url, o.token, o.count ?? 500, o.maxMs ?? 60_000, true),
   "rpc-seq": () => rpcSequential(url, o.token, o.count ?? 2000, o.maxMs ?? 60_000),
-  "rpc-pipe": () => rpcPipelined(url, o.token, o.conns ?? 32, o.depth ?? 16, o.seconds ?? 10),
+  "rpc-pipe": () => rpcPipelined(url, o.token, o.conns ?? 32, o.depth ?? 16, o.seconds ?? 10, o.method),
   capacity: () => capacity(url, o.token, o.count ?? 10_000, o.parallel ?? 128, o.maxMs ?? 120_000, o.holdMs ?? 120_000),
   broadcast: () => broadcast(url, o.token, o.count ?? 1000, o.rounds ?? 10),
   http: () => httpHealth(o.port, o.conns ?? 64, o.seconds ?? 10),

@@ -69,7 +69,7 @@ const STUBS: Record<string, [RegExp, string]> = {
     export const localIsoWithOffset = (d) => iso(d); export const localDayBounds = (d) => { const s = Math.floor(d.getTime() / 864e5) * 864e5; return { start: s, end: s + 864e5 }; };
     export const localDateKeyDaysBefore = (d, n) => localDateKey(new Date(d.getTime() - n * 864e5));`],
   "fs.watch": [/src\/server\/config-watcher\.ts$/, `export function watchConfigFile() { return { close() {} }; }`],
-  "agents surface": [/src\/agents\/surface\.ts$/, `export const sessionStorePath = (d) => d + "/sessions/sessions.sqlite"; export const agentsSurface = () => ({ name: "agents", service: {} });`],
+  "agents surface": [/src\/agents\/surface\.ts$/, `export const sessionStorePath = (d) => d + "/sessions/sessions.sqlite"; export const agentsSurface = () => ({ name: "agents", service: { runs: { useStartHook() {} } } });`],
   "hooks surface": [/src\/hooks\/surface\.ts$/, `export const hooksSurface = () => undefined;`],
   "control UI surface": [/src\/ui\/surface\.ts$/, `export const controlUiSurface = () => undefined;`],
 };

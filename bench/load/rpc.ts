@@ -1,8 +1,8 @@
-// RPC scenarios: sequential `health` on one connection, and pipelined `health` over many connections.
+// RPC scenarios: sequential `health` on one connection, and pipelined `health` (or another method) over many connections.
 import { latency } from "../_stats.ts";
 import { closeAll, connect, connectMany, type Client } from "./_ws.ts";
 
-const request = (id: number) => `{"type":"req","id":"${id}","method":"health"}`;
+const request = (id: number, method = "health") => `{"type":"req","id":"${id}","method":${JSON.stringify(method)}}`;
 /** Reads the response id without parsing the whole payload; responses put `id` second (spec §3). */
 const responseId = (text: string) => (text.startsWith('{"type":"res","id":"') ? text.slice(20, text.indexOf('"', 20)) : undefined);
 
@@ -29,7 +29,7 @@ export async function rpcSequential(url: string, token: string, count: number, m
 }
 
 /** `conns` connections each keeping `depth` requests in flight for `seconds`: completed requests per second. */
-export async function rpcPipelined(url: string, token: string, conns: number, depth: number, seconds: number) {
+export async function rpcPipelined(url: string, token: string, conns: number, depth: number, seconds: number, method = "health") {
   const { clients, failed } = await connectMany(url, token, conns, conns, performance.now() + 15_000);
   if (failed > 0) throw new Error(`${failed} of ${conns} connections failed`);
   let completed = 0;
@@ -44,7 +44,7 @@ export async function rpcPipelined(url: string, token: string, conns: number, de
       const key = String(id++);
       sentAt.set(key, performance.now());
       inFlight++;
-      client.ws.send(request(Number(key)));
+      client.ws.send(request(Number(key), method));
     };
     client.onFrame = (text, at) => {
       const key = responseId(text);

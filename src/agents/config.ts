@@ -1,6 +1,6 @@
 // The agents' view of the config: `models.providers.*`, `agents.*` and the HTTP endpoint toggles, validated
 // here with our own schemas (the config loader keeps these sections loose) and resolved per request.
-import { z } from "zod";
+import type { z } from "zod";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { isSecretRef, type SecretRef } from "../config/secret-ref.ts";
 
@@ -9,63 +9,72 @@ export type ProviderApi = (typeof PROVIDER_APIS)[number];
 export const DEFAULT_AGENT_ID = "main";
 export const DEFAULT_MAX_CONCURRENT = 8;
 
-const ModelEntry = z
-  .object({
-    id: z.string().min(1),
-    name: z.string().optional(),
-    contextWindow: z.number().int().positive().optional(),
-    maxTokens: z.number().int().positive().optional(),
-  })
-  .loose();
+// The schemas are built on the first config that has a `models` or `agents` section: a gateway without agents
+// configured never loads zod at start (BENCHMARKS.md: zod's schemas cost ~5 MB and ~14 ms there).
+function buildSchemas() {
+  const { z } = require("../platform/zod.ts") as typeof import("../platform/zod.ts");
+  const ModelEntry = z
+    .object({
+      id: z.string().min(1),
+      name: z.string().optional(),
+      contextWindow: z.number().int().positive().optional(),
+      maxTokens: z.number().int().positive().optional(),
+    })
+    .loose();
 
-const Provider = z
-  .object({
-    baseUrl: z.string().url(),
-    // A plaintext key or a SecretRef; the ref's value is read from the gateway's secrets snapshot per call.
-    apiKey: z.union([z.string(), z.custom<SecretRef>(isSecretRef, "a string or a SecretRef {source, provider?, id}")]).optional(),
-    api: z.enum(PROVIDER_APIS).optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    timeoutSeconds: z.number().positive().optional(),
-    maxRetries: z.number().int().min(0).max(10).optional(),
-    models: z.array(ModelEntry).optional(),
-  })
-  .loose();
+  const Provider = z
+    .object({
+      baseUrl: z.string().url(),
+      // A plaintext key or a SecretRef; the ref's value is read from the gateway's secrets snapshot per call.
+      apiKey: z.union([z.string(), z.custom<SecretRef>(isSecretRef, "a string or a SecretRef {source, provider?, id}")]).optional(),
+      api: z.enum(PROVIDER_APIS).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      timeoutSeconds: z.number().positive().optional(),
+      maxRetries: z.number().int().min(0).max(10).optional(),
+      models: z.array(ModelEntry).optional(),
+    })
+    .loose();
 
-const ModelChoice = z.union([
-  z.string().min(1),
-  z.object({ primary: z.string().min(1), fallbacks: z.array(z.string().min(1)).optional() }).loose(),
-]);
+  const ModelChoice = z.union([
+    z.string().min(1),
+    z.object({ primary: z.string().min(1), fallbacks: z.array(z.string().min(1)).optional() }).loose(),
+  ]);
 
-const AgentEntry = z
-  .object({
-    name: z.string().optional(),
-    model: ModelChoice.optional(),
-    systemPrompt: z.string().optional(),
-    workspace: z.string().optional(),
-  })
-  .loose();
+  const AgentEntry = z
+    .object({
+      name: z.string().optional(),
+      model: ModelChoice.optional(),
+      systemPrompt: z.string().optional(),
+      workspace: z.string().optional(),
+    })
+    .loose();
 
-const AgentsSection = z
-  .object({
-    defaults: z
-      .object({
-        model: ModelChoice.optional(),
-        maxConcurrent: z.number().int().positive().optional(),
-        systemPrompt: z.string().optional(),
-        workspace: z.string().optional(),
-        timeoutSeconds: z.number().positive().optional(),
-        memorySearch: z.object({ provider: z.string().optional(), model: z.string().optional() }).loose().optional(),
-      })
-      .loose()
-      .optional(),
-    entries: z.record(z.string(), AgentEntry.nullable()).optional(),
-  })
-  .loose();
+  const AgentsSection = z
+    .object({
+      defaults: z
+        .object({
+          model: ModelChoice.optional(),
+          maxConcurrent: z.number().int().positive().optional(),
+          systemPrompt: z.string().optional(),
+          workspace: z.string().optional(),
+          timeoutSeconds: z.number().positive().optional(),
+          memorySearch: z.object({ provider: z.string().optional(), model: z.string().optional() }).loose().optional(),
+        })
+        .loose()
+        .optional(),
+      entries: z.record(z.string(), AgentEntry.nullable()).optional(),
+    })
+    .loose();
 
-const ModelsSection = z.object({ providers: z.record(z.string(), Provider).optional() }).loose();
+  const ModelsSection = z.object({ providers: z.record(z.string(), Provider).optional() }).loose();
+  return { ModelEntry, Provider, AgentEntry, AgentsSection, ModelsSection };
+}
+type Schemas = ReturnType<typeof buildSchemas>;
+let built: Schemas | undefined;
+const schemas = (): Schemas => (built ??= buildSchemas());
 
-export type ProviderConfig = z.infer<typeof Provider>;
-export type ModelEntryConfig = z.infer<typeof ModelEntry>;
+export type ProviderConfig = z.infer<Schemas["Provider"]>;
+export type ModelEntryConfig = z.infer<Schemas["ModelEntry"]>;
 
 /** One model to call: the provider entry it belongs to and the model id on that provider's wire. */
 export interface ModelTarget {
@@ -106,7 +115,7 @@ export interface AgentsConfig {
   timeoutSeconds: number;
   /** Schema problems, worded `<key path>: <message>`; a run refuses while any exist. */
   problems: string[];
-  raw: { defaults: z.infer<typeof AgentsSection>["defaults"]; entries: Record<string, z.infer<typeof AgentEntry> | null> };
+  raw: { defaults: z.infer<Schemas["AgentsSection"]>["defaults"]; entries: Record<string, z.infer<Schemas["AgentEntry"]> | null> };
 }
 
 const cache = new WeakMap<ConfigSnapshot, AgentsConfig>();
@@ -116,9 +125,10 @@ export function agentsConfig(snapshot: ConfigSnapshot): AgentsConfig {
   if (hit) return hit;
   const config = snapshot.config as Record<string, unknown>;
   const problems: string[] = [];
-  const models = ModelsSection.safeParse(config.models ?? {});
+  // An absent section parses to `{}` (every key optional): no schema needed for it.
+  const models = config.models === undefined ? { success: true as const, data: {} as z.infer<Schemas["ModelsSection"]> } : schemas().ModelsSection.safeParse(config.models);
   if (!models.success) problems.push(...issues("models", models.error));
-  const agents = AgentsSection.safeParse(config.agents ?? {});
+  const agents = config.agents === undefined ? { success: true as const, data: {} as z.infer<Schemas["AgentsSection"]> } : schemas().AgentsSection.safeParse(config.agents);
   if (!agents.success) problems.push(...issues("agents", agents.error));
   const providers = models.success ? (models.data.providers ?? {}) : {};
   const defaults = agents.success ? agents.data.defaults : undefined;

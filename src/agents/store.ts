@@ -1,7 +1,8 @@
 // The session store: one SQLite file in the state dir (bun:sqlite, WAL, synchronous=FULL, one writer: this
 // process, which holds the gateway's state lock). Every message is its own committed transaction, so a
 // kill -9 loses at most the message being written. The schema is versioned with PRAGMA user_version.
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { bunSqlite } from "../platform/node.ts";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { listSessions, toRow, type ListOptions, type SessionRow } from "./session-rows.ts";
@@ -74,7 +75,7 @@ export class SessionStore {
     // narrow any older 0644 store and its side files.
     closeSync(openSync(path, "a", 0o600));
     for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
-    const db = new Database(path, { create: true, strict: true });
+    const db = new (bunSqlite().Database)(path, { create: true, strict: true });
     try {
       db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = FULL");

@@ -3,19 +3,17 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, statSync } from "node
 import { dirname, join } from "node:path";
 import { agentsConfig } from "./config.ts";
 import { agentsHttp } from "./http/routes.ts";
-import { agentsMethods, type AgentsService } from "./methods.ts";
+import type { AgentsService } from "./methods.ts";
+import { AGENTS_METHOD_NAMES as NAMES } from "./method-names.ts";
 import { canRead } from "./present.ts";
 import type { RawStreamSink } from "./providers/types.ts";
 import { RunManager } from "./runs.ts";
-import { agentAdminMethods } from "./agent-admin.ts";
-import { approvalMethods } from "./approval-methods.ts";
-import { sessionAdminMethods } from "./session-admin.ts";
-import { sessionMethods } from "./session-methods.ts";
 import { SessionSubscriptions } from "./subscriptions.ts";
 import { Approvals } from "./tools/approvals.ts";
 import { Toolbox } from "./tools/toolbox.ts";
 import { bootstrapPrompt } from "./workspace-files.ts";
 import { SessionStore, StoreError } from "./store.ts";
+import { lazyMethods } from "../surface/lazy-methods.ts";
 import type { ClientView, Surface, SurfaceContext } from "../surface/types.ts";
 
 /** Where the session store lives in a state dir (the same path `health`/`status` report). */
@@ -92,7 +90,14 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
   return {
     name: "agents",
     service,
-    methods: { ...agentsMethods(service), ...sessionMethods(service), ...approvalMethods(service), ...agentAdminMethods(service), ...sessionAdminMethods(service) },
+    // Each family (and its zod schemas) loads on its first call: a gateway nobody chats with never pays for them.
+    methods: {
+      ...lazyMethods(NAMES.agents, async () => (await import("./methods.ts")).agentsMethods(service)),
+      ...lazyMethods(NAMES.sessions, async () => (await import("./session-methods.ts")).sessionMethods(service)),
+      ...lazyMethods(NAMES.approvals, async () => (await import("./approval-methods.ts")).approvalMethods(service)),
+      ...lazyMethods(NAMES.agentAdmin, async () => (await import("./agent-admin.ts")).agentAdminMethods(service)),
+      ...lazyMethods(NAMES.sessionAdmin, async () => (await import("./session-admin.ts")).sessionAdminMethods(service)),
+    },
     events: ["agent", "chat", "sessions.changed", "session.message", "session.tool", "exec.approval.requested", "exec.approval.resolved"],
     sessions: () => {
       const path = sessionStorePath(ctx.core.config().paths.stateDir);

@@ -1,7 +1,7 @@
 // An agent's bootstrap files: the Markdown files in its workspace (AGENTS.md, SOUL.md, IDENTITY.md, USER.md,
 // BOOTSTRAP.md, MEMORY.md) that the reference reads into every run's system prompt, and that `agents.files.*`
 // list, read and write. Missing required files leave a marker in the prompt; optional ones are left out.
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -39,7 +39,7 @@ export function describeFile(workspace: string, name: string, withContent: boole
   const st = existsSync(path) ? lstatSync(path) : undefined;
   if (!st || !st.isFile() || st.nlink > 1) return { name, path, missing: true, ...(OPTIONAL.has(name) ? { expectedAbsent: true } : {}) };
   const content = readFileSync(path, "utf8");
-  const out: WorkspaceFile = { name, path, missing: false, size: st.size, updatedAtMs: Math.floor(st.mtimeMs), hash: createHash("sha256").update(content).digest("hex") };
+  const out: WorkspaceFile = { name, path, missing: false, size: st.size, updatedAtMs: Math.floor(st.mtimeMs), hash: nodeCrypto().createHash("sha256").update(content).digest("hex") };
   if (withContent) out.content = content;
   return out;
 }

@@ -1,7 +1,8 @@
 // The job store: `<state dir>/cron/jobs.sqlite`, bun:sqlite in WAL mode with full sync, so a kill -9 at any
 // moment leaves the last committed job and run rows intact. Jobs are whole JSON documents (the shape evolves
 // with the reference's); runs are rows with the fields history filters on pulled out.
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { bunSqlite } from "../platform/node.ts";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { cronStorePath } from "./store-path.ts";
@@ -32,7 +33,7 @@ export class CronStore {
 
   static open(path: string): CronStore {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const db = new Database(path, { create: true, strict: true });
+    const db = new (bunSqlite().Database)(path, { create: true, strict: true });
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
     db.exec(`CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, data TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, ts INTEGER NOT NULL, status TEXT, data TEXT NOT NULL);

@@ -4,10 +4,10 @@
 import { existsSync } from "node:fs";
 import type { AgentsService, ChannelDelivery } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
+import { lazyMethods } from "../surface/lazy-methods.ts";
 import type { Surface, SurfaceContext } from "../surface/types.ts";
 import { realClock, type Clock } from "./clock.ts";
 import { heartbeatPlans, summaryOf } from "./heartbeat.ts";
-import { automationMethods } from "./methods.ts";
 import type { AutomationsRuntime } from "./runtime.ts";
 import { cronStorePath } from "./store-path.ts";
 import { drainWakesIntoRuns, SystemEventQueue, type WakeMode } from "./system-events.ts";
@@ -28,6 +28,9 @@ export interface AutomationsService {
   /** Asks for a heartbeat turn of the agent at the next tick the rate limits allow (the events are queued already). */
   requestTurn(agentId: string, reason: string): Promise<number>;
 }
+
+/** The automations RPCs, advertised at mount; their module (params schemas, cron parsing) loads on the first call. */
+export const AUTOMATION_METHODS = ["cron.status", "cron.list", "cron.get", "cron.add", "cron.update", "cron.remove", "cron.run", "cron.runs", "cron.scratch.get", "cron.scratch.set", "wake", "system-event", "last-heartbeat", "set-heartbeats"] as const;
 
 const canRead = (scopes: readonly string[]) => scopes.includes("operator.read") || scopes.includes("operator.write") || scopes.includes("operator.admin");
 
@@ -71,7 +74,7 @@ export function automationsSurface(ctx: SurfaceContext, deps: AutomationsDeps): 
   return {
     name: "automations",
     service,
-    methods: automationMethods(runtime, () => clock.now()),
+    methods: lazyMethods(AUTOMATION_METHODS, async () => (await import("./methods.ts")).automationMethods(runtime, () => clock.now())),
     events: ["cron", "heartbeat"],
     automations() {
       const { defaultAgentId, plans } = heartbeatPlans(ctx.core.config());

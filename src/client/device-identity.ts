@@ -2,7 +2,8 @@
 // used to sign `connect` for non-loopback gateways exactly as the reference CLI does (spec §2.4), and the
 // device token a gateway issued to it (`identity/device-auth.json`, 0600).
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { join } from "node:path";
 
 /** A loaded identity: the id (hex SHA-256 of the raw key), the raw key (base64url) and the private key. */
@@ -50,18 +51,18 @@ export function loadOrCreateIdentity(stateDir: string, now: () => number = Date.
     stored = JSON.parse(readFileSync(file, "utf8")) as StoredIdentity;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`device identity unreadable (${file}): ${(error as Error).message}`);
-    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+    const { publicKey, privateKey } = nodeCrypto().generateKeyPairSync("ed25519");
     stored = {
       version: 1,
-      deviceId: createHash("sha256").update(rawOf(publicKey)).digest("hex"),
+      deviceId: nodeCrypto().createHash("sha256").update(rawOf(publicKey)).digest("hex"),
       publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
       privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       createdAtMs: now(),
     };
     writePrivate(dir, file, `${JSON.stringify(stored, null, 2)}\n`);
   }
-  const raw = rawOf(createPublicKey(stored.publicKeyPem));
-  return { deviceId: createHash("sha256").update(raw).digest("hex"), publicKey: raw.toString("base64url"), privateKey: createPrivateKey(stored.privateKeyPem) };
+  const raw = rawOf(nodeCrypto().createPublicKey(stored.publicKeyPem));
+  return { deviceId: nodeCrypto().createHash("sha256").update(raw).digest("hex"), publicKey: raw.toString("base64url"), privateKey: nodeCrypto().createPrivateKey(stored.privateKeyPem) };
 }
 
 /** Signs the v3 string over these connect params and this challenge (signedAt = the challenge's ts). */
@@ -73,7 +74,7 @@ export function signConnect(identity: DeviceIdentity, params: Record<string, any
     "v3", identity.deviceId, params.client.id, params.client.mode, params.role ?? "operator", (params.scopes ?? []).join(","),
     String(challenge.ts), token, challenge.nonce, low(params.client.platform), low(params.client.deviceFamily),
   ].join("|");
-  const signature = sign(null, Buffer.from(text, "utf8"), identity.privateKey).toString("base64url");
+  const signature = nodeCrypto().sign(null, Buffer.from(text, "utf8"), identity.privateKey).toString("base64url");
   return { id: identity.deviceId, publicKey: identity.publicKey, signature, signedAt: challenge.ts, nonce: challenge.nonce };
 }
 

@@ -2,7 +2,8 @@
 // when it also verifies the chain, so the peer's certificate is first read with node:tls, compared with
 // the pin, then trusted as an extra CA for the real connection, whose `checkServerIdentity` checks the pin
 // again (a swapped certificate between the two connections is still refused).
-import { connect, rootCertificates, type PeerCertificate } from "node:tls";
+import type { PeerCertificate } from "node:tls";
+import { nodeTls } from "../platform/node.ts";
 import type { Deadline } from "./deadline.ts";
 import { GatewayClientError } from "./errors.ts";
 
@@ -19,7 +20,7 @@ export async function pinnedTlsOptions(url: URL, pin: string, deadline: Deadline
   if (actual !== expected) throw mismatch(url, expected, actual);
   return {
     // System roots keep a CA-signed pinned certificate valid; the leaf itself anchors a self-signed one.
-    ca: [...rootCertificates, toPem(peer.raw)],
+    ca: [...nodeTls().rootCertificates, toPem(peer.raw)],
     checkServerIdentity: (_host: string, cert: { fingerprint256?: string }) => {
       const seen = normalizeFingerprint(cert.fingerprint256 ?? "");
       return seen === expected ? undefined : mismatch(url, expected, seen);
@@ -39,7 +40,7 @@ function peerCertificate(url: URL, deadline: Deadline): Promise<PeerCertificate>
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const port = Number(url.port || 443);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false });
+    const socket = nodeTls().connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new GatewayClientError("timeout", `gateway timeout after ${deadline.totalMs}ms reading the TLS certificate of ${url.href}`, { url: url.href }));

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { ConfigError } from "./errors.ts";
 import type { ProfilePaths } from "./paths.ts";
 import { writeFileAtomic } from "./write.ts";
@@ -28,7 +28,7 @@ export function ensureDevProfile(paths: ProfilePaths): DevBootstrap {
   let token: string | undefined;
   const createdConfig = !existsSync(paths.configPath);
   if (createdConfig) {
-    token = randomBytes(24).toString("base64url");
+    token = nodeCrypto().randomBytes(24).toString("base64url");
     const config = {
       gateway: { mode: "local", port: paths.basePort, bind: "loopback", auth: { mode: "token", token } },
       agents: { defaults: { workspace: workspaceDir } },

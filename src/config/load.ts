@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import JSON5 from "json5";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
 import type { ProfilePaths } from "./paths.ts";
-import { validateConfig, type OpenClawConfig } from "./schema.ts";
+import { fastCheckConfig } from "./fast-check.ts";
+import type { OpenClawConfig, validateConfig as ValidateConfig } from "./schema.ts";
 import { envLookup, substituteEnv } from "./substitute.ts";
 
 /** One immutable view of the config file: what was authored, what it resolves to, and its hash. */
@@ -34,7 +34,8 @@ export interface ConfigInspection {
 
 /** sha256 hex of a text, the hash every snapshot carries. */
 export function hashText(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  // Bun's own hasher: node:crypto would be evaluated at start only for this (platform/node.ts).
+  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
 }
 
 /** Reads, parses, substitutes and validates the active config; throws one ConfigError naming file, line and key. */
@@ -67,7 +68,7 @@ export function snapshotFromText(
 ): ConfigSnapshot {
   const authored = raw === null ? {} : parseConfigText(raw, paths.configPath);
   const substituted = substituteEnv(authored, envLookup(env, authored), paths.configPath);
-  const result = validateConfig(substituted);
+  const result = validate(substituted);
   if (!result.ok) {
     const list = result.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join("\n");
     throw new ConfigError("ESCHEMA", `${paths.configPath}: invalid config\n${list}`, {
@@ -84,6 +85,17 @@ export function snapshotFromText(
     config: result.config,
     hash: hashText(raw ?? ""),
   });
+}
+
+/**
+ * The zod-free check first (what start and every reload run); zod is loaded only when that check does not accept,
+ * to decide and word the refusal. `require` keeps the load synchronous and, in the bundle, schema.ts unevaluated.
+ */
+function validate(value: unknown): ReturnType<typeof ValidateConfig> {
+  const fast = fastCheckConfig(value);
+  if (fast) return { ok: true, config: fast as OpenClawConfig };
+  const { validateConfig } = require("./schema.ts") as { validateConfig: typeof ValidateConfig };
+  return validateConfig(value);
 }
 
 /**

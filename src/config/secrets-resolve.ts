@@ -1,7 +1,7 @@
 // Resolves SecretRefs through the env, file and exec providers of `secrets.providers` (the reference's contract:
 // id grammars, private files, trusted commands, a JSON protocol on stdin/stdout, bounded time and size). All refs
 // resolve or the whole resolution fails, so a caller can keep its last good snapshot.
-import { spawn } from "node:child_process";
+import { nodeChildProcess } from "../platform/node.ts";
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
@@ -213,7 +213,7 @@ async function fromExec(name: string, provider: ProviderConfig, ids: string[], e
 
 function runResolver(command: string, args: string[], env: Record<string, string>, input: string, timeoutMs: number, maxOutput: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "ignore"], shell: false });
+    const child = nodeChildProcess().spawn(command, args, { env, stdio: ["pipe", "pipe", "ignore"], shell: false });
     const chunks: Buffer[] = [];
     let size = 0;
     const timer = setTimeout(() => {

@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -25,7 +25,7 @@ export function gatewayTlsPaths(tls: TlsPathConfig | undefined, stateDir: string
  */
 export function localTlsPin(tls: TlsPathConfig | undefined, stateDir: string): string | undefined {
   try {
-    return new X509Certificate(readFileSync(gatewayTlsPaths(tls, stateDir).certPath)).fingerprint256;
+    return new (nodeCrypto().X509Certificate)(readFileSync(gatewayTlsPaths(tls, stateDir).certPath)).fingerprint256;
   } catch {
     return undefined;
   }

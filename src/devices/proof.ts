@@ -1,6 +1,7 @@
 // Verifies the Ed25519 device proof a client sends in `connect.device` (spec §2.4): the id is the key's hash,
 // the signature covers the v3 (or v2) string bound to this connection's challenge nonce and a fresh `signedAt`.
-import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import type { ConnectParams } from "../protocol/connect.ts";
 import type { ErrorShape } from "../protocol/errors.ts";
 
@@ -24,7 +25,7 @@ export function rawPublicKey(text: string): Buffer | undefined {
   const trimmed = text.trim();
   try {
     if (trimmed.includes("BEGIN")) {
-      const der = createPublicKey(trimmed).export({ type: "spki", format: "der" });
+      const der = nodeCrypto().createPublicKey(trimmed).export({ type: "spki", format: "der" });
       if (der.length !== 44 || !der.subarray(0, 12).equals(SPKI_PREFIX)) return undefined;
       return Buffer.from(der.subarray(12));
     }
@@ -38,7 +39,7 @@ export function rawPublicKey(text: string): Buffer | undefined {
 
 /** The device id for a raw key: hex SHA-256 of its 32 bytes. */
 export function deviceIdOf(raw: Buffer): string {
-  return createHash("sha256").update(raw).digest("hex");
+  return nodeCrypto().createHash("sha256").update(raw).digest("hex");
 }
 
 // Parsed keys of recent devices: a reconnecting device skips the key import. Bounded; oldest out first.
@@ -49,7 +50,7 @@ function keyObject(raw: Buffer): KeyObject {
   const x = raw.toString("base64url");
   let key = keys.get(x);
   if (!key) {
-    key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
+    key = nodeCrypto().createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
     if (keys.size >= KEY_CACHE_MAX) keys.delete(keys.keys().next().value!);
     keys.set(x, key);
   }
@@ -113,7 +114,7 @@ function decodeSignature(text: string): Buffer | undefined {
 
 function check(key: KeyObject, text: string, signature: Buffer): boolean {
   try {
-    return verify(null, Buffer.from(text, "utf8"), key, signature);
+    return nodeCrypto().verify(null, Buffer.from(text, "utf8"), key, signature);
   } catch {
     return false;
   }

@@ -1,7 +1,7 @@
 // The pairing store under `<state dir>/devices/`: pending requests, paired devices and their role tokens.
 // One JSON file, rewritten atomically (tmp + rename, 0600 in a 0700 dir); tokens are kept only as SHA-256 hashes.
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { join } from "node:path";
 import { missingScope, normalizeScopes } from "./scopes.ts";
 import type { IssuedToken, NodeSurface, PairedDevice, PendingNodeSurface, PendingRequest, StoredToken, TokenCheck } from "./records.ts";
@@ -24,13 +24,13 @@ interface State {
 /** Metadata-only changes (last seen, last used) are written at most this often: a connect costs no write. */
 const METADATA_FLUSH_MS = 2_000;
 
-const hash = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+const hash = (token: string) => nodeCrypto().createHash("sha256").update(token, "utf8").digest("hex");
 
 function hashMatches(token: string, hashes: readonly string[]): boolean {
   const presented = Buffer.from(hash(token), "hex");
   return hashes.some((h) => {
     const stored = Buffer.from(h, "hex");
-    return stored.length === presented.length && timingSafeEqual(stored, presented);
+    return stored.length === presented.length && nodeCrypto().timingSafeEqual(stored, presented);
   });
 }
 
@@ -43,7 +43,7 @@ export class PairingStore {
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   // Device tokens are derived from this per-process secret (never stored): a device reconnecting over the shared
   // secret gets the same token back without a new hash or a write; after a restart it gets a new one.
-  readonly #tokenKey = randomBytes(32);
+  readonly #tokenKey = nodeCrypto().randomBytes(32);
 
   constructor(stateDir: string, now: () => number = Date.now) {
     this.dir = join(stateDir, "devices");
@@ -93,7 +93,7 @@ export class PairingStore {
     this.#flushTimer = undefined;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
-    const tmp = `${this.#file}.${process.pid}.${randomUUID()}.tmp`;
+    const tmp = `${this.#file}.${process.pid}.${nodeCrypto().randomUUID()}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.#state, null, 2), { mode: 0o600 });
     renameSync(tmp, this.#file);
   }
@@ -124,7 +124,7 @@ export class PairingStore {
     const isRepair = state.paired[input.deviceId] !== undefined;
     const request: PendingRequest = same
       ? { ...same, ...strip(input), ts: this.#now() }
-      : { requestId: randomUUID(), ...strip(input), isRepair, ts: this.#now() };
+      : { requestId: nodeCrypto().randomUUID(), ...strip(input), isRepair, ts: this.#now() };
     state.pending[request.requestId] = request;
     const ids = Object.keys(state.pending);
     if (ids.length > MAX_PENDING) for (const old of this.listPending().slice(MAX_PENDING)) delete state.pending[old.requestId];
@@ -202,7 +202,7 @@ export class PairingStore {
     if (!device) return undefined;
     const prior = device.pendingNodeSurface;
     const same = prior && sameList(prior.caps, surface.caps) && sameList(prior.commands, surface.commands) && samePermissions(prior.permissions, surface.permissions);
-    const request: PendingNodeSurface = { ...strip(surface), requestId: same ? prior.requestId : randomUUID(), ts: this.#now() };
+    const request: PendingNodeSurface = { ...strip(surface), requestId: same ? prior.requestId : nodeCrypto().randomUUID(), ts: this.#now() };
     device.pendingNodeSurface = request;
     this.#save();
     return { request, created: !same };
@@ -253,7 +253,7 @@ export class PairingStore {
       const derived = this.#derive(deviceId, role, live);
       if (live.hashes.includes(hash(derived))) return { token: derived, role, scopes: live.scopes, createdAtMs: live.createdAtMs, ...(live.rotatedAtMs ? { rotatedAtMs: live.rotatedAtMs } : {}) };
     }
-    const token = keep ? this.#derive(deviceId, role, live) : randomBytes(32).toString("base64url");
+    const token = keep ? this.#derive(deviceId, role, live) : nodeCrypto().randomBytes(32).toString("base64url");
     const next: StoredToken = keep
       ? { ...live, hashes: [...live.hashes, hash(token)].slice(-MAX_TOKEN_HASHES) }
       : { role, scopes: requested, hashes: [hash(token)], createdAtMs: existing?.createdAtMs ?? now, ...(existing ? { rotatedAtMs: now } : {}) };
@@ -264,7 +264,7 @@ export class PairingStore {
 
   /** This process's token for a live role entry: same inputs, same token; a rotation or restart changes it. */
   #derive(deviceId: string, role: string, entry: StoredToken): string {
-    return createHmac("sha256", this.#tokenKey).update(`${deviceId}|${role}|${entry.createdAtMs}|${entry.rotatedAtMs ?? 0}|${entry.revokedAtMs ?? 0}`).digest("base64url");
+    return nodeCrypto().createHmac("sha256", this.#tokenKey).update(`${deviceId}|${role}|${entry.createdAtMs}|${entry.rotatedAtMs ?? 0}|${entry.revokedAtMs ?? 0}`).digest("base64url");
   }
 
   /** Checks a presented device token for this role and requested scopes; marks it used on success. */
@@ -294,7 +294,7 @@ export class PairingStore {
     const next = normalizeScopes(scopes ?? existing?.scopes ?? device.approvedScopes ?? []);
     if (missingScope(role, next, device.approvedScopes ?? device.scopes ?? []) !== undefined) return { denied: "scope-outside-approval" };
     const now = this.#now();
-    const token = randomBytes(32).toString("base64url");
+    const token = nodeCrypto().randomBytes(32).toString("base64url");
     (device.tokens ??= {})[role] = { role, scopes: next, hashes: [hash(token)], createdAtMs: existing?.createdAtMs ?? now, rotatedAtMs: now };
     this.#save();
     return { token, role, scopes: next, createdAtMs: existing?.createdAtMs ?? now, rotatedAtMs: now };

@@ -1,10 +1,9 @@
 // A small unicast DNS client: dns-packet decodes answers, the question is encoded here (so an instance label
 // may hold dots), UDP first and TCP when the answer comes back truncated (RFC 1035 §4.2, RFC 7766).
 // node:dns is not used: Bun refuses names with spaces without sending a query (engineering.md, verdict table).
-import { createSocket } from "node:dgram";
-import { getServers } from "node:dns";
+import { nodeDgram, nodeDns, nodeNet } from "../platform/node.ts";
+import { isIP } from "../platform/ip.ts";
 import { readFileSync } from "node:fs";
-import { connect, isIP } from "node:net";
 import { decode, TRUNCATED_RESPONSE, type Packet } from "dns-packet";
 import type { Deadline } from "./deadline.ts";
 import { encodeName } from "./dns-name.ts";
@@ -40,7 +39,7 @@ export function parseNameserver(text: string): Nameserver {
 export function systemNameservers(): Nameserver[] {
   let servers: string[] = [];
   try {
-    servers = getServers();
+    servers = nodeDns().getServers();
   } catch {}
   if (servers.length === 0) {
     try {
@@ -97,7 +96,7 @@ function timeoutError(server: Nameserver, transport: string): Error {
 
 function queryUdp(server: Nameserver, id: number, query: Uint8Array, deadline: Deadline): Promise<Packet> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket(isIP(server.host) === 6 ? "udp6" : "udp4");
+    const socket = nodeDgram().createSocket(isIP(server.host) === 6 ? "udp6" : "udp4");
     let retransmit: ReturnType<typeof setTimeout> | undefined;
     const overall = setTimeout(() => finish(timeoutError(server, "UDP")), deadline.remaining());
     function finish(result: Packet | Error) {
@@ -132,7 +131,7 @@ function queryUdp(server: Nameserver, id: number, query: Uint8Array, deadline: D
 
 function queryTcp(server: Nameserver, id: number, query: Uint8Array, deadline: Deadline): Promise<Packet> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: server.host, port: server.port });
+    const socket = nodeNet().connect({ host: server.host, port: server.port });
     let buffer = Buffer.alloc(0);
     const timer = setTimeout(() => finish(timeoutError(server, "TCP")), deadline.remaining());
     function finish(result: Packet | Error) {

@@ -1,5 +1,5 @@
 // Turns a resolved service into a beacon (wsUrl from the endpoint, not from TXT) and merges duplicates.
-import { isIPv4, isIPv6 } from "node:net";
+import { isIPv4, isIPv6 } from "../platform/ip.ts";
 import { BEACON_JSON_FIELDS, type BeaconSource, type GatewayBeacon } from "./types.ts";
 
 export interface ResolvedService {

@@ -1,5 +1,5 @@
 // What the beacon says and whether it runs, derived once per gateway generation from config, bind and env.
-import { X509Certificate } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { OpenClawConfig } from "../config/schema.ts";
@@ -103,7 +103,7 @@ export function beaconTxt(input: TxtInput): Record<string, string> {
 /** SHA-256 fingerprint of a PEM certificate as Node prints it (`AB:CD:…`), or undefined when unreadable. */
 export function certificateSha256(certPath: string): string | undefined {
   try {
-    return new X509Certificate(readFileSync(certPath)).fingerprint256;
+    return new (nodeCrypto().X509Certificate)(readFileSync(certPath)).fingerprint256;
   } catch {
     return undefined;
   }

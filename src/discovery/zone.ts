@@ -1,6 +1,6 @@
 // The records an operator puts in their DNS zone so `_openclaw-gw._tcp.<domain>` browses to this gateway
 // (RFC 6763 §4: PTR → SRV + TXT, and A/AAAA for the SRV target). Names are in presentation form.
-import { isIPv4, isIPv6 } from "node:net";
+import { isIPv4, isIPv6 } from "../platform/ip.ts";
 import { formatName, parseName } from "./dns-name.ts";
 import { SERVICE_TYPE } from "./types.ts";
 

@@ -1,6 +1,5 @@
 // The hooks' view of the config (`hooks.*`, kept loose by the config schema): validated here with zod and
 // resolved once per snapshot, so every request reads the current config (hot) without re-parsing it.
-import { z } from "zod";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { hasTemplate } from "./templates.ts";
 
@@ -11,46 +10,52 @@ export const BODY_TIMEOUT_MS = 30_000;
 /** forEach fan-out cap (reference: excess items are dropped with a warning). */
 export const MAX_FOREACH_ITEMS = 200;
 
-const Mode = z.enum(["now", "next-heartbeat"]);
+// Built on the first config with a `hooks` section: without one, zod is not loaded at start.
+function buildHooksSection() {
+  const { z } = require("../platform/zod.ts") as typeof import("../platform/zod.ts");
+  const Mode = z.enum(["now", "next-heartbeat"]);
 
-const Mapping = z
-  .object({
-    id: z.string().min(1).optional(),
-    match: z.object({ path: z.string().optional(), source: z.string().optional() }).loose().optional(),
-    action: z.enum(["agent", "wake"]).optional(),
-    wakeMode: Mode.optional(),
-    name: z.string().optional(),
-    agentId: z.string().min(1).optional(),
-    sessionKey: z.string().optional(),
-    sessionMode: z.enum(["isolated", "persistent"]).optional(),
-    messageTemplate: z.string().optional(),
-    textTemplate: z.string().optional(),
-    forEach: z.string().min(1).optional(),
-    deliver: z.union([z.boolean(), z.string()]).optional(),
-    channel: z.string().optional(),
-    to: z.string().optional(),
-    model: z.string().optional(),
-    thinking: z.string().optional(),
-    timeoutSeconds: z.number().int().positive().optional(),
-    allowUnsafeExternalContent: z.boolean().optional(),
-    transform: z.object({ module: z.string(), export: z.string().optional() }).loose().optional(),
-  })
-  .loose();
+  const Mapping = z
+    .object({
+      id: z.string().min(1).optional(),
+      match: z.object({ path: z.string().optional(), source: z.string().optional() }).loose().optional(),
+      action: z.enum(["agent", "wake"]).optional(),
+      wakeMode: Mode.optional(),
+      name: z.string().optional(),
+      agentId: z.string().min(1).optional(),
+      sessionKey: z.string().optional(),
+      sessionMode: z.enum(["isolated", "persistent"]).optional(),
+      messageTemplate: z.string().optional(),
+      textTemplate: z.string().optional(),
+      forEach: z.string().min(1).optional(),
+      deliver: z.union([z.boolean(), z.string()]).optional(),
+      channel: z.string().optional(),
+      to: z.string().optional(),
+      model: z.string().optional(),
+      thinking: z.string().optional(),
+      timeoutSeconds: z.number().int().positive().optional(),
+      allowUnsafeExternalContent: z.boolean().optional(),
+      transform: z.object({ module: z.string(), export: z.string().optional() }).loose().optional(),
+    })
+    .loose();
 
-const HooksSection = z
-  .object({
-    enabled: z.boolean().optional(),
-    // A plaintext token or a SecretRef (resolved by the gateway into its secrets snapshot).
-    token: z.union([z.string(), z.object({ source: z.enum(["env", "file", "exec"]), provider: z.string().optional(), id: z.string().min(1) }).strict()]).optional(),
-    path: z.string().optional(),
-    allowedAgentIds: z.array(z.string()).optional(),
-    defaultSessionKey: z.string().optional(),
-    allowRequestSessionKey: z.boolean().optional(),
-    allowedSessionKeyPrefixes: z.array(z.string()).optional(),
-    presets: z.array(z.string()).optional(),
-    mappings: z.array(Mapping).optional(),
-  })
-  .loose();
+  const HooksSection = z
+    .object({
+      enabled: z.boolean().optional(),
+      // A plaintext token or a SecretRef (resolved by the gateway into its secrets snapshot).
+      token: z.union([z.string(), z.object({ source: z.enum(["env", "file", "exec"]), provider: z.string().optional(), id: z.string().min(1) }).strict()]).optional(),
+      path: z.string().optional(),
+      allowedAgentIds: z.array(z.string()).optional(),
+      defaultSessionKey: z.string().optional(),
+      allowRequestSessionKey: z.boolean().optional(),
+      allowedSessionKeyPrefixes: z.array(z.string()).optional(),
+      presets: z.array(z.string()).optional(),
+      mappings: z.array(Mapping).optional(),
+    })
+    .loose();
+  return HooksSection;
+}
+let hooksSection: ReturnType<typeof buildHooksSection> | undefined;
 
 export interface MappingResolved {
   id: string;
@@ -119,7 +124,7 @@ export function normalizeSubPath(raw: string): string {
 function resolve(raw: unknown): HooksResolved {
   const off: HooksResolved = { enabled: false, basePath: DEFAULT_HOOKS_PATH, mappings: [], allowRequestSessionKey: false, problems: [], warnings: [] };
   if (raw === undefined || raw === null) return off;
-  const parsed = HooksSection.safeParse(raw);
+  const parsed = (hooksSection ??= buildHooksSection()).safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${["hooks", ...issue.path.map(String)].join(".")}: ${issue.message}`);
     const enabled = typeof raw === "object" && (raw as Record<string, unknown>).enabled === true;

@@ -1,11 +1,16 @@
-import { configMethods } from "./config.ts";
-import { gatewayMethods } from "./gateway.ts";
+import { lazyMethods } from "../surface/lazy-methods.ts";
 import { healthMethods } from "./health.ts";
-import { logsMethods } from "./logs.ts";
 import { presenceMethods } from "./presence.ts";
-import { secretsMethods } from "./secrets.ts";
 import { statusMethods } from "./status.ts";
 import type { MethodHandler } from "./types.ts";
+
+// Families whose modules (zod schemas, JSON5, the config writer, the secrets resolver) load on their first call:
+// a gateway nobody reconfigures never pays for them at start. Names in the order hello-ok lists them; a test
+// (tests/gateway/lazy-methods.test.ts) holds each list equal to its module's keys.
+export const CONFIG_METHODS = ["config.get", "config.schema", "config.set", "config.patch", "config.apply"] as const;
+export const LOGS_METHODS = ["logs.tail"] as const;
+export const GATEWAY_METHODS = ["gateway.restart.request", "gateway.restart"] as const;
+export const SECRETS_METHODS = ["secrets.reload"] as const;
 
 /** Every RPC method this gateway implements; `hello-ok.features.methods` is exactly these names. */
 export function allMethods(): Record<string, MethodHandler> {
@@ -14,10 +19,10 @@ export function allMethods(): Record<string, MethodHandler> {
     healthMethods,
     statusMethods,
     presenceMethods,
-    configMethods,
-    logsMethods,
-    gatewayMethods,
-    secretsMethods,
+    lazyMethods(CONFIG_METHODS, async () => (await import("./config.ts")).configMethods),
+    lazyMethods(LOGS_METHODS, async () => (await import("./logs.ts")).logsMethods),
+    lazyMethods(GATEWAY_METHODS, async () => (await import("./gateway.ts")).gatewayMethods),
+    lazyMethods(SECRETS_METHODS, async () => (await import("./secrets.ts")).secretsMethods),
   );
 }
 

@@ -47,8 +47,21 @@ export function checkRequestFrame(value: unknown): FrameCheck {
   return { ok: true, frame: frame as unknown as RequestFrame };
 }
 
+/**
+ * A payload serialized once and answered many times (the cached `health` snapshot): the response frame splices the
+ * text in, byte for byte what serializing the object would give, instead of stringifying it per request.
+ */
+export class SerializedPayload {
+  constructor(readonly json: string) {}
+  /** Anything that serializes the frame another way still gets the object. */
+  toJSON(): unknown {
+    return JSON.parse(this.json);
+  }
+}
+
 /** Serializes a response frame. */
 export function responseFrame(id: string | number, result: { ok: true; payload: unknown } | { ok: false; error: ErrorShape }): string {
+  if (result.ok && result.payload instanceof SerializedPayload) return `{"type":"res","id":${JSON.stringify(id)},"ok":true,"payload":${result.payload.json}}`;
   return result.ok
     ? JSON.stringify({ type: "res", id, ok: true, payload: result.payload })
     : JSON.stringify({ type: "res", id, ok: false, error: result.error });

@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { isIP } from "../platform/ip.ts";
 import { networkInterfaces } from "node:os";
 import type { BindPlan } from "../surface/net.ts";
 

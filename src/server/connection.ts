@@ -4,7 +4,7 @@ import { grantedScopes, presenceEntry } from "./grant.ts";
 import { authorize } from "./authorize.ts";
 import { sleep } from "../platform/sleep.ts";
 import type { IdempotencyCache } from "./dedupe.ts";
-import { buildHello } from "./hello.ts";
+import { helloJson, withExtraMembers } from "./hello.ts";
 import type { ConnectionHandler, UpgradeInfo, WireSocket } from "./listen.ts";
 import type { ServerLogger } from "./logger-port.ts";
 import { isOriginAllowed } from "./origin.ts";
@@ -25,7 +25,7 @@ import {
 } from "../protocol/constants.ts";
 import { exceedsJsonDepth } from "../protocol/json-depth.ts";
 import { GatewayError, type ErrorShape } from "../protocol/errors.ts";
-import { checkRequestFrame, eventFrame, responseFrame, type RequestFrame } from "../protocol/frames.ts";
+import { checkRequestFrame, eventFrame, responseFrame, SerializedPayload, type RequestFrame } from "../protocol/frames.ts";
 
 /** What every connection shares: the gateway state, the method table and the logger. */
 export interface ConnectionDeps {
@@ -47,6 +47,7 @@ export interface ConnectionDeps {
 }
 
 type State = "handshake" | "authenticating" | "open" | "closed";
+const NO_HEADERS: Record<string, string> = Object.freeze(Object.create(null));
 
 /**
  * One WebSocket client through its life: challenge → connect (validate, negotiate, check origin and auth)
@@ -226,14 +227,18 @@ export class GatewayConnection implements ConnectionHandler {
     if ((this.#state as State) === "closed") return;
     const { authMethod, scopes, deviceId } = grant;
     const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes, authMethod, ...(deviceId ? { deviceId } : {}) };
-    const hello = await buildHello(this.#deps.core, Object.keys(this.#deps.methods), this.#deps.events, { connId: this.connId, role, scopes, authMethod, extra: grant.helloAuth });
+    let helloText = await helloJson(this.#deps.core, this.#deps.methods, this.#deps.events, { connId: this.connId, role, scopes, authMethod, extra: grant.helloAuth });
     if (this.#deps.helloExtras) {
       const { auth: _auth, device: _device, ...connect } = params;
       const extras = this.#deps.helloExtras({ connId: this.connId, role, ...(deviceId ? { deviceId } : {}), connect, ...(this.#upgrade.host ? { host: this.#upgrade.host } : {}) });
-      for (const [key, value] of Object.entries(extras)) if (!(key in hello)) hello[key] = value;
+      helloText = withExtraMembers(helloText, extras);
     }
+    const hello = new SerializedPayload(helloText);
     if ((this.#state as State) === "closed") return;
     clearTimeout(this.#handshakeTimer);
+    // Kept for the connection's life otherwise: the timer object, and the upgrade headers only connect reads.
+    this.#handshakeTimer = undefined;
+    this.#upgrade.headers = NO_HEADERS;
     this.#caller = caller;
     this.#state = "open";
     this.#send(responseFrame(frame.id, { ok: true, payload: hello }));

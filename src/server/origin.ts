@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { isIP } from "../platform/ip.ts";
 
 /**
  * Decides whether a browser Origin may open a gateway socket (field lessons: CVE-2026-25253).

@@ -3,7 +3,8 @@
 // path); on reload it keeps its last good value (stale) while its ref and provider are unchanged, else it goes
 // cold. Every other failure (gateway auth, hooks, remote credentials) is strict: the start or reload is refused.
 import { describeRef, findSecretRefs, type SecretSnapshot, type UnresolvedSecretError } from "../config/secret-ref.ts";
-import { resolveSecrets, type Resolution } from "../config/secrets-resolve.ts";
+import { resolveSecretsLazily as resolveSecrets } from "../config/secrets-lazy.ts";
+import type { Resolution } from "../config/secrets-resolve.ts";
 import type { GatewayLogger } from "../logging/index.ts";
 import type { SecretOwnerWarning } from "../methods/types.ts";
 

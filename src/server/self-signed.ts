@@ -1,6 +1,6 @@
 // A self-signed certificate made with node:crypto alone (no openssl, no download), so the single binary can
 // serve TLS on any platform: an ECDSA P-256 key and a minimal X.509 v3 certificate encoded by hand in DER.
-import { createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 
 /** A PEM certificate and its PKCS#8 PEM private key. */
 export interface PemPair {
@@ -19,12 +19,12 @@ export interface SelfSignedOptions {
 
 /** Generates a fresh key and a self-signed certificate valid from one hour ago for `validDays` (default 825). */
 export function generateSelfSigned(options: SelfSignedOptions = {}): PemPair {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const { privateKey, publicKey } = nodeCrypto().generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const now = options.now ?? new Date();
   const notBefore = new Date(now.getTime() - 3_600_000);
   const notAfter = new Date(now.getTime() + (options.validDays ?? 825) * 86_400_000);
   const name = seq(set(seq(oid("2.5.4.3"), utf8(options.commonName ?? "openclaw-gateway"))));
-  const serial = randomBytes(16);
+  const serial = nodeCrypto().randomBytes(16);
   serial[0]! &= 0x7f; // positive INTEGER
   const ecdsaWithSha256 = seq(oid("1.2.840.10045.4.3.2"));
   const san = [
@@ -42,9 +42,9 @@ export function generateSelfSigned(options: SelfSignedOptions = {}): PemPair {
   );
   const spki = publicKey.export({ format: "der", type: "spki" });
   const tbs = seq(tagged(0xa0, integer(Buffer.from([2]))), integer(serial), ecdsaWithSha256, name, seq(time(notBefore), time(notAfter)), name, spki, extensions);
-  const signature = sign("sha256", tbs, privateKey);
+  const signature = nodeCrypto().sign("sha256", tbs, privateKey);
   const der = seq(tbs, ecdsaWithSha256, tagged(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  return { cert: pem("CERTIFICATE", der), key: createPrivateKey(privateKey.export({ format: "pem", type: "pkcs8" })).export({ format: "pem", type: "pkcs8" }).toString() };
+  return { cert: pem("CERTIFICATE", der), key: nodeCrypto().createPrivateKey(privateKey.export({ format: "pem", type: "pkcs8" })).export({ format: "pem", type: "pkcs8" }).toString() };
 }
 
 // --- DER encoding (only what a certificate needs) ---

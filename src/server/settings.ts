@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { UnresolvedSecretError, type SecretSnapshot } from "../config/secret-ref.ts";
 import { resolveGatewaySettings, type GatewayOverrides, type SettingSource } from "../config/resolve.ts";
@@ -75,7 +74,7 @@ export function resolveStartSettings(
   let secretSource: StartSettings["secretSource"] = auth.mode === "password" ? resolved.passwordSource : resolved.tokenSource;
   if (auth.mode === "token" && !auth.token) {
     // Loopback without any secret: never run open; make a token for this run and say so.
-    generatedToken = randomBytes(24).toString("base64url");
+    generatedToken = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
     auth.token = generatedToken;
     secretSource = "generated";
   }

@@ -1,7 +1,8 @@
 // The certificate the gateway serves (gateway.tls): configured files, or a self-signed pair generated once into
 // the state dir when both files are missing. The served fingerprint comes from the loaded PEM, never from config,
 // so the beacon and the listener can never disagree.
-import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { OpenClawConfig } from "../config/schema.ts";
@@ -58,14 +59,14 @@ export function readTlsMaterial(paths: { certPath: string; keyPath: string; caPa
   const ca = paths.caPath ? readText(paths.caPath, "CA bundle") : undefined;
   let x509: X509Certificate;
   try {
-    x509 = new X509Certificate(cert);
+    x509 = new (nodeCrypto().X509Certificate)(cert);
   } catch {
     throw new Error(`${paths.certPath} is not a PEM certificate`);
   }
   let matches: boolean;
   try {
-    const publicKey = createPublicKey(createPrivateKey(key));
-    matches = x509.checkPrivateKey(createPrivateKey(key)) || publicKey.equals(x509.publicKey);
+    const publicKey = nodeCrypto().createPublicKey(nodeCrypto().createPrivateKey(key));
+    matches = x509.checkPrivateKey(nodeCrypto().createPrivateKey(key)) || publicKey.equals(x509.publicKey);
   } catch {
     throw new Error(`${paths.keyPath} is not a PEM private key`);
   }

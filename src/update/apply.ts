@@ -2,7 +2,7 @@
 // target (same filesystem), run the staged copy once, then rename over the target. Until that rename nothing
 // at the target path changes, so a refused update leaves the old binary byte-identical; a running gateway keeps
 // its old inode after it and serves on until its supervisor restarts it.
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { chmodSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BINARY_LIMIT, SUMS_LIMIT, UpdateError, assetName, download, expectedSha256, type ReleaseManifest } from "./release.ts";
@@ -29,7 +29,7 @@ export async function applyUpdate(options: ApplyOptions): Promise<{ sha256: stri
   const expected = expectedSha256(sums, asset);
   if (!expected) throw new UpdateError("no-asset", `SHA256SUMS at ${manifest.assetsUrl} has no entry for ${asset}`);
   const bytes = await download(`${manifest.assetsUrl}/${asset}`, BINARY_LIMIT, options.fetcher);
-  const actual = createHash("sha256").update(bytes).digest("hex");
+  const actual = nodeCrypto().createHash("sha256").update(bytes).digest("hex");
   if (actual !== expected) {
     throw new UpdateError("checksum", `checksum mismatch for ${asset} (expected ${expected}, got ${actual}); ${target} was not changed`);
   }

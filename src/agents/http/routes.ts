@@ -2,7 +2,7 @@
 // /tools/invoke (always on). Every route needs the gateway bearer.
 import { embeddingTarget, endpointEnabled } from "../config.ts";
 import type { AgentsService } from "../methods.ts";
-import { defaults } from "../methods.ts";
+import { defaults } from "../methods-shared.ts";
 import { sessionRow } from "../present.ts";
 import { canonicalKey } from "../keys.ts";
 import { embed, encodeBase64Floats } from "../providers/openai.ts";

@@ -1,7 +1,8 @@
 // Commands the exec tool started: each in its own process group (so a kill reaches its children), its output
 // kept in a bounded tail, and reachable by id while it runs in the background (`process` poll/log/kill).
 // Every process is killed by PID on abort, timeout, and when the gateway stops.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { nodeChildProcess } from "../../platform/node.ts";
 
 /** Output characters kept per process (the newest); older output is dropped and counted. */
 export const MAX_OUTPUT_CHARS = 200_000;
@@ -30,7 +31,7 @@ export class ExecProcess {
   readonly exited: Promise<ProcessInfo>;
 
   constructor(id: string, command: string, cwd: string, agentId: string, env: Record<string, string>, timeoutMs: number) {
-    this.#child = spawn("/bin/sh", ["-c", command], { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    this.#child = nodeChildProcess().spawn("/bin/sh", ["-c", command], { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
     this.info = { id, pid: this.#child.pid, command, cwd, agentId, startedAt: Date.now(), status: "running", exitCode: null, signal: null };
     const take = (chunk: Buffer) => this.#append(chunk.toString("utf8"));
     this.#child.stdout!.on("data", take);

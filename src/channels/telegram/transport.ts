@@ -1,7 +1,7 @@
 // One Telegram bot account: getMe, command registration, long polling of getUpdates (offset kept across
 // restarts of the same account), inbound normalization with media downloaded to the state dir, and the
 // outbound side (chunks as HTML with a plain-text fallback, photos/documents as multipart, typing, edits).
-import { timingSafeEqual } from "node:crypto";
+import { nodeCrypto } from "../../platform/node.ts";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { readBodyText } from "../../surface/http.ts";
@@ -181,7 +181,7 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
             // Constant-time compare of Telegram's secret header; nothing is read before it matches.
             const given = Buffer.from(request.headers.get("x-telegram-bot-api-secret-token") ?? "");
             const wanted = Buffer.from(webhook.secret);
-            if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return new Response("Unauthorized", { status: 401 });
+            if (given.length !== wanted.length || !nodeCrypto().timingSafeEqual(given, wanted)) return new Response("Unauthorized", { status: 401 });
             // Full or stopped: a non-2xx makes Telegram deliver the update again later.
             if (!webhookSignal || webhookSignal.aborted || ctx.room() === 0) return new Response("Service Unavailable", { status: 503 });
             const body = await readBodyText(request, WEBHOOK_MAX_BYTES);

@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { isIP } from "../../platform/ip.ts";
 import { defineCommand } from "citty";
 import { CliError, cliContext, type CliContext } from "../context.ts";
 import type { GatewayRunOptions } from "../../server/options.ts";
