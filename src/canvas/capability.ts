@@ -3,7 +3,7 @@
 // every canvas path below that prefix is served without the gateway secret while the token lives. A token is
 // bound to its node connection (gone when it disconnects, replaced by `node.pluginSurface.refresh`) and expires
 // after the reference's 10 minutes.
-import { randomBytes } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { CAP_PREFIX } from "./settings.ts";
 /** The reference's default capability lifetime. */
 export const CAP_TTL_MS = 600_000;
@@ -55,7 +55,7 @@ export class Capabilities {
   /** A fresh capability for this connection, replacing the one it had (the old URL stops working). */
   mint(connId: string, baseUrl: string): MintedCapability {
     this.revoke(connId);
-    const token = randomBytes(18).toString("base64url");
+    const token = nodeCrypto().randomBytes(18).toString("base64url");
     const expiresAtMs = this.#now() + CAP_TTL_MS;
     if (this.#tokens.size >= MAX_TOKENS) this.#dropOldest();
     this.#tokens.set(token, { connId, expiresAtMs });

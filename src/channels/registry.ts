@@ -2,7 +2,6 @@
 // (what `channels list` and the unreachable-gateway fallback of `channels status` show; nothing is started).
 import { getAtPath } from "../config/key-path.ts";
 import { isSecretRef } from "../config/secret-ref.ts";
-import { resolveSecretSync } from "../config/secrets-resolve.ts";
 import type { AccountConfig, ChannelPlugin } from "./types.ts";
 
 export const CHANNEL_PLUGINS: Record<string, () => Promise<ChannelPlugin>> = {
@@ -30,14 +29,16 @@ export async function channelInventory(config: Record<string, unknown>, env: Rec
     const section = sections[id];
     if (!section || typeof section !== "object") continue;
     const plugin = await load();
-    const accounts = plugin.accounts(section, env, (path) => localSecret(config, `channels.${id}.${path}`, env));
+    // The resolver loads only here, with a channel configured: a gateway start never pays for it.
+    const { resolveSecretSync } = await import("../config/secrets-resolve.ts");
+    const accounts = plugin.accounts(section, env, (path) => localSecret(config, `channels.${id}.${path}`, env, resolveSecretSync));
     out.push({ id, label: plugin.label, defaultAccountId: plugin.defaultAccountId(section, accounts), accounts: accounts.map((account) => ({ account, details: plugin.describe(account) })) });
   }
   return out;
 }
 
 /** An env or file SecretRef read here, as a CLI may; exec refs (and failures) stay unresolved. */
-function localSecret(config: Record<string, unknown>, path: string, env: Record<string, string | undefined>): string | undefined {
+function localSecret(config: Record<string, unknown>, path: string, env: Record<string, string | undefined>, resolveSecretSync: typeof import("../config/secrets-resolve.ts").resolveSecretSync): string | undefined {
   const ref = getAtPath(config, path.split("."));
   if (!isSecretRef(ref) || ref.source === "exec") return undefined;
   try {

@@ -7,7 +7,6 @@ import type { Surface, SurfaceContext } from "../surface/types.ts";
 import type { MethodFamily, MethodHandler } from "../methods/types.ts";
 import type { ChannelRuntime } from "./runtime.ts";
 import { anyChannelConfigured, CHANNEL_PLUGINS } from "./registry.ts";
-import { ownerRoute } from "./routes.ts";
 
 export interface ChannelsDeps {
   agents: AgentsService;
@@ -95,7 +94,12 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
     async lastRoute(agentId, sessionKey) {
       return (await ensure())?.lastRoutes.get(agentId, sessionKey);
     },
-    ownerRoute: (channel) => ownerRoute(ctx.core.config().config as Record<string, unknown>, channel),
+    // routes.ts loads only once a channel is configured (a gateway without channels has no owner chat to reach).
+    ownerRoute: (channel) => {
+      const config = ctx.core.config().config as Record<string, unknown>;
+      if (!anyChannelConfigured(config)) return undefined;
+      return (require("./routes.ts") as typeof import("./routes.ts")).ownerRoute(config, channel);
+    },
     async action(params) {
       const rt = await ensure();
       if (!rt) throw noChannel();

@@ -2,7 +2,7 @@
 // shared secret. A device presenting one with a signed identity is paired with the token's profile (roles and
 // the operator scopes it may hand off) and gets its device tokens; the bootstrap token is then spent. Stored
 // hashed in `<state dir>/devices/bootstrap.json` (0600), so a code survives a restart but its secret never rests.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { nodeCrypto } from "../platform/node.ts";
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -49,7 +49,7 @@ interface StoredBootstrap {
   expiresAtMs: number;
 }
 
-const digest = (token: string) => createHash("sha256").update(token).digest("hex");
+const digest = (token: string) => nodeCrypto().createHash("sha256").update(token).digest("hex");
 
 export class BootstrapTokens {
   readonly #file: string;
@@ -67,9 +67,9 @@ export class BootstrapTokens {
   /** Mints a setup token for this profile; the plaintext exists only in the answer. */
   issue(profile: ProfileName): { token: string; setupId: string; expiresAtMs: number } {
     const records = this.#live();
-    const token = randomBytes(32).toString("base64url");
+    const token = nodeCrypto().randomBytes(32).toString("base64url");
     const issuedAtMs = this.#now();
-    const record: StoredBootstrap = { hash: digest(token), setupId: randomUUID(), profile, issuedAtMs, expiresAtMs: issuedAtMs + BOOTSTRAP_TTL_MS };
+    const record: StoredBootstrap = { hash: digest(token), setupId: crypto.randomUUID(), profile, issuedAtMs, expiresAtMs: issuedAtMs + BOOTSTRAP_TTL_MS };
     records.push(record);
     if (records.length > MAX_BOOTSTRAP_TOKENS) records.splice(0, records.length - MAX_BOOTSTRAP_TOKENS);
     this.#save();
@@ -79,7 +79,7 @@ export class BootstrapTokens {
   /** The profile of a live, unspent token (constant-time compare of the hash). */
   check(token: string): { profile: ProfileName; setupId: string } | undefined {
     const want = Buffer.from(digest(token.trim()), "hex");
-    const found = this.#live().find((r) => timingSafeEqual(Buffer.from(r.hash, "hex"), want));
+    const found = this.#live().find((r) => nodeCrypto().timingSafeEqual(Buffer.from(r.hash, "hex"), want));
     return found ? { profile: found.profile, setupId: found.setupId } : undefined;
   }
 
@@ -121,7 +121,7 @@ export class BootstrapTokens {
   #save(): void {
     mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     chmodSync(this.#dir, 0o700);
-    const tmp = `${this.#file}.${process.pid}.${randomUUID()}.tmp`;
+    const tmp = `${this.#file}.${process.pid}.${crypto.randomUUID()}.tmp`;
     writeFileSync(tmp, JSON.stringify({ version: 1, tokens: this.#records, completions: this.#completions }, null, 2), { mode: 0o600 });
     renameSync(tmp, this.#file);
   }
