@@ -95,6 +95,13 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
     async lastRoute(agentId, sessionKey) {
       return (await ensure())?.lastRoutes.get(agentId, sessionKey);
     },
+    channelIds: () => Object.keys(CHANNEL_PLUGINS),
+    async checkTarget(channel, accountId) {
+      const rt = await ensure();
+      if (!rt) return { ok: false, error: `Channel ${channel} is unavailable.` };
+      const { checkAccount } = await import("./outbound.ts");
+      return checkAccount(rt, channel, accountId);
+    },
     ownerRoute: (channel) => ownerRoute(ctx.core.config().config as Record<string, unknown>, channel),
     async action(params) {
       const rt = await ensure();
