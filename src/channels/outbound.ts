@@ -107,7 +107,9 @@ export function checkAccount(rt: ChannelRuntime, channel: string, accountId?: st
   if (accountId === undefined) {
     const fallback = rt.defaultAccount(channel);
     const s = accounts.find((a) => a.account.accountId === fallback);
-    return s ? { ok: true, accountId: s.account.accountId } : { ok: false, error: `Channel ${channel} did not resolve an account.` };
+    if (!s) return { ok: false, error: `Channel ${channel} did not resolve an account.` };
+    // A switched-off channel (or default account) must not speak for a hook.
+    return s.account.enabled ? { ok: true, accountId: s.account.accountId } : { ok: false, error: `Channel ${channel} is unavailable.` };
   }
   const wanted = canonicalAccountId(accountId);
   if (!wanted) return { ok: false, error: `Invalid account ID "${accountId}".` };

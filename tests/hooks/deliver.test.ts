@@ -126,6 +126,9 @@ describe("mappings", () => {
   test("a templated `to` on a named channel receives the reply", async () => {
     expect(await hook("/hooks/ci", { n: 17, chat: String(TEAM) })).toMatchObject({ status: 200, json: { ok: true } });
     await sent(TEAM, "build 17 failed");
+    // `<chat>:topic:<n>` names a forum topic of that chat.
+    expect(await hook("/hooks/ci", { n: 18, chat: `${TEAM}:topic:7` })).toMatchObject({ status: 200 });
+    expect((await sent(TEAM, "build 18 failed")).params.message_thread_id).toBe(7);
   });
 
   test("channel defaults to 'last': the reply goes to the agent's last conversation; deliver:false sends nothing", async () => {
