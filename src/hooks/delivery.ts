@@ -14,7 +14,7 @@ type Parsed = { ok: true; value: HookDestination } | { ok: false; error: string 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value.trim() ? value.trim() : undefined);
 
 /** `channel` as a hook names it: omitted means "last"; anything but "last" or a channel of this build is refused. */
-function hookChannel(raw: unknown, channelIds: string[]): Parsed | { ok: true; channel: string } {
+function hookChannel(raw: unknown, channelIds: string[]): { ok: true; channel: string } | { ok: false; error: string } {
   if (raw === undefined) return { ok: true, channel: "last" };
   const channel = typeof raw === "string" ? raw.trim().toLowerCase() : "";
   if (channel === "last" || channelIds.includes(channel)) return { ok: true, channel };
@@ -36,8 +36,8 @@ export function directDestination(payload: Record<string, unknown>, channelIds: 
   if (hasAccount && !accountId) return { ok: false, error: "accountId must be a non-empty string for hook delivery" };
   if (hasAccount && (!hasChannel || !to)) return { ok: false, error: "accountId requires channel and to for hook delivery" };
   if (!hasChannel || !to) return { ok: false, error: "channel and to must be set together for hook delivery" };
-  if ("channel" in channel && channel.channel === "last") return { ok: false, error: "channel must name a concrete channel for hook delivery" };
-  return { ok: true, value: { deliver: true, channel: (channel as { channel: string }).channel, to, accountId } };
+  if (channel.channel === "last") return { ok: false, error: "channel must name a concrete channel for hook delivery" };
+  return { ok: true, value: { deliver: true, channel: channel.channel, to, accountId } };
 }
 
 /** A mapping's destination: `channel` defaults to "last", `to` is rendered already (empty means none). */
@@ -45,7 +45,7 @@ export function mappedDestination(deliver: boolean, rawChannel: string | undefin
   const channel = hookChannel(rawChannel, channelIds);
   if (!channel.ok) return channel;
   if (!deliver) return { ok: true, value: { deliver: false } };
-  return { ok: true, value: { deliver: true, channel: (channel as { channel: string }).channel, to: to?.trim() || undefined } };
+  return { ok: true, value: { deliver: true, channel: channel.channel, to: to?.trim() || undefined } };
 }
 
 /** True when the destination names a chat outright (its account is then checked before dispatch). */

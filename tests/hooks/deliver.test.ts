@@ -107,7 +107,7 @@ describe("direct /hooks/agent", () => {
     expect(tg.callsOf("sendMessage").length).toBe(calls);
   });
 
-  test("a failed send is delivery-failed (no detail); a NO_REPLY reply is suppressed, nothing sent", async () => {
+  test("a failed send is delivery-failed (no detail); a NO_REPLY reply is suppressed; a failed run sends nothing", async () => {
     tg.failNext("sendMessage", { status: 400, description: "Bad Request: chat not found" });
     const failed = await hook("/hooks/agent", { message: "lost", channel: "telegram", to: "424242", waitForCompletion: true });
     expect(failed).toMatchObject({ status: 200, json: { ok: true, completion: { status: "ok", delivered: false, deliveryAttempted: true, deliveryError: "delivery-failed" } } });
@@ -118,6 +118,10 @@ describe("direct /hooks/agent", () => {
     const calls = tg.callsOf("sendMessage").length;
     const silent = await hook("/hooks/agent", { message: "anything?", model: "stand/script-silent", channel: "telegram", to: String(OWNER), waitForCompletion: true });
     expect(silent.json.completion).toEqual({ status: "ok", replyDisposition: "silent", delivered: false, deliveryAttempted: false, deliverySuppressionReason: "silent" });
+    // A failed run announces nothing and says so without the provider's error.
+    const broken = await hook("/hooks/agent", { message: "explode", model: "stand/fail-x", channel: "telegram", to: String(OWNER), waitForCompletion: true });
+    expect(broken).toMatchObject({ status: 200, json: { ok: true, completion: { status: "error", replyDisposition: "empty" } } });
+    expect(broken.text).not.toContain("upstream exploded");
     expect(tg.callsOf("sendMessage").length).toBe(calls);
   });
 });
