@@ -28,6 +28,13 @@ export interface ChannelDelivery {
   lastRoute(agentId: string, sessionKey?: string): Promise<RoutedTarget | undefined>;
   /** The operator DM an `owner` target means (optionally on one channel); undefined when none is configured. */
   ownerRoute(channel?: string): RoutedTarget | undefined;
+  /** The channel ids a destination may name (hooks refuse any other before a run starts). */
+  channelIds(): string[];
+  /**
+   * Whether an explicit destination's channel and account can be used, checked before a run is admitted: the
+   * account it resolves to (as listed), or why not (channel unavailable; account invalid, unknown or disabled).
+   */
+  checkTarget(channel: string, accountId?: string): Promise<{ ok: true; accountId: string } | { ok: false; error: string }>;
   /** A `message` tool action (send, edit, delete) for an agent's turn; throws with a message the model reads. */
   action(params: { channel?: string; action: string; params: Record<string, unknown>; accountId?: string }): Promise<Record<string, unknown>>;
 }

@@ -6,7 +6,7 @@ import type { HeartbeatPlan } from "./heartbeat.ts";
 import type { CronDelivery, RunOutcome } from "./types.ts";
 
 /** `<chatId>:topic:<thread>` (the reference's way to name a forum topic in `to`) split into chat and thread. */
-function topicOf(to: string): { to: string; threadId?: string } {
+export function topicOf(to: string): { to: string; threadId?: string } {
   const match = /^(.+):topic:(\d+)$/.exec(to.trim());
   return match ? { to: match[1]!, threadId: match[2]! } : { to: to.trim() };
 }

@@ -90,6 +90,36 @@ export async function deliverReply(rt: ChannelRuntime, target: DeliveryTarget, t
   }
 }
 
+/** An account id as the reference canonicalizes it (lowercase, runs of other characters to `-`); "" when nothing is left. */
+function canonicalAccountId(raw: string): string {
+  const lower = raw.trim().toLowerCase();
+  const id = /^[a-z0-9][a-z0-9_-]{0,63}$/.test(lower) ? lower : lower.replace(/[^a-z0-9_-]+/g, "-").replace(/^-+/, "").replace(/-+$/, "").slice(0, 64);
+  return id === "__proto__" || id === "constructor" || id === "prototype" ? "" : id;
+}
+
+/**
+ * A caller-named channel and account checked before anything runs (hook delivery), with the reference's texts:
+ * the listed account it means, or why it cannot be used. Without an account the channel's default is meant.
+ */
+export function checkAccount(rt: ChannelRuntime, channel: string, accountId?: string): { ok: true; accountId: string } | { ok: false; error: string } {
+  if (!rt.plugin(channel)) return { ok: false, error: `Channel ${channel} is unavailable.` };
+  const accounts = rt.accounts(channel);
+  if (accountId === undefined) {
+    const fallback = rt.defaultAccount(channel);
+    const s = accounts.find((a) => a.account.accountId === fallback);
+    if (!s) return { ok: false, error: `Channel ${channel} did not resolve an account.` };
+    // A switched-off channel (or default account) must not speak for a hook.
+    return s.account.enabled ? { ok: true, accountId: s.account.accountId } : { ok: false, error: `Channel ${channel} is unavailable.` };
+  }
+  const wanted = canonicalAccountId(accountId);
+  if (!wanted) return { ok: false, error: `Invalid account ID "${accountId}".` };
+  const s = accounts.find((a) => canonicalAccountId(a.account.accountId) === wanted);
+  if (!s) return { ok: false, error: `Unknown account "${accountId}" for channel ${channel}.` };
+  if (!s.account.enabled) return { ok: false, error: `Account "${s.account.accountId}" for channel ${channel} is disabled.` };
+  if (!s.configured) return { ok: false, error: `Account "${s.account.accountId}" for channel ${channel} is not configured.` };
+  return { ok: true, accountId: s.account.accountId };
+}
+
 /** The session a conversation with a target chat uses: the key an inbound message from that chat would get. */
 export function targetSessionKey(rt: ChannelRuntime, config: Record<string, unknown>, agentId: string, target: DeliveryTarget): string {
   const { s, chatId } = resolveTarget(rt, target.to, target.channel, target.accountId);

@@ -94,6 +94,13 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
     async lastRoute(agentId, sessionKey) {
       return (await ensure())?.lastRoutes.get(agentId, sessionKey);
     },
+    channelIds: () => Object.keys(CHANNEL_PLUGINS),
+    async checkTarget(channel, accountId) {
+      const rt = await ensure();
+      if (!rt) return { ok: false, error: `Channel ${channel} is unavailable.` };
+      const { checkAccount } = await import("./outbound.ts");
+      return checkAccount(rt, channel, accountId);
+    },
     // routes.ts loads only once a channel is configured (a gateway without channels has no owner chat to reach).
     ownerRoute: (channel) => {
       const config = ctx.core.config().config as Record<string, unknown>;

@@ -2,9 +2,11 @@
 // agent and session policy, then dispatched: wakes into the wake queue, agent messages as agent runs.
 import { AgentConfigError, agentsConfig } from "../agents/config.ts";
 import { isReservedKey } from "../agents/keys.ts";
-import type { AgentsService } from "../agents/methods.ts";
+import type { AgentsService, ChannelDelivery } from "../agents/methods.ts";
+import type { RunResult } from "../agents/run.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { prefixAllowed, type HooksResolved } from "./config.ts";
+import type { HookDestination } from "./delivery.ts";
 import type { WakeMode, WakeQueue } from "./wakes.ts";
 
 /** Where an explicit session key came from: request/templated keys need `allowRequestSessionKey`. */
@@ -34,6 +36,8 @@ export interface AgentAction {
   model?: string;
   timeoutSeconds?: number;
   allowUnsafeExternalContent: boolean;
+  /** Where the run's final reply is announced (src/hooks/delivery.ts). */
+  destination: HookDestination;
   source: string;
 }
 
@@ -114,13 +118,15 @@ function canonical(key: string, agentId: string): string {
 
 export interface Dispatcher {
   service(): AgentsService | undefined;
+  /** The channels' delivery as the agents service carries it; undefined when this gateway has none. */
+  delivery(): ChannelDelivery | undefined;
   queue: WakeQueue;
   /** Called after a wake is queued (drain installation, logging, heartbeat request bookkeeping). */
   onWake(action: PlannedAction & { kind: "wake" }, outcome: "queued" | "coalesced"): void;
   onRun(action: PlannedAction & { kind: "agent" }, runId: string, sessionKey: string): void;
 }
 
-export type Dispatched = { kind: "wake"; mode: WakeMode; outcome: "queued" | "coalesced" } | { kind: "agent"; runId: string };
+export type Dispatched = { kind: "wake"; mode: WakeMode; outcome: "queued" | "coalesced" } | { kind: "agent"; runId: string; done: Promise<RunResult> };
 
 /** Runs one planned action; agent admission failures throw HookError (502/503, or 400 for an unknown agent). */
 export function dispatch(action: PlannedAction, d: Dispatcher): Dispatched {
@@ -133,8 +139,9 @@ export function dispatch(action: PlannedAction, d: Dispatcher): Dispatched {
   if (!service) throw new HookError(503, "agents unavailable");
   const runId = crypto.randomUUID();
   const sessionKey = action.target ?? `${canonical(action.logicalKey, action.agentId)}:run:${runId}`;
+  let started;
   try {
-    service.runs.start({
+    started = service.runs.start({
       runId,
       agentId: action.agentId,
       sessionKey,
@@ -152,7 +159,7 @@ export function dispatch(action: PlannedAction, d: Dispatcher): Dispatched {
     throw new HookError(503, (error as Error)?.message ?? String(error));
   }
   d.onRun(action, runId, sessionKey);
-  return { kind: "agent", runId };
+  return { kind: "agent", runId, done: started.run.done };
 }
 
 export const EXTERNAL_NOTICE =

@@ -71,6 +71,10 @@ export interface MappingResolved {
   messageTemplate: string;
   textTemplate: string;
   forEach?: string;
+  /** Only `false` opts out of announcing the reply; `channel` defaults to "last" and `to` is a template. */
+  deliver: boolean;
+  channel?: string;
+  to?: string;
   model?: string;
   timeoutSeconds?: number;
   allowUnsafeExternalContent: boolean;
@@ -165,6 +169,9 @@ function resolve(raw: unknown): HooksResolved {
     messageTemplate: m.messageTemplate ?? "",
     textTemplate: m.textTemplate ?? "",
     forEach: m.forEach,
+    deliver: m.deliver !== false,
+    channel: m.channel,
+    to: m.to,
     model: m.model,
     timeoutSeconds: m.timeoutSeconds,
     allowUnsafeExternalContent: m.allowUnsafeExternalContent === true,

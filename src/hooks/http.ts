@@ -5,6 +5,7 @@
 import { MAX_BODY_BYTES, BODY_TIMEOUT_MS, MAX_FOREACH_ITEMS, normalizeSubPath, type HooksResolved, type MappingResolved } from "./config.ts";
 import { dispatch, HookError, plan, type Dispatched, type Dispatcher, type HookAction, type KeySource, type PlannedAction } from "./actions.ts";
 import { hasTemplate, renderTemplate, type TemplateContext } from "./templates.ts";
+import { completionOf, deliverRun, directDestination, isExplicit, mappedDestination, type Completion } from "./delivery.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { AuthThrottle } from "../surface/auth-throttle.ts";
 import { safeEqual } from "../surface/auth.ts";
@@ -20,6 +21,7 @@ export interface HookRequestDeps extends Dispatcher {
   hooks: HooksResolved;
   /** The gateway's per-IP auth throttle (shared with WS and the HTTP APIs) and the hooks' own default limit. */
   throttles: { shared: AuthThrottle; own: AuthThrottle };
+  info(message: string): void;
   warn(message: string): void;
 }
 
@@ -51,18 +53,23 @@ export async function handleHookRequest(request: Request, url: URL, remoteAddres
   if (!body.ok) return fail(body.status, body.error);
   const payload = body.value && typeof body.value === "object" && !Array.isArray(body.value) ? (body.value as Json) : {};
 
+  const channelIds = deps.delivery()?.channelIds() ?? [];
   try {
-    if (subPath === "wake") return respond([wakeFromRequest(payload)], deps);
-    if (subPath === "agent") return respond([agentFromRequest(payload)], deps);
+    if (subPath === "wake") return await respond([wakeFromRequest(payload)], deps);
+    if (subPath === "agent") {
+      const wait = payload.waitForCompletion;
+      if (wait !== undefined && typeof wait !== "boolean") return fail(400, "waitForCompletion must be boolean");
+      return await respond([agentFromRequest(payload, channelIds)], deps, wait === true);
+    }
     const mapping = hooks.mappings.find((m) => (!m.matchPath || m.matchPath === subPath) && (!m.matchSource || payload.source === m.matchSource));
     if (!mapping) return notFound();
     if (mapping.transform) {
       deps.warn(`hook mapping ${mapping.id}: transforms are not supported in this build`);
       return fail(500, "hook mapping failed");
     }
-    const actions = mappingActions(mapping, payload, { payload, headers: headersOf(request), query: Object.fromEntries(url.searchParams), path: subPath }, deps.warn);
+    const actions = mappingActions(mapping, payload, { payload, headers: headersOf(request), query: Object.fromEntries(url.searchParams), path: subPath }, channelIds, deps.warn);
     if (actions.length === 0) return new Response(null, { status: 204 });
-    return respond(actions, deps);
+    return await respond(actions, deps);
   } catch (error) {
     if (error instanceof HookError) return fail(error.status, error.message);
     throw error;
@@ -113,17 +120,15 @@ function wakeFromRequest(payload: Json): HookAction {
   return { kind: "wake", text, mode, agentId, agentFrom: "request", sessionKey, source: "wake" };
 }
 
-function agentFromRequest(payload: Json): HookAction {
+function agentFromRequest(payload: Json, channelIds: string[]): HookAction {
   const message = str(payload.message);
   if (!message) throw new HookError(400, "message required");
   const sessionMode = payload.sessionMode ?? "isolated";
   if (sessionMode !== "isolated" && sessionMode !== "persistent") throw new HookError(400, "sessionMode must be isolated or persistent");
   const model = str(payload.model);
   if (payload.model !== undefined && !model) throw new HookError(400, "model required");
-  if (payload.deliver !== false && (payload.channel !== undefined || payload.to !== undefined || payload.accountId !== undefined)) {
-    // No delivery channels exist in this build; a destination can never be honoured.
-    throw new HookError(400, "channel delivery is not available in this build; omit channel/to/accountId or set deliver: false");
-  }
+  const destination = directDestination(payload, channelIds);
+  if (!destination.ok) throw new HookError(400, destination.error);
   const timeout = payload.timeoutSeconds;
   return {
     kind: "agent",
@@ -137,12 +142,13 @@ function agentFromRequest(payload: Json): HookAction {
     model,
     timeoutSeconds: typeof timeout === "number" && Number.isFinite(timeout) && timeout > 0 ? Math.max(1, Math.floor(timeout)) : undefined,
     allowUnsafeExternalContent: false,
+    destination: destination.value,
     source: "agent",
   };
 }
 
 /** One action per payload (or per `forEach` item, at most 200), rendered from the mapping's templates. */
-function mappingActions(mapping: MappingResolved, payload: Json, base: TemplateContext, warn: (message: string) => void): HookAction[] {
+function mappingActions(mapping: MappingResolved, payload: Json, base: TemplateContext, channelIds: string[], warn: (message: string) => void): HookAction[] {
   let contexts: TemplateContext[] = [base];
   if (mapping.forEach) {
     const items = Object.hasOwn(payload, mapping.forEach) ? payload[mapping.forEach] : undefined;
@@ -166,6 +172,8 @@ function mappingActions(mapping: MappingResolved, payload: Json, base: TemplateC
       keySource = "mapping-templated";
       if (!sessionKey) throw new HookError(400, `hook mapping ${mapping.id} rendered an empty sessionKey`);
     }
+    const destination = mappedDestination(mapping.deliver, mapping.channel, mapping.to === undefined ? undefined : renderTemplate(mapping.to, ctx), channelIds);
+    if (!destination.ok) throw new HookError(400, destination.error);
     return {
       kind: "agent",
       message,
@@ -178,22 +186,34 @@ function mappingActions(mapping: MappingResolved, payload: Json, base: TemplateC
       model: mapping.model ? renderTemplate(mapping.model, ctx).trim() || undefined : undefined,
       timeoutSeconds: mapping.timeoutSeconds,
       allowUnsafeExternalContent: mapping.allowUnsafeExternalContent,
+      destination: destination.value,
       source,
     };
   });
 }
 
 /**
- * Plans every action first (a policy refusal dispatches nothing), then dispatches them in order. One wake:
- * `{ok, mode, eventOutcome}`; one agent run: `{ok, runId}`; a batch adds `runIds`/`dispatched`.
+ * Plans every action first and checks each explicit destination's channel account (a refusal dispatches
+ * nothing), then dispatches them in order. One wake: `{ok, mode, eventOutcome}`; one agent run: `{ok, runId}`
+ * (and `completion` once it finished when the caller waits); a batch adds `runIds`/`dispatched`.
  */
-function respond(actions: HookAction[], deps: HookRequestDeps): Response {
+async function respond(actions: HookAction[], deps: HookRequestDeps, waitForCompletion = false): Promise<Response> {
   const planned: PlannedAction[] = actions.map((action) => plan(action, deps.hooks, deps.snapshot));
+  for (const action of planned) {
+    if (action.kind !== "agent" || !isExplicit(action.destination)) continue;
+    const delivery = deps.delivery();
+    const checked = delivery ? await delivery.checkTarget(action.destination.channel, action.destination.accountId) : { ok: false as const, error: `Channel ${action.destination.channel} is unavailable.` };
+    if (!checked.ok) throw new HookError(400, checked.error);
+    action.destination = { ...action.destination, accountId: checked.accountId };
+  }
   const done: Dispatched[] = [];
+  const completions: Promise<Completion>[] = [];
   const errors: Array<{ status: number; message: string }> = [];
   for (const action of planned) {
     try {
-      done.push(dispatch(action, deps));
+      const dispatched = dispatch(action, deps);
+      done.push(dispatched);
+      if (dispatched.kind === "agent" && action.kind === "agent") completions.push(settle(action, dispatched, deps));
     } catch (error) {
       if (!(error instanceof HookError)) throw error;
       errors.push({ status: error.status, message: error.message });
@@ -215,7 +235,23 @@ function respond(actions: HookAction[], deps: HookRequestDeps): Response {
     out.runIds = runIds;
     out.dispatched = runIds.length;
   }
+  // Only a direct `/agent` may wait: it is one run, and admission is already answered by then.
+  if (waitForCompletion && completions.length === 1) out.completion = await completions[0];
   return jsonResponse(out);
+}
+
+/** After a run finishes: its reply announced where the hook pointed, the outcome logged; never rejects. */
+async function settle(action: PlannedAction & { kind: "agent" }, run: Dispatched & { kind: "agent" }, deps: HookRequestDeps): Promise<Completion> {
+  try {
+    const result = await run.done;
+    const delivered = await deliverRun(action.destination, action.agentFrom === "request", result, action.agentId, deps.delivery());
+    const facts = [`status=${result.status}`, delivered.target ? `to=${delivered.target}` : "", delivered.delivered ? "delivered" : "", delivered.deliverySuppressionReason ? `suppressed=${delivered.deliverySuppressionReason}` : "", delivered.error ? `deliveryError=${delivered.error}` : ""];
+    (result.status !== "ok" || delivered.error ? deps.warn : deps.info)(`hook agent run ${run.runId} completed (${action.source}) ${facts.filter(Boolean).join(" ")}`);
+    return completionOf(result, delivered);
+  } catch (error) {
+    deps.warn(`hook agent run ${run.runId}: completion failed: ${(error as Error)?.message ?? String(error)}`);
+    return { status: "error", replyDisposition: "empty" };
+  }
 }
 
 type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; error: string };

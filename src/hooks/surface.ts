@@ -51,6 +51,8 @@ export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
 
   const dispatcher: Dispatcher = {
     service: () => deps.agents,
+    // Set by the composition from the channels feature; read per request so hooks never import channels.
+    delivery: () => deps.agents.delivery,
     queue,
     onWake(action, outcome) {
       const preview = action.text.length > 80 ? `${action.text.slice(0, 79)}…` : action.text;
@@ -102,6 +104,7 @@ export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
         snapshot,
         hooks,
         throttles: { shared: ctx.core.throttle, own: ownThrottle },
+        info: (message) => log.info(message),
         warn: (message) => log.warn(message),
       });
     },

@@ -110,7 +110,8 @@ describe("agent runs", () => {
     expect(await hook("/hooks/agent", { message: "x", agentId: "sturdy" })).toMatchObject({ status: 400, json: { error: "agentId is not allowed by hooks.allowedAgentIds" } });
     expect(await hook("/hooks/agent", { name: "x" })).toMatchObject({ status: 400, json: { error: "message required" } });
     expect(await hook("/hooks/agent", { message: "x", sessionMode: "forever" })).toMatchObject({ status: 400, json: { error: "sessionMode must be isolated or persistent" } });
-    expect(await hook("/hooks/agent", { message: "x", channel: "telegram", to: "42" })).toMatchObject({ status: 400 });
+    // A channel this gateway has not configured cannot be delivered to (tests/hooks/deliver.test.ts: configured ones).
+    expect(await hook("/hooks/agent", { message: "x", channel: "telegram", to: "42" })).toMatchObject({ status: 400, json: { error: "Channel telegram is unavailable." } });
   });
 
   test("sessionKey: isolated runs get a fresh session under it; persistent runs share it", async () => {
