@@ -58,7 +58,7 @@ export default defineCommand({
       }
       const lines = [
         "Pairing setup code",
-        "Paste this into the OpenClaw mobile app (Onboarding), or run `openclaw node run --pair oc-pair://<code>` on a node host.",
+        "Paste this into the OpenClaw mobile app (Onboarding), or on a node host running the OpenClaw node (the reference package's `openclaw node run`) pass it with `--pair oc-pair://<code>`; this build has no node host of its own.",
         "",
         `Setup code: ${payload.setupCode}`,
         `Gateway: ${payload.gatewayUrl}`,

@@ -15,12 +15,12 @@ export function currentOrigin(): RecordOrigin {
 }
 
 /**
- * A line filter keeping records written by `origin`. A line that names no origin (not JSON, or written
- * before records carried a pid) is kept: nothing says another gateway wrote it.
+ * A line filter keeping records written by `origin`. Every record this gateway writes names its pid, so a JSON
+ * record without one is another writer's (the reference gateway shares the daily /tmp/openclaw file and writes
+ * none); a line that is not a JSON record (a crash trace) is kept: nothing says another process wrote it.
  */
 export function ownRecords(origin: RecordOrigin = currentOrigin()): (line: string) => boolean {
-  // Parse only lines that can name a pid at all.
-  return (line) => !line.includes('"pid":') || recordMatches(line, origin);
+  return (line) => recordMatches(line, origin);
 }
 
 function recordMatches(line: string, origin: RecordOrigin): boolean {
@@ -32,6 +32,6 @@ function recordMatches(line: string, origin: RecordOrigin): boolean {
   }
   if (record === null || typeof record !== "object" || Array.isArray(record)) return true;
   const { pid, hostname: host } = record as { pid?: unknown; hostname?: unknown };
-  if (typeof pid !== "number") return true;
+  if (typeof pid !== "number") return false;
   return pid === origin.pid && (typeof host !== "string" || host === origin.hostname);
 }

@@ -21,7 +21,8 @@ afterAll(async () => {
 });
 
 function record(message: string): string {
-  return `${JSON.stringify({ time: new Date().toISOString(), level: "info", subsystem: "test", message })}\n`;
+  // As the gateway writes them: logs shows the serving gateway's records only, known by their pid.
+  return `${JSON.stringify({ time: new Date().toISOString(), level: "info", subsystem: "test", message, pid: gw.pid })}\n`;
 }
 
 test("follows appended lines, survives rotation and a gateway restart", async () => {

@@ -131,7 +131,7 @@ describe("logs --tail, status --all|--deep, completion, dashboard", () => {
   const env = () => ({ OPENCLAW_STATE_DIR: stateDir() });
 
   test("logs --tail N prints the last N lines; --tail with --limit is refused", async () => {
-    for (const n of [1, 2, 3, 4]) appendFileSync(gateway.logFile, `${JSON.stringify({ time: new Date().toISOString(), level: "info", subsystem: "test", message: `tail marker ${n}` })}\n`);
+    for (const n of [1, 2, 3, 4]) appendFileSync(gateway.logFile, `${JSON.stringify({ time: new Date().toISOString(), level: "info", subsystem: "test", message: `tail marker ${n}`, pid: gateway.pid })}\n`);
     const result = await openclaw(["logs", "--tail", "2", "--plain"], env());
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n").filter((line) => line && !line.startsWith("Log file:"));

@@ -12,8 +12,14 @@ import { handleResponses } from "./responses.ts";
 import { jsonResponse, methodNotAllowed, type HttpRoute } from "../../surface/http.ts";
 import type { SurfaceContext } from "../../surface/types.ts";
 
-/** Tools HTTP refuses unless `gateway.tools.allow` lifts them (the reference's default deny list). */
-const HTTP_DENY = ["exec", "spawn", "shell", "fs_write", "fs_delete", "fs_move", "apply_patch", "sessions_spawn", "sessions_send", "cron", "gateway", "nodes"];
+/**
+ * Tools HTTP refuses unless `gateway.tools.allow` lifts them: the reference's default deny list (2026.9.6), plus
+ * `cron`. Like the reference's, it leaves `write`/`edit` to the bearer of the gateway secret, an operator already.
+ */
+const HTTP_DENY = [
+  "exec", "spawn", "shell", "fs_write", "fs_delete", "fs_move", "apply_patch", "terminal", "portal", "sessions_spawn", "sessions_send",
+  "conversations_list", "conversations_send", "conversations_turn", "automations", "cron", "gateway", "plugins", "nodes", "computer", "mobile_ui", "openclaw",
+];
 
 /** The HTTP deny list: the default, minus `gateway.tools.allow`, plus `gateway.tools.deny`. */
 function httpDenied(config: Record<string, any>, name: string): boolean {
