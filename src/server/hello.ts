@@ -17,7 +17,7 @@ export interface HelloSubject {
 // fields instead of ~150 method names and the health payload (BENCHMARKS.md: handshake p99 and memory per connection).
 const featuresText = new WeakMap<object, { events: readonly string[]; text: string }>();
 const healthText = new WeakMap<object, string>();
-const SESSION_DEFAULTS = JSON.stringify({
+const SESSION_DEFAULTS_VALUE = {
   defaultAgentId: "main",
   modelConfigured: false,
   ownership: "sole",
@@ -25,7 +25,8 @@ const SESSION_DEFAULTS = JSON.stringify({
   mainKey: "main",
   mainSessionKey: "agent:main:main",
   scope: "per-sender",
-});
+} as const;
+const SESSION_DEFAULTS = JSON.stringify(SESSION_DEFAULTS_VALUE);
 const POLICY = JSON.stringify({ maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs: TICK_INTERVAL_MS });
 // An object's members without its braces, for splicing ("" for an empty object).
 const members = (value: Record<string, unknown>) => JSON.stringify(value).slice(1, -1);
@@ -81,15 +82,7 @@ export async function buildHello(core: GatewayCore, methods: readonly string[], 
       stateVersion: { ...core.stateVersion },
       uptimeMs: Date.now() - core.startedAt,
       appliedConfigHash: snapshot.hash,
-      sessionDefaults: {
-        defaultAgentId: "main",
-        modelConfigured: false,
-        ownership: "sole",
-        selectionRequired: false,
-        mainKey: "main",
-        mainSessionKey: "agent:main:main",
-        scope: "per-sender",
-      },
+      sessionDefaults: { ...SESSION_DEFAULTS_VALUE },
       ...(admin ? { configPath: snapshot.paths.configPath, stateDir: snapshot.paths.stateDir, authMode: core.auth.mode } : {}),
     },
     auth: { method: subject.authMethod, role: subject.role, scopes: subject.scopes, ...subject.extra },

@@ -1,5 +1,5 @@
 // What every view can see of the app, and what the app calls on the current view.
-import type { El } from "./dom.ts";
+import { fill, h, type El } from "./dom.ts";
 import type { Connection, HelloOk, PresenceEntry } from "./protocol.ts";
 
 export interface AppContext {
@@ -33,4 +33,15 @@ export function mayCall(app: AppContext, method: string): boolean {
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** An admin call a button makes: its progress and outcome (or error) shown in the view's status line. */
+export async function adminAction(app: AppContext, status: El, label: string, method: string, params: Record<string, unknown>): Promise<void> {
+  fill(status, `${label}…`);
+  try {
+    await app.admin(method, params);
+    fill(status, `${label}: done`);
+  } catch (error) {
+    fill(status, h("span", { class: "error" }, `${label}: ${errorText(error)}`));
+  }
 }

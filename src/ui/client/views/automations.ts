@@ -1,5 +1,5 @@
 import { fill, formatDuration, formatTime, h, type El } from "../dom.ts";
-import { errorText, mayCall, type AppContext, type View } from "../view.ts";
+import { adminAction, errorText, mayCall, type AppContext, type View } from "../view.ts";
 import { badge, card } from "./overview.ts";
 
 interface Job {
@@ -142,13 +142,7 @@ export class AutomationsView implements View {
   }
 
   async #act(label: string, method: string, params: Record<string, unknown>): Promise<void> {
-    fill(this.#status, `${label}…`);
-    try {
-      await this.#app.admin(method, params);
-      fill(this.#status, `${label}: done`);
-    } catch (error) {
-      fill(this.#status, h("span", { class: "error" }, `${label}: ${errorText(error)}`));
-    }
+    await adminAction(this.#app, this.#status, label, method, params);
     await this.#load();
   }
 }

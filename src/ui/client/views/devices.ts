@@ -1,5 +1,5 @@
 import { fill, formatTime, h, type El } from "../dom.ts";
-import { errorText, type AppContext, type View } from "../view.ts";
+import { adminAction, errorText, type AppContext, type View } from "../view.ts";
 import { card } from "./overview.ts";
 
 interface Pending {
@@ -61,13 +61,7 @@ export class DevicesView implements View {
   }
 
   async #act(label: string, method: string, params: Record<string, unknown>): Promise<void> {
-    fill(this.#status, `${label}…`);
-    try {
-      await this.#app.admin(method, params);
-      fill(this.#status, `${label}: done`);
-    } catch (error) {
-      fill(this.#status, h("span", { class: "error" }, `${label}: ${errorText(error)}`));
-    }
+    await adminAction(this.#app, this.#status, label, method, params);
     await this.#load();
   }
 
