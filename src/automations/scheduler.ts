@@ -303,7 +303,8 @@ export class Scheduler {
     due.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
     for (const { id } of due) {
       const job = this.#jobs.get(id);
-      if (!job) continue;
+      // Gone, or started meanwhile by something an earlier start set off (a manual run from its execute).
+      if (!job || this.#running.has(id)) continue;
       if (this.#running.size >= limit) this.#sync(job);
       else this.#launch(job, job.state.nextRunAtMs!, false);
     }
