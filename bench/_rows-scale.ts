@@ -192,8 +192,12 @@ async function cronRows(bins: Binaries, plan: ScalePlan): Promise<Row[]> {
 }
 
 /** Every scale row, in order; `step` logs progress like the rest of the run. */
-export async function scaleRows(bins: Binaries, mode: "full" | "quick", step: (what: string) => void): Promise<{ rows: Row[]; io: ScaleIo }> {
+export async function scaleRows(bins: Binaries, mode: "full" | "quick", step: (what: string) => void, only?: "cron"): Promise<{ rows: Row[]; io: ScaleIo }> {
   const plan = SCALE_PLANS[mode];
+  if (only === "cron") {
+    step(`scale: ${CRON_JOBS.toLocaleString("en-US")} cron jobs (${plan.idleSeconds} s idle, ${plan.dueJobs} due)`);
+    return { rows: await cronRows(bins, plan), io: { telegram: null, broadcast: null } };
+  }
   step(`scale: ${SESSIONS.toLocaleString("en-US")} sessions, one of ${MESSAGES.toLocaleString("en-US")} messages (${plan.samples} calls per row)`);
   const sessions = await sessionsRows(bins, plan);
   step(`scale: ${CRON_JOBS.toLocaleString("en-US")} cron jobs (${plan.idleSeconds} s idle, ${plan.dueJobs} due)`);

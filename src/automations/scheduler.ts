@@ -2,7 +2,9 @@
 // so a stepped wall clock is noticed), at most 8 runs at once (the reference's limit). Each run is written
 // twice: a `running` row before it starts and the finished entry after, each in one transaction with the
 // job's state; a row still `running` at start belonged to a process that died, and is closed as interrupted.
+// Enabled idle jobs sit in a heap by next run, so arming and finding due jobs never scans every job.
 import type { Clock } from "./clock.ts";
+import { before, DueQueue, type DueEntry } from "./due-queue.ts";
 import { cronEngineLoaded, loadCronEngine, nextRunAt } from "./schedule.ts";
 import type { CronStore } from "./store.ts";
 import type { CronJob, RunLogEntry, RunOutcome } from "./types.ts";
@@ -54,6 +56,11 @@ function waitsForAgent(job: CronJob): boolean {
 
 export class Scheduler {
   #jobs = new Map<string, CronJob>();
+  /** Each job's insertion rank: ties between equal instants start in the order jobs were added. */
+  #seq = new Map<string, number>();
+  #nextSeq = 0;
+  /** Enabled jobs with a next run that are not running, earliest first. Forced wakes are kept apart (few). */
+  #queue = new DueQueue();
   /** Gateway-owned jobs (heartbeats): scheduled like the rest, never stored or listed. */
   #system = new Set<string>();
   #running = new Map<string, Promise<void>>();
@@ -82,7 +89,7 @@ export class Scheduler {
   async start(): Promise<void> {
     const store = this.#deps.store();
     const now = this.#deps.clock.now();
-    if (store) for (const job of store.jobs()) this.#jobs.set(job.id, job);
+    if (store) for (const job of store.jobs()) this.#add(job);
     if ([...this.#jobs.values()].some((job) => job.schedule.kind === "cron")) await loadCronEngine();
     if (store) this.#recoverInterrupted(store, now);
     const missed: CronJob[] = [];
@@ -102,6 +109,7 @@ export class Scheduler {
     }
     if (missed.length > 0) this.#deps.log.info(`catching up ${missed.length} job(s) missed while the gateway was stopped`);
     if (store) for (const job of this.#jobs.values()) store.put(job);
+    for (const job of this.#jobs.values()) this.#sync(job);
     this.#arm();
   }
 
@@ -144,26 +152,59 @@ export class Scheduler {
     return this.#running.has(id);
   }
 
+  /** The earliest next run of any enabled job (running ones included): the heap's top and at most 8 runs. */
   nextWakeAtMs(): number | undefined {
-    let min: number | undefined;
-    for (const job of this.#jobs.values()) {
-      const next = job.state.nextRunAtMs;
-      if (job.enabled && next !== undefined && (min === undefined || next < min)) min = next;
+    let min = this.#queue.peek()?.at;
+    for (const id of this.#running.keys()) {
+      const job = this.#jobs.get(id);
+      const next = job?.state.nextRunAtMs;
+      if (job?.enabled && next !== undefined && (min === undefined || next < min)) min = next;
     }
     return min;
   }
 
-  /** With cron disabled only wakes asked for explicitly (event-driven heartbeats) may start. */
-  #startable(job: CronJob, off: boolean): boolean {
-    return off ? this.#forced.has(job.id) : job.enabled || this.#forced.has(job.id);
+  /** Job ids in the order they would start if all were due now, from the heap (for the agreement test). */
+  queued(): string[] {
+    return this.#queue.ordered().map((entry) => entry.id);
   }
 
-  #nextStartable(off: boolean): number | undefined {
-    let min: number | undefined;
-    for (const job of this.#jobs.values()) {
-      const next = job.state.nextRunAtMs;
-      if (this.#startable(job, off) && next !== undefined && !this.#running.has(job.id) && (min === undefined || next < min)) min = next;
+  #add(job: CronJob): void {
+    if (!this.#jobs.has(job.id)) this.#seq.set(job.id, this.#nextSeq++);
+    this.#jobs.set(job.id, job);
+  }
+
+  #drop(id: string): void {
+    this.#jobs.delete(id);
+    this.#seq.delete(id);
+    this.#queue.delete(id);
+  }
+
+  /** Puts the job's heap entry in line with its state; called after every change to a job's next run. */
+  #sync(job: CronJob): void {
+    if (this.#jobs.get(job.id) !== job) return; // removed (and maybe replaced by a new job of the same id)
+    const next = job.state.nextRunAtMs;
+    if (job.enabled && next !== undefined && !this.#running.has(job.id)) this.#queue.set(job.id, next, this.#seq.get(job.id)!);
+    else this.#queue.delete(job.id);
+  }
+
+  #entry(job: CronJob): DueEntry {
+    return { id: job.id, at: job.state.nextRunAtMs!, seq: this.#seq.get(job.id)! };
+  }
+
+  /** Forced wakes (one per agent at most) that may start: with cron off they are the only candidates. */
+  #forcedStartable(): DueEntry[] {
+    const out: DueEntry[] = [];
+    for (const id of this.#forced) {
+      const job = this.#jobs.get(id);
+      if (job && job.state.nextRunAtMs !== undefined && !this.#running.has(id)) out.push(this.#entry(job));
     }
+    return out;
+  }
+
+  /** With cron disabled only wakes asked for explicitly (event-driven heartbeats) may start. */
+  #nextStartable(off: boolean): number | undefined {
+    let min = off ? undefined : this.#queue.peek()?.at;
+    for (const entry of this.#forcedStartable()) if (min === undefined || entry.at < min) min = entry.at;
     return min;
   }
 
@@ -173,7 +214,8 @@ export class Scheduler {
     const existing = this.#jobs.get(job.id);
     const target = existing ? Object.assign(existing, job) : job;
     target.state.nextRunAtMs = target.enabled ? this.#next(target, this.#deps.clock.now()) : undefined;
-    this.#jobs.set(target.id, target);
+    this.#add(target);
+    this.#sync(target);
     if (options.system) this.#system.add(target.id);
     else {
       this.#revision++;
@@ -187,7 +229,8 @@ export class Scheduler {
   remove(id: string): boolean {
     const job = this.#jobs.get(id);
     if (!job) return false;
-    this.#jobs.delete(id);
+    this.#drop(id);
+    this.#forced.delete(id);
     if (this.#system.delete(id)) return true;
     this.#revision++;
     this.#deps.store()?.remove(id);
@@ -215,6 +258,7 @@ export class Scheduler {
     // A scheduled slot left overdue while cron is disabled must not let a wake skip its rate limit.
     job.state.nextRunAtMs = this.#deps.enabled?.() === false ? atMs : Math.min(job.state.nextRunAtMs ?? atMs, atMs);
     this.#forced.add(id);
+    this.#sync(job);
     this.#arm();
   }
 
@@ -251,12 +295,18 @@ export class Scheduler {
     const off = this.#deps.enabled?.() === false;
     const now = this.#deps.clock.now();
     const limit = this.#deps.maxConcurrent ?? MAX_CONCURRENT_RUNS;
-    const due = [...this.#jobs.values()]
-      .filter((job) => this.#startable(job, off) && job.state.nextRunAtMs !== undefined && job.state.nextRunAtMs <= now && !this.#running.has(job.id))
-      .sort((a, b) => a.state.nextRunAtMs! - b.state.nextRunAtMs!);
-    for (const job of due) {
-      if (this.#running.size >= limit) break;
-      this.#launch(job, job.state.nextRunAtMs!, false);
+    // Only as many as there are free slots leave the heap; forced wakes join them in the same order.
+    const free = limit - this.#running.size;
+    const due: DueEntry[] = [];
+    while (!off && due.length < free && (this.#queue.peek()?.at ?? Infinity) <= now) due.push(this.#queue.pop()!);
+    for (const entry of this.#forcedStartable()) if (entry.at <= now && !due.some((d) => d.id === entry.id)) due.push(entry);
+    due.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    for (const { id } of due) {
+      const job = this.#jobs.get(id);
+      // Gone, or started meanwhile by something an earlier start set off (a manual run from its execute).
+      if (!job || this.#running.has(id)) continue;
+      if (this.#running.size >= limit) this.#sync(job);
+      else this.#launch(job, job.state.nextRunAtMs!, false);
     }
     this.#arm();
   }
@@ -265,6 +315,9 @@ export class Scheduler {
     const startedAt = this.#deps.clock.now();
     const runId = `cron:${job.id}:${startedAt}:${crypto.randomUUID().slice(0, 8)}`;
     const system = this.#system.has(job.id);
+    // Marked running first, so a change the run's start makes (a wake, an update) keeps it out of the heap.
+    this.#running.set(job.id, Promise.resolve());
+    this.#queue.delete(job.id);
     job.state.runningAtMs = startedAt;
     this.#forced.delete(job.id);
     // Until it ends, a scheduled run's slot is consumed: the job is not due again.
@@ -275,6 +328,9 @@ export class Scheduler {
     }
     const done = this.#execute(job, runId, runAtMs, startedAt, manual, system).finally(() => {
       this.#running.delete(job.id);
+      // The job now under this id: a job removed and added again during the run is a new object.
+      const current = this.#jobs.get(job.id);
+      if (current) this.#sync(current);
       this.#tick();
     });
     this.#running.set(job.id, done);
@@ -321,7 +377,7 @@ export class Scheduler {
       this.#deps.log.warn(`job ${job.id}: could not record run ${runId} (${(error as Error).message})`);
     }
     if (deleted) {
-      this.#jobs.delete(job.id);
+      this.#drop(job.id);
       this.#revision++;
     }
     if (outcome.status === "error") this.#deps.log.warn(`job ${job.id} (${job.name}) failed: ${outcome.error ?? "error"}`);

@@ -78,10 +78,15 @@ export async function sendThrough(rt: ChannelRuntime, p: SendInput): Promise<{ m
   return { messageId: result.messageIds.at(-1), chatId: result.chatId, channel: s.plugin.id, accountId: s.account.accountId };
 }
 
-/** `agent --deliver`: the reply sent to the target chat (chunked by the transport); never throws. */
+/**
+ * The one path agent replies reach chats by (`agent --deliver`, cron announce, heartbeat alerts, hook replies):
+ * the reply sent to the target chat (chunked by the transport); never throws. A switched-off account (its own
+ * `enabled: false` or its channel's) is refused before any send, with the reference's text.
+ */
 export async function deliverReply(rt: ChannelRuntime, target: DeliveryTarget, text: string): Promise<DeliveryStatus> {
   try {
     const { s, chatId } = resolveTarget(rt, target.to, target.channel, target.accountId);
+    if (!s.account.enabled) return { requested: true, attempted: false, status: "failed", succeeded: false, resultCount: 0, error: `Account "${s.account.accountId}" for channel ${s.plugin.id} is disabled.` };
     const sent = await s.ensureTransport().send({ chatId, text, replyToId: target.replyTo, threadId: target.threadId });
     s.lastOutboundAt = Date.now();
     return { requested: true, attempted: true, status: "sent", succeeded: true, resultCount: sent.messageIds.length };

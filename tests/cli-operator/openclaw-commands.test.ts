@@ -94,6 +94,19 @@ describe("openclaw status", () => {
     expect(json.collection.notCollected).toContain("gateway");
   });
 
+  test("no config file but OPENCLAW_GATEWAY_PORT and OPENCLAW_GATEWAY_TOKEN in the environment: that gateway is probed", async () => {
+    const bare = envFor(scratchDir("openclaw-envonly-"), { OPENCLAW_GATEWAY_PORT: String(gw.port), OPENCLAW_GATEWAY_TOKEN: gw.token });
+    const result = await run(["status", "--all"], bare);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("no config yet");
+    expect(result.stdout).toMatch(new RegExp(`\\nGateway +reachable · local · ws://127\\.0\\.0\\.1:${gw.port} \\(local loopback\\)`));
+    expect(result.stdout).toContain("Auth          token from OPENCLAW_GATEWAY_TOKEN (env)");
+    expect(result.stdout).toContain("Sessions      0");
+    const { json } = await runJson(["status", "--json"], bare);
+    expect(json.gateway).toMatchObject({ reachable: true, error: null, url: `ws://127.0.0.1:${gw.port}` });
+    expect(json.collection.notCollected).not.toContain("gateway");
+  });
+
   test("unreachable, wrong token, no token, timeout are reported in gateway.error", async () => {
     const down = await runJson(["status", "--json"], downEnv());
     expect(down.json.gateway.error).toMatch(/^gateway not reachable at ws:\/\/127\.0\.0\.1:\d+$/);

@@ -20,8 +20,10 @@ interface GatewaySelf {
 export type StatusReport = Awaited<ReturnType<typeof gatherStatus>>;
 
 export async function gatherStatus(target: GatewayTarget, options: { all: boolean; deep: boolean; deadline: Deadline; env: Record<string, string | undefined>; profile: string | undefined }) {
-  // Cold start (no config file, no env target): the reference opens no connection at all.
-  const cold = !target.config?.exists && target.configIssues.length === 0 && target.kind !== "explicit";
+  // Cold start (no config file, no env target): the reference opens no connection at all. A port or a
+  // credential from the environment (or flags) names a gateway even without a config: that one is probed.
+  const named = target.kind === "explicit" || target.localPortSource !== "default" || target.auth !== undefined;
+  const cold = !target.config?.exists && target.configIssues.length === 0 && !named;
   const notCollected: string[] = [];
   const gateway = {
     mode: target.gatewayMode ?? "local",

@@ -1,3 +1,4 @@
+import { hostStatsSummary, nodeVersions, presenceSummary } from "../../../nodes/status-text.ts";
 import { fill, formatTime, h, type El } from "../dom.ts";
 import { errorText, mayCall, type AppContext, type View } from "../view.ts";
 import { card } from "./overview.ts";
@@ -12,6 +13,11 @@ interface NodeRow {
   commands?: string[];
   caps?: string[];
   lastConnectedAtMs?: number;
+  hostStats?: Record<string, unknown>;
+  lastActiveAtMs?: number | null;
+  presenceUpdatedAtMs?: number | null;
+  lastSeenAtMs?: number;
+  lastSeenReason?: string;
 }
 
 interface PendingSurface {
@@ -22,13 +28,17 @@ interface PendingSurface {
   requiredApproveScopes?: string[];
 }
 
-/** Nodes: `node.list` on the live connection (read scope) and pending command surfaces to approve (admin connection). */
+/**
+ * Nodes: `node.list` on the live connection (read scope) with each node's host stats and presence (kept current
+ * by the `node.hostStats` / `node.presence` events), and pending command surfaces to approve (admin connection).
+ */
 export class NodesView implements View {
   readonly el: El;
   #app: AppContext;
   #list = h("div");
   #pending = h("div");
   #status = h("p", { class: "muted", role: "status", "data-testid": "nodes-status" });
+  #nodes: NodeRow[] = [];
 
   constructor(app: AppContext) {
     this.#app = app;
@@ -40,8 +50,15 @@ export class NodesView implements View {
     void this.#load();
   }
 
-  event(name: string): void {
-    if (name === "presence") void this.#load();
+  event(name: string, payload: unknown): void {
+    if (name === "presence") return void this.#load();
+    // A node's stats and input activity change often: patch its row instead of listing every node again.
+    const update = payload as ({ nodeId?: unknown } & Partial<NodeRow>) | null;
+    const row = this.#nodes.find((n) => n.nodeId === update?.nodeId);
+    if (!row || (name !== "node.hostStats" && name !== "node.presence")) return;
+    if (name === "node.hostStats") row.hostStats = update!.hostStats;
+    else Object.assign(row, { lastActiveAtMs: update!.lastActiveAtMs, presenceUpdatedAtMs: update!.presenceUpdatedAtMs });
+    this.#renderNodes(this.#nodes);
   }
 
   async #load(): Promise<void> {
@@ -57,6 +74,8 @@ export class NodesView implements View {
   }
 
   #renderNodes(nodes: NodeRow[]): void {
+    this.#nodes = nodes;
+    const now = Date.now();
     fill(
       this.#list,
       nodes.length === 0
@@ -64,7 +83,7 @@ export class NodesView implements View {
         : h(
             "table",
             { "data-testid": "nodes-table" },
-            h("thead", {}, h("tr", {}, ...["Node", "Platform", "Version", "Online", "Approval", "Commands", "Last connect"].map((t) => h("th", {}, t)))),
+            h("thead", {}, h("tr", {}, ...["Node", "Platform", "Version", "Online", "Approval", "Commands", "Host", "Presence", "Last connect"].map((t) => h("th", {}, t)))),
             h(
               "tbody",
               {},
@@ -74,10 +93,12 @@ export class NodesView implements View {
                   { "data-node": n.nodeId },
                   h("td", { title: n.nodeId }, n.displayName ?? n.nodeId.slice(0, 12)),
                   h("td", {}, n.platform ?? "—"),
-                  h("td", {}, n.version ?? "—"),
+                  h("td", {}, nodeVersions(n) ?? "—"),
                   h("td", {}, n.connected ? "yes" : "no"),
                   h("td", {}, n.approvalState ?? "—"),
                   h("td", { title: (n.commands ?? []).join(", ") }, String((n.commands ?? []).length)),
+                  h("td", { "data-testid": "node-host" }, hostStatsSummary(n.hostStats, Boolean(n.connected), now) ?? "—"),
+                  h("td", { "data-testid": "node-presence" }, presenceSummary(n, now) ?? "—"),
                   h("td", {}, formatTime(n.lastConnectedAtMs)),
                 ),
               ),
