@@ -60,6 +60,8 @@ function resolveTarget(rt: ChannelRuntime, to: string, channel: string | undefin
 
 export async function sendThrough(rt: ChannelRuntime, p: SendInput): Promise<{ messageId: string | undefined; chatId: string; channel: string; accountId: string }> {
   const { s, chatId } = resolveTarget(rt, p.to, p.channel, p.accountId);
+  // An operator's explicit send through a switched-off account is refused as the reference does.
+  if (!s.account.enabled) throw new GatewayError("INVALID_REQUEST", `Account "${s.account.accountId}" for channel ${s.plugin.id} is disabled.`);
   const mediaRoot = join(rt.stateDir, "media");
   const media: OutboundMedia[] = [...(p.mediaUrl ? [p.mediaUrl] : []), ...(p.mediaUrls ?? [])].map((m) => mediaOf(m, p.forceDocument, mediaRoot));
   if (p.buffer) {

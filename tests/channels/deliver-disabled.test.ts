@@ -70,3 +70,13 @@ test("a channel switched off in config makes its default account refuse too, bef
   expect(await deliverReply(rt, { to: "1" }, "hi")).toMatchObject({ status: "failed", attempted: false, error: 'Account "default" for channel telegram is disabled.' });
   expect(touched).toBe(false);
 });
+
+test("message send (the send RPC) through a disabled account is refused with the same text; nothing is sent", async () => {
+  const out = await cli(["message", "send", "--channel", "telegram", "--account", "off", "--target", String(OWNER), "--message", "never sent by hand"], env);
+  expect(out.code).toBe(1);
+  expect(out.stderr).toContain('Account "off" for channel telegram is disabled.');
+  const rpc = await op.request("send", { channel: "telegram", accountId: "off", to: String(OWNER), message: "never sent by rpc", idempotencyKey: "off-send" });
+  expect(rpc.ok).toBe(false);
+  expect(rpc.error?.message).toBe('Account "off" for channel telegram is disabled.');
+  expect(offSends()).toBe(0);
+});
