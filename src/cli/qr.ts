@@ -8,7 +8,8 @@ import { jsonArg, parseTimeoutMs, targetFromArgs, timeoutArg } from "./gateway/_
 // `openclaw qr`: a setup code for a mobile or headless node. The reference mints it from the local state; here the
 // running gateway mints it (`device.pair.setupCode`, admin), because only the gateway writes its pairing store.
 // `--url`/`--public-url` set the URL inside the code, as in the reference; the gateway itself is the local one
-// (`--port`, config, env) reached with `--token`/`--password`. No QR image is drawn: scan-free apps take the code.
+// (`--port`, config, env) reached with `--token`/`--password`. The QR (of the setup code, as the apps scan it) is drawn
+// with uqr, loaded only here; `--no-ascii` leaves it out.
 
 const LIMITED_TRANSPORT_WARNING = "This Gateway URL uses plaintext ws://, so the setup code was limited for safety. Use wss:// or Tailscale Serve, then generate a new code for full access.";
 
@@ -24,7 +25,7 @@ export default defineCommand({
     limited: { type: "boolean", description: "Pair with limited operator access (omit operator.admin)" },
     "voice-node": { type: "boolean", description: "Pair a voice node with node, read, and Talk access only" },
     "setup-code-only": { type: "boolean", description: "Print only the setup code" },
-    ascii: { type: "boolean", default: true, description: "ASCII QR rendering (not available in this build; --no-ascii is accepted)" },
+    ascii: { type: "boolean", default: true, description: "Draw the QR in the terminal (--no-ascii to skip it)" },
     ...timeoutArg(10_000),
     ...jsonArg,
   },
@@ -56,9 +57,13 @@ export default defineCommand({
         ctx.out(payload.setupCode);
         return 0;
       }
+      if (args.ascii !== false) {
+        const { renderUnicodeCompact } = await import("uqr");
+        ctx.out(renderUnicodeCompact(payload.setupCode, { border: 2 }));
+      }
       const lines = [
         "Pairing setup code",
-        "Paste this into the OpenClaw mobile app (Onboarding), or on a node host running the OpenClaw node (the reference package's `openclaw node run`) pass it with `--pair oc-pair://<code>`; this build has no node host of its own.",
+        "Scan the QR, or paste the code into the OpenClaw mobile app (Onboarding), or on a node host running the OpenClaw node (the reference package's `openclaw node run`) pass it with `--pair oc-pair://<code>`; this build has no node host of its own.",
         "",
         `Setup code: ${payload.setupCode}`,
         `Gateway: ${payload.gatewayUrl}`,

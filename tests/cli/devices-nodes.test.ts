@@ -1,5 +1,6 @@
 // `openclaw devices …` and `openclaw nodes …` against the real gateway: --json prints the RPC payloads as the
 // reference CLI does; approve/reject act; a node answers `nodes invoke`.
+import { renderUnicodeCompact } from "uqr";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cli, tempHome } from "../helpers/cli.ts";
 import { spawnGateway, type SpawnedGateway } from "../helpers/gateway.ts";
@@ -132,6 +133,12 @@ describe("openclaw qr", () => {
     const text = await cli(["qr", "--public-url", gw.url, "--limited", ...local], env());
     expect(text.stdout).toContain(`Gateway: ${gw.url}`);
     expect(text.stdout).toContain("Access: limited");
+    // The QR drawn is the setup code's (what the apps scan); --no-ascii leaves it out.
+    const code = /Setup code: (\S+)/.exec(text.stdout)![1]!;
+    expect(text.stdout).toContain(renderUnicodeCompact(code, { border: 2 }));
+    const plain = await cli(["qr", "--public-url", gw.url, "--no-ascii", ...local], env());
+    expect(plain.code).toBe(0);
+    expect(plain.stdout.startsWith("Pairing setup code")).toBe(true);
     expect((await cli(["qr", "--limited", "--voice-node", ...local], env())).code).not.toBe(0);
     const loopbackOnly = await cli(["qr", "--json", ...local], env());
     expect(loopbackOnly.code).toBe(1);
