@@ -1,4 +1,5 @@
 import { runCommand, type CommandDef } from "citty";
+import { isTerminal } from "../platform/terminal.ts";
 import { commandTimeoutMs, withinDeadline } from "./_deadline.ts";
 import { assertKnownArgs, closest, extractGlobalFlags } from "./_flags.ts";
 import { renderGroupHelp, renderLeafHelp } from "./_help.ts";
@@ -20,8 +21,8 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const env = legacy.env;
   const colorAllowed = !argv.includes("--no-color") && !("NO_COLOR" in env && env.NO_COLOR !== "");
   // citty colours its usage errors whatever the stream; a stream that is not a colour terminal gets none.
-  const out = plainUnless(() => colorAllowed && (io.isTTY ?? isStreamTTY(process.stdout)), io.out ?? ((text: string) => console.log(text)));
-  const err = plainUnless(() => colorAllowed && (io.isTTY ?? isStreamTTY(process.stderr)), io.err ?? ((text: string) => console.error(text)));
+  const out = plainUnless(() => colorAllowed && (io.isTTY ?? isStreamTTY(1)), io.out ?? ((text: string) => console.log(text)));
+  const err = plainUnless(() => colorAllowed && (io.isTTY ?? isStreamTTY(2)), io.err ?? ((text: string) => console.error(text)));
   if (legacy.notice) err(legacy.notice);
   try {
     const globals = extractGlobalFlags(argv);
@@ -31,7 +32,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       out(globals.rest.includes("--json") ? JSON.stringify({ version: VERSION, commit: COMMIT }) : versionLine());
       return 0;
     }
-    const color = colorAllowed && (io.isTTY ?? isStreamTTY(process.stdout));
+    const color = colorAllowed && (io.isTTY ?? isStreamTTY(1));
     const context: CliContext = {
       profile: globals.dev ? "dev" : globals.profile,
       dev: globals.dev,
@@ -113,9 +114,10 @@ function reportError(error: unknown, err: (text: string) => void): number {
   return 1;
 }
 
-function isStreamTTY(stream: { isTTY?: boolean }): boolean {
-  // Checked lazily: touching process.stdout costs ~12 ms at startup (engineering.md §4).
-  return Boolean(stream.isTTY) && process.env.TERM !== "dumb";
+function isStreamTTY(fd: 1 | 2): boolean {
+  // Checked lazily, and never through process.stdout, which costs ~12 ms at startup (engineering.md §4) and MBs of
+  // idle memory for as long as the gateway runs (platform/terminal.ts).
+  return isTerminal(fd) && process.env.TERM !== "dumb";
 }
 
 /** A sink that strips ANSI escapes unless colour is allowed on it (asked on the first write only). */

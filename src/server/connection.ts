@@ -8,7 +8,9 @@ import { helloJson, withExtraMembers } from "./hello.ts";
 import type { ConnectionHandler, UpgradeInfo, WireSocket } from "./listen.ts";
 import type { ServerLogger } from "./logger-port.ts";
 import { isOriginAllowed } from "./origin.ts";
-import type { ClientLink, GatewayCore } from "./runtime.ts";
+import type { GatewayCore } from "./runtime.ts";
+import { ConnectedClient, type ClientOutlet } from "./client-link.ts";
+import { sharedDeclaration, sharedScopes } from "./shared-facts.ts";
 import { SIDE_EFFECT_METHODS } from "../methods/index.ts";
 import type { CallerInfo, MethodHandler } from "../methods/types.ts";
 import type { Admission, DeviceHandshake, HelloView } from "../surface/types.ts";
@@ -53,20 +55,21 @@ const NO_HEADERS: Record<string, string> = Object.freeze(Object.create(null));
  * One WebSocket client through its life: challenge → connect (validate, negotiate, check origin and auth)
  * → hello-ok → requests and events. Transport-agnostic: it sees only a WireSocket (style habit 8).
  */
-export class GatewayConnection implements ConnectionHandler {
+export class GatewayConnection implements ConnectionHandler, ClientOutlet {
   readonly connId = crypto.randomUUID();
   #state: State = "handshake";
   #socket: WireSocket;
   #upgrade: UpgradeInfo;
   #deps: ConnectionDeps;
   #seq = 0;
-  #caller: CallerInfo | undefined;
-  /** Frames pipelined behind `connect` while it is being decided; run after hello (spec §3.1). Bounded. */
-  #pipelined: string[] = [];
+  #caller: ConnectedClient | undefined;
+  /** Frames pipelined behind `connect` while it is being decided; run after hello (spec §3.1). Bounded; made on first use. */
+  #pipelined: string[] | undefined;
   #pipelinedBytes = 0;
   #inflight = 0;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #nonce = crypto.randomUUID();
+  /** The challenge nonce; cleared at hello, when nothing reads it any more. */
+  #nonce: string = crypto.randomUUID();
 
   constructor(socket: WireSocket, upgrade: UpgradeInfo, deps: ConnectionDeps) {
     this.#socket = socket;
@@ -100,9 +103,10 @@ export class GatewayConnection implements ConnectionHandler {
   /** Queues a frame behind `connect`; a client that floods before hello is closed, never buffered without bound. */
   #holdUntilHello(text: string, bytes: number): void {
     this.#pipelinedBytes += bytes;
-    if (this.#pipelined.length >= MAX_PREAUTH_QUEUED_FRAMES) return this.#close(CLOSE.policy, "too many frames before hello");
+    const queue = (this.#pipelined ??= []);
+    if (queue.length >= MAX_PREAUTH_QUEUED_FRAMES) return this.#close(CLOSE.policy, "too many frames before hello");
     if (this.#pipelinedBytes > MAX_PREAUTH_QUEUED_BYTES) return this.#close(CLOSE.tooBig, "too much data before hello");
-    this.#pipelined.push(text);
+    queue.push(text);
   }
 
   /** Over the in-flight bound: answer at once (when the frame has an id) instead of queueing more work. */
@@ -225,8 +229,9 @@ export class GatewayConnection implements ConnectionHandler {
 
   async #welcome(frame: RequestFrame, params: ConnectParams, role: string, grant: Grant): Promise<void> {
     if ((this.#state as State) === "closed") return;
-    const { authMethod, scopes, deviceId } = grant;
-    const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes, authMethod, ...(deviceId ? { deviceId } : {}) };
+    const { authMethod, deviceId } = grant;
+    const scopes = sharedScopes(grant.scopes);
+    const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes, authMethod, deviceId: deviceId || undefined };
     let helloText = await helloJson(this.#deps.core, this.#deps.methods, this.#deps.events, { connId: this.connId, role, scopes, authMethod, extra: grant.helloAuth });
     if (this.#deps.helloExtras) {
       const { auth: _auth, device: _device, ...connect } = params;
@@ -239,40 +244,35 @@ export class GatewayConnection implements ConnectionHandler {
     // Kept for the connection's life otherwise: the timer object, and the upgrade headers only connect reads.
     this.#handshakeTimer = undefined;
     this.#upgrade.headers = NO_HEADERS;
-    this.#caller = caller;
+    this.#nonce = "";
+    const { auth: _auth, device: _device, ...declared } = params;
+    const presence = presenceEntry(params, caller, this.#upgrade.remoteAddress);
+    const client = new ConnectedClient(this, caller, sharedDeclaration(declared), presence);
+    this.#caller = client;
     this.#state = "open";
     this.#send(responseFrame(frame.id, { ok: true, payload: hello }));
-    this.#deps.core.addClient(this.#link(caller, params));
+    this.#deps.core.addClient(client);
     this.#deps.log.debug("client connected", { connId: this.connId, client: params.client.id, mode: params.client.mode, scopes });
     const queued = this.#pipelined;
-    this.#pipelined = [];
+    this.#pipelined = undefined;
     this.#pipelinedBytes = 0;
-    for (const text of queued) this.onMessage(text);
+    for (const text of queued ?? []) this.onMessage(text);
   }
 
-  #link(caller: CallerInfo, params: ConnectParams): ClientLink {
-    const presence = presenceEntry(params, caller, this.#upgrade.remoteAddress);
-    const { auth: _auth, device: _device, ...declared } = params;
-    return {
-      connId: this.connId,
-      clientId: caller.clientId,
-      mode: caller.mode,
-      scopes: caller.scopes,
-      role: caller.role,
-      ...(caller.deviceId ? { deviceId: caller.deviceId } : {}),
-      connect: declared,
-      presence,
-      sendEvent: (event, payloadJson, stateVersion) => {
-        if (this.#state !== "open") return;
-        this.#seq++;
-        const sv = stateVersion ? `,"stateVersion":${JSON.stringify(stateVersion)}` : "";
-        this.#send(`{"type":"event","event":${JSON.stringify(event)},"payload":${payloadJson},"seq":${this.#seq}${sv}}`);
-      },
-      ping: () => {
-        if (this.#state === "open") this.#socket.ping();
-      },
-      close: (code, reason) => this.#close(code, reason),
-    };
+  /** An event for this client (ClientOutlet); nothing once the connection is closing. */
+  deliverEvent(event: string, payloadJson: string, stateVersion?: { presence: number; health: number }): void {
+    if (this.#state !== "open") return;
+    this.#seq++;
+    const sv = stateVersion ? `,"stateVersion":${JSON.stringify(stateVersion)}` : "";
+    this.#send(`{"type":"event","event":${JSON.stringify(event)},"payload":${payloadJson},"seq":${this.#seq}${sv}}`);
+  }
+
+  pingClient(): void {
+    if (this.#state === "open") this.#socket.ping();
+  }
+
+  closeClient(code: number, reason: string): void {
+    this.#close(code, reason);
   }
 
   /** Sends an error response, then closes (the reference's gap is 1–55 ms; the close reason is the message). */
@@ -369,7 +369,7 @@ export class GatewayConnection implements ConnectionHandler {
 /** What the handshake grants: how the client authenticated, its scopes, its device and hello-ok `auth` extras. */
 interface Grant {
   authMethod: string;
-  scopes: string[];
+  scopes: readonly string[];
   deviceId?: string;
   helloAuth?: Record<string, unknown>;
 }

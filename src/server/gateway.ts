@@ -11,7 +11,7 @@ import { CLOSE, GATEWAY_EVENTS } from "../protocol/constants.ts";
 import type { HelloView, Surface } from "../surface/types.ts";
 import { wsUrlFor } from "./bind.ts";
 import { watchConfigFile, type ConfigWatch } from "./config-watcher.ts";
-import { GatewayConnection } from "./connection.ts";
+import { GatewayConnection, type ConnectionDeps } from "./connection.ts";
 import { IdempotencyCache } from "./dedupe.ts";
 import { createHttpHandler } from "./http.ts";
 import { staticProbes } from "./http-routes.ts";
@@ -165,6 +165,19 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const channels = surfaces.find((s) => s.channels);
     if (channels?.channels) core.channelsSource = () => channels.channels!();
     const sideEffects = new Set([...SIDE_EFFECT_METHODS, ...surfaces.flatMap((s) => s.sideEffectMethods ?? [])]);
+    // One deps object for every connection: built per connection it cost an object and a closure per idle client.
+    const connectionDeps: ConnectionDeps = {
+      core,
+      methods,
+      events,
+      dedupe,
+      sideEffects,
+      log: wsLogger,
+      wsLog: options.wsLog ?? "auto",
+      handshakeTimeoutMs: handshakeTimeout(options.env),
+      admit: admitter?.admit ? (handshake) => admitter.admit!(handshake) : undefined,
+      helloExtras,
+    };
     listeners = openListeners(
       start.bind.hosts,
       start.port,
@@ -176,19 +189,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
           eventLoop: () => core.eventLoop(),
         }, surfaces.flatMap((s) => (s.http ? [s.http] : []))),
         staticGets: staticProbes(),
-        connect: (socket, upgrade) =>
-          new GatewayConnection(socket, upgrade, {
-            core,
-            methods,
-            events,
-            dedupe,
-            sideEffects,
-            log: wsLogger,
-            wsLog: options.wsLog ?? "auto",
-            handshakeTimeoutMs: handshakeTimeout(options.env),
-            admit: admitter?.admit ? (handshake) => admitter.admit!(handshake) : undefined,
-            helloExtras,
-          }),
+        connect: (socket, upgrade) => new GatewayConnection(socket, upgrade, connectionDeps),
       },
       // ::1 is best effort: a host without IPv6 still serves 127.0.0.1.
       start.bind.hosts.filter((host) => host === "::1"),

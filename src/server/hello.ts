@@ -6,7 +6,7 @@ import type { GatewayCore } from "./runtime.ts";
 export interface HelloSubject {
   connId: string;
   role: string;
-  scopes: string[];
+  scopes: readonly string[];
   authMethod: string;
   /** Extra `auth` fields the device feature adds (deviceToken, issuedAtMs). */
   extra?: Record<string, unknown>;
