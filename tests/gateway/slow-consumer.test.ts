@@ -1,6 +1,6 @@
 // A client that stops reading while asking for megabytes is closed 1008 "slow consumer"; others are unaffected.
 import { afterAll, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { mkdtempSync } from "node:fs";
@@ -31,9 +31,10 @@ test("a reader that stops reading is closed as a slow consumer; the gateway and 
   const stateDir = mkdtempSync(join(tmpdir(), "openclaw-slow-"));
   const logFile = join(stateDir, "logs", "gateway.log");
   mkdirSync(dirname(logFile), { recursive: true });
-  const line = JSON.stringify({ time: new Date().toISOString(), level: "info", subsystem: "test", message: "x".repeat(200) });
-  writeFileSync(logFile, (line + "\n").repeat(6000));
   const gw = await spawnGateway({ stateDir });
+  // Written as the serving gateway's own records (its pid): logs.tail shows no other writer's.
+  const line = JSON.stringify({ time: new Date().toISOString(), level: "info", subsystem: "test", message: "x".repeat(200), pid: gw.pid });
+  appendFileSync(logFile, (line + "\n").repeat(6000));
   const observer = await connectOperator(gw.url, gw.token, ["operator.read"]);
 
   const socket: Socket = connect({ host: "127.0.0.1", port: gw.port });
