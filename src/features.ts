@@ -5,7 +5,6 @@ import { agentsSurface } from "./agents/surface.ts";
 import type { Clock } from "./automations/clock.ts";
 import { automationsSurface } from "./automations/surface.ts";
 import { canvasSurface } from "./canvas/surface.ts";
-import { canvasTool } from "./canvas/tool.ts";
 import { channelsSurface } from "./channels/surface.ts";
 import { devicesSurface } from "./devices/surface.ts";
 import { discoverySurface } from "./discovery/surface.ts";
@@ -36,7 +35,8 @@ export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => 
   agents.service.nodeChat = nodes.chatFollowers;
   const canvas = canvasSurface(ctx);
   // The agent's canvas tool drives paired nodes' widget panels: nodes and the canvas switch handed over here.
-  agents.service.tools?.register(canvasTool({ nodes: nodes.service, enabled: () => canvas.service.settings().enabled }));
+  // Built with the toolbox, on the first run (`require` keeps the tool's module out of the start).
+  agents.service.addTool?.(() => (require("./canvas/tool.ts") as typeof import("./canvas/tool.ts")).canvasTool({ nodes: nodes.service, enabled: () => canvas.service.settings().enabled }));
   const surfaces: (Surface | undefined)[] = [
     agents,
     devices,

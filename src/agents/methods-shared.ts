@@ -1,10 +1,11 @@
 // What every agents RPC file shares: the service they reach, error mapping, and the session defaults.
 import { AgentConfigError, resolveAgent } from "./config.ts";
-import type { RunManager } from "./runs.ts";
+import type { RunManager, RunStartHook } from "./runs.ts";
 import type { SessionStore } from "./store.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { Approvals } from "./tools/approvals.ts";
 import type { Toolbox } from "./tools/toolbox.ts";
+import type { ToolDefinition } from "./tools/types.ts";
 import type { SessionSubscriptions } from "./subscriptions.ts";
 import type { ChannelDelivery } from "./delivery-types.ts";
 
@@ -17,6 +18,10 @@ export interface AgentsService {
   subscriptions?: SessionSubscriptions;
   approvals?: Approvals;
   tools?: Toolbox;
+  /** Offers the agent a tool another feature defines, built when the toolbox is (the canvas tool). */
+  addTool?(make: () => ToolDefinition): void;
+  /** Shapes every newly admitted run (automations' queued wakes), installed before or after the run manager exists. */
+  useStartHook?(hook: RunStartHook): void;
   /** Set by the composition (src/features.ts) when channels are mounted; agents never import them. */
   delivery?: ChannelDelivery;
   /** Set by the composition when nodes are mounted: node connections that follow a session's chat (chat.subscribe). */

@@ -1,44 +1,24 @@
-// The agents feature mounted on the gateway: session store, run manager, RPC methods and HTTP routes.
-import { appendFileSync, chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+// The agents feature mounted on the gateway: session store, run manager, RPC methods and HTTP routes. The run
+// machinery (agents/runtime.ts), the SQLite store and the HTTP handlers load on first use, so a gateway nobody
+// runs an agent on initialises none of them (issue 21: fewer modules at start, less JIT work, less RSS).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { agentsConfig } from "./config.ts";
-import { agentsHttp } from "./http/routes.ts";
+import { lazyAgentsHttp } from "./http/lazy.ts";
 import type { AgentsService } from "./methods.ts";
 import { AGENTS_METHOD_NAMES as NAMES } from "./method-names.ts";
 import { canRead } from "./present.ts";
-import type { RawStreamSink } from "./providers/types.ts";
-import { RunManager } from "./runs.ts";
+import type { RunStartHook } from "./runs.ts";
+import type { AgentsRuntime } from "./runtime.ts";
 import { SessionSubscriptions } from "./subscriptions.ts";
-import { Approvals } from "./tools/approvals.ts";
-import { Toolbox } from "./tools/toolbox.ts";
-import { bootstrapPrompt } from "./workspace-files.ts";
-import { SessionStore, StoreError } from "./store.ts";
+import type { ToolDefinition } from "./tools/types.ts";
+import type { SessionStore } from "./store.ts";
 import { lazyMethods } from "../surface/lazy-methods.ts";
 import type { ClientView, Surface, SurfaceContext } from "../surface/types.ts";
 
 /** Where the session store lives in a state dir (the same path `health`/`status` report). */
 export function sessionStorePath(stateDir: string): string {
   return join(stateDir, "sessions", "sessions.sqlite");
-}
-
-function rawSink(path: string | undefined): RawStreamSink | undefined {
-  if (!path) return undefined;
-  let ready = false;
-  return (record) => {
-    try {
-      if (!ready) {
-        // Raw model events are transcripts: private like the session store, older files narrowed too.
-        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        appendFileSync(path, "", { mode: 0o600 });
-        // Only a regular file is ours to narrow; a device such as /dev/stdout is written as it is.
-        if (statSync(path).isFile()) chmodSync(path, 0o600);
-        ready = true;
-      }
-      appendFileSync(path, `${JSON.stringify({ ts: Date.now(), ...record })}\n`, { mode: 0o600 });
-    } catch {
-      // The raw stream is a debugging aid; it never breaks a run.
-    }
-  };
 }
 
 /** The agents feature, with the service that features built beside it use (hooks start runs through it). */
@@ -48,8 +28,12 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
   let stopped = false;
   const openStore = (): SessionStore => {
     // After stop the next generation owns the file; a late run of this one must not reopen it.
-    if (stopped) throw new StoreError("session store closed (gateway stopping or restarting)");
+    if (stopped) {
+      const { StoreError } = require("./store.ts") as typeof import("./store.ts");
+      throw new StoreError("session store closed (gateway stopping or restarting)");
+    }
     if (!store) {
+      const { SessionStore } = require("./store.ts") as typeof import("./store.ts");
       store = SessionStore.open(sessionStorePath(ctx.core.config().paths.stateDir));
       // A run the last process never finished (kill -9, power loss) is marked in its transcript now.
       const interrupted = store.markInterrupted();
@@ -70,23 +54,39 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
     return readers;
   };
   const approvers = (client: ClientView) => client.scopes.includes("operator.approvals") || client.scopes.includes("operator.admin");
-  const approvals = new Approvals((event, payload) => ctx.core.broadcast(event, payload, { filter: approvers }));
-  // The message tool sends through channels, which the composition sets on the service (never imported here).
-  const tools = new Toolbox({ config: () => ctx.core.config(), approvals, delivery: () => service.delivery });
-  const runs = new RunManager({
-    tools,
-    systemPrompt: (_agentId, workspace, configured) => [configured, bootstrapPrompt(workspace)].filter(Boolean).join("\n\n") || undefined,
-    config: () => ctx.core.config(),
-    secret: ctx.secret,
+  const pendingTools: (() => ToolDefinition)[] = [];
+  const startHooks: RunStartHook[] = [];
+  let runtime: AgentsRuntime | undefined;
+  // Synchronous on purpose: every caller of `service.runs` (RPCs, hooks, channels, nodes, cron) expects the manager
+  // itself; `require` initialises the runtime's modules here, on the first call, instead of at start.
+  const rt = (): AgentsRuntime =>
+    (runtime ??= (require("./runtime.ts") as typeof import("./runtime.ts")).createAgentsRuntime({
+      ctx,
+      log,
+      store: openStore,
+      broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: audience(event, payload) }),
+      followed: (sessionKey) => subscriptions.anyFor(sessionKey),
+      hasReaders: () => ctx.core.hasClient(readers) || service.nodeChat?.any() === true,
+      delivery: () => service.delivery,
+      tools: pendingTools,
+      startHooks,
+      approvers,
+    }));
+  const service: AgentsService = {
+    get runs() {
+      return rt().runs;
+    },
+    get approvals() {
+      return rt().approvals;
+    },
+    get tools() {
+      return rt().tools;
+    },
     store: openStore,
-    broadcast: (event, payload) => ctx.core.broadcast(event, payload, { filter: audience(event, payload) }),
-    followed: (sessionKey) => subscriptions.anyFor(sessionKey),
-    // Run events are built only when someone may read them (a lone CLI without read scope, or no client at all).
-    hasReaders: () => ctx.core.hasClient(readers) || service.nodeChat?.any() === true,
-    log,
-    raw: rawSink(ctx.rawStreamPath),
-  });
-  const service: AgentsService = { runs, store: openStore, subscriptions, approvals, tools };
+    subscriptions,
+    addTool: (make) => (runtime ? runtime.tools.register(make()) : void pendingTools.push(make)),
+    useStartHook: (hook) => (runtime ? runtime.runs.useStartHook(hook) : void startHooks.push(hook)),
+  };
   return {
     name: "agents",
     service,
@@ -103,7 +103,7 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
       const path = sessionStorePath(ctx.core.config().paths.stateDir);
       return { path, count: stopped || (!store && !existsSync(path)) ? 0 : openStore().count() };
     },
-    http: agentsHttp(ctx, service),
+    http: lazyAgentsHttp(ctx, service),
     start() {
       const problems = agentsConfig(ctx.core.config()).problems;
       for (const problem of problems) log.warn(`config: ${problem}`);
@@ -111,10 +111,12 @@ export function agentsSurface(ctx: SurfaceContext): Surface & { service: AgentsS
       // a gateway that never runs an agent does not pay SQLite's memory (bench: 2.3 MB idle).
     },
     async stop() {
-      runs.abortAll("gateway stopping");
-      approvals.abortAll();
-      tools.stop();
-      await runs.settled(2000);
+      if (runtime) {
+        runtime.runs.abortAll("gateway stopping");
+        runtime.approvals.abortAll();
+        runtime.tools.stop();
+        await runtime.runs.settled(2000);
+      }
       stopped = true;
       store?.close();
       store = undefined;

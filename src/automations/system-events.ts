@@ -68,7 +68,7 @@ export function renderWakes(wakes: QueuedWake[]): string {
  * manager (one per generation, by the automations surface); every caller (`agent`, `chat.send`, /v1, hooks)
  * admits runs through `runs.start`, so the agents feature needs nothing else for it.
  */
-export function drainWakesIntoRuns(runs: RunManager, queue: SystemEventQueue, log: { info(msg: string, meta?: Record<string, unknown>): void }): void {
+export function drainWakesIntoRuns(runs: Pick<RunManager, "useStartHook">, queue: SystemEventQueue, log: { info(msg: string, meta?: Record<string, unknown>): void }): void {
   runs.useStartHook((request: RunRequest) => {
     const pending = queue.peek(request.sessionKey);
     if (pending.length === 0) return { request };

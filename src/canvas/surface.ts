@@ -6,7 +6,7 @@ import type { Surface, SurfaceContext } from "../surface/types.ts";
 import { textResponse } from "../surface/http.ts";
 import { isLoopbackAddress } from "../surface/net.ts";
 import { GatewayError } from "../protocol/errors.ts";
-import { baseUrlOf, Capabilities } from "./capability.ts";
+import type { Capabilities } from "./capability.ts";
 import { canvasSettings, isCanvasPath, type CanvasSettings } from "./settings.ts";
 
 type HostModule = typeof import("./host.ts");
@@ -40,7 +40,10 @@ export function canvasSurface(ctx: SurfaceContext): Surface & { service: CanvasS
     const snapshot = ctx.core.config();
     return canvasSettings(snapshot.config as Record<string, unknown>, snapshot.paths.stateDir, ctx.env, ctx.port());
   };
-  const capabilities = new Capabilities();
+  // capability.ts loads with the first canvas-capable node (or canvas request); until then no token exists.
+  const capabilityModule = () => require("./capability.ts") as typeof import("./capability.ts");
+  let minted: Capabilities | undefined;
+  const capabilities = (): Capabilities => (minted ??= new (capabilityModule().Capabilities)());
   let runtime: Promise<Runtime> | undefined;
   let live: import("./live.ts").LiveReload | undefined;
   let listener: import("./listen.ts").CanvasListener | undefined;
@@ -53,7 +56,7 @@ export function canvasSurface(ctx: SurfaceContext): Surface & { service: CanvasS
         authRequired: (request: Request, remoteAddress: string) => !directLocal(ctx, request, remoteAddress),
         throttle: ctx.core.throttle,
         live,
-        capabilityValid: (token: string) => capabilities.valid(token),
+        capabilityValid: (token: string) => minted?.valid(token) === true,
       };
       return { host, context };
     });
@@ -77,7 +80,7 @@ export function canvasSurface(ctx: SurfaceContext): Surface & { service: CanvasS
       "node.pluginSurface.refresh": (params, { caller }) => {
         const surface = typeof (params as { surface?: unknown } | undefined)?.surface === "string" ? (params as { surface: string }).surface.trim() : "";
         if (!surface) throw new GatewayError("INVALID_REQUEST", "surface required");
-        const minted = surface === "canvas" && settings().enabled ? capabilities.refresh(caller.connId) : undefined;
+        const minted = surface === "canvas" && settings().enabled ? capabilities().refresh(caller.connId) : undefined;
         if (!minted) throw new GatewayError("UNAVAILABLE", `${surface} plugin surface unavailable`);
         return { surface, pluginSurfaceUrls: { canvas: minted.url }, expiresAtMs: minted.expiresAtMs };
       },
@@ -86,11 +89,11 @@ export function canvasSurface(ctx: SurfaceContext): Surface & { service: CanvasS
       // A node that declares the canvas cap gets its capability URL on the address it dialed (reference).
       const caps = Array.isArray(view.connect.caps) ? view.connect.caps : [];
       if (view.role !== "node" || !caps.includes("canvas") || !settings().enabled) return undefined;
-      const base = baseUrlOf(view.host, ctx.tls() !== undefined);
-      return base ? { pluginSurfaceUrls: { canvas: capabilities.mint(view.connId, base).url } } : undefined;
+      const base = capabilityModule().baseUrlOf(view.host, ctx.tls() !== undefined);
+      return base ? { pluginSurfaceUrls: { canvas: capabilities().mint(view.connId, base).url } } : undefined;
     },
     clientDisconnected(client) {
-      capabilities.revoke(client.connId);
+      minted?.revoke(client.connId);
     },
     http(request, url, remoteAddress) {
       if (!isCanvasPath(url.pathname)) return undefined;

@@ -3,7 +3,6 @@ import { nodeCrypto } from "../platform/node.ts";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { OpenClawConfig } from "../config/schema.ts";
-import { truncateLabel } from "./dns-name.ts";
 
 type DiscoveryConfig = NonNullable<OpenClawConfig["discovery"]>;
 type Env = Record<string, string | undefined>;
@@ -60,6 +59,8 @@ export function beaconIdentity(discovery: DiscoveryConfig | undefined, env: Env,
   const hostLabel = HOST_LABEL.test(wanted) ? wanted : "openclaw";
   const configured = discovery?.mdns?.instanceName?.trim();
   // Room for a " (NN)" conflict suffix inside the 63-byte label.
+  // dns-name.ts loads only when a beacon is planned (identity is asked for then alone).
+  const { truncateLabel } = require("./dns-name.ts") as typeof import("./dns-name.ts");
   const instanceName = truncateLabel(configured || `${short} (OpenClaw)`, 57);
   return { instanceName, hostLabel, displayName: configured || short };
 }

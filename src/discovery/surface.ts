@@ -1,7 +1,7 @@
 // Mounts the LAN beacon on the gateway: one advertisement per generation, started after the port is open
 // and stopped (with a goodbye) before shutdown or an in-process restart, which then re-announces.
 import type { Surface, SurfaceContext } from "../surface/types.ts";
-import { MdnsBeacon } from "./beacon.ts";
+import type { MdnsBeacon } from "./beacon.ts";
 import { beaconIdentity, beaconTxt, planBeacon } from "./settings.ts";
 
 /** The discovery surface, or undefined when the beacon rule says off (the reason is logged at debug). */
@@ -18,6 +18,8 @@ export function discoverySurface(ctx: SurfaceContext): Surface | undefined {
     const identity = beaconIdentity(config.discovery, ctx.env);
     const port = ctx.port();
     const txt = beaconTxt({ config, port, env: ctx.env, identity, scope: "mdns", tls: ctx.tls() });
+    // The mDNS stack loads only when the beacon is on (never on a loopback-only gateway).
+    const { MdnsBeacon } = require("./beacon.ts") as typeof import("./beacon.ts");
     beacon = new MdnsBeacon({ instanceName: identity.instanceName, hostLabel: identity.hostLabel, port, txt }, { log });
     beacon.start();
   };

@@ -1,7 +1,6 @@
 // The hooks' view of the config (`hooks.*`, kept loose by the config schema): validated here with zod and
 // resolved once per snapshot, so every request reads the current config (hot) without re-parsing it.
 import type { ConfigSnapshot } from "../config/load.ts";
-import { hasTemplate } from "./templates.ts";
 
 export const DEFAULT_HOOKS_PATH = "/hooks";
 /** Body cap of the reference's generic hooks (256 KiB) and its body-read timeout. */
@@ -178,7 +177,8 @@ function resolve(raw: unknown): HooksResolved {
     transform: m.transform,
   }));
   mappings.forEach((m, index) => {
-    if (m.sessionKey && hasTemplate(m.sessionKey) && !allowedSessionKeyPrefixes) {
+    // templates.ts loads only for a configured mapping with a session key (hooks off: never).
+    if (m.sessionKey && !allowedSessionKeyPrefixes && (require("./templates.ts") as typeof import("./templates.ts")).hasTemplate(m.sessionKey)) {
       problems.push(`hooks.mappings.${index}.sessionKey: a templated sessionKey requires hooks.allowedSessionKeyPrefixes`);
     }
     if (m.sessionMode === "persistent" && !m.sessionKey && !defaultSessionKey) {

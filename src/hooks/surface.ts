@@ -10,7 +10,6 @@ import type { Surface, SurfaceContext } from "../surface/types.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import type { Dispatcher } from "./actions.ts";
 import { hooksConfig, type HooksResolved } from "./config.ts";
-import { handleHookRequest } from "./http.ts";
 import type { AutomationsService } from "../automations/surface.ts";
 
 /** Reference default for hook auth: 20 failures a minute lock that client out for a minute; loopback too. */
@@ -99,14 +98,15 @@ export function hooksSurface(ctx: SurfaceContext, deps: HooksDeps): Surface {
       const base = hooks.basePath;
       if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return undefined;
       if (!hooks.enabled) return notFound();
-      return handleHookRequest(request, url, remoteAddress, {
+      // The ingress (actions, templates, delivery) loads on the first request to an enabled hooks path.
+      return import("./http.ts").then(({ handleHookRequest }) => handleHookRequest(request, url, remoteAddress, {
         ...dispatcher,
         snapshot,
         hooks,
         throttles: { shared: ctx.core.throttle, own: ownThrottle },
         info: (message) => log.info(message),
         warn: (message) => log.warn(message),
-      });
+      }));
     },
     start() {
       const { hooks } = current();

@@ -6,13 +6,13 @@ import type { AutomationsService } from "../automations/surface.ts";
 import type { DevicesService } from "../devices/surface.ts";
 import { lazyMethods } from "../surface/lazy-methods.ts";
 import type { ClientView, Surface, SurfaceContext } from "../surface/types.ts";
-import { PendingActions } from "./actions.ts";
+import type { PendingActions } from "./actions.ts";
 import type { NodesContext } from "./context.ts";
 import type { NodeEventResult } from "./events.ts";
 import { commandsConfig } from "./policy.ts";
 import { NodeRegistry } from "./registry.ts";
-import { ChatFollowers, ExecAuthorizations } from "./session-links.ts";
-import { WorkQueue } from "./work.ts";
+import type { ChatFollowers, ExecAuthorizations } from "./session-links.ts";
+import type { WorkQueue } from "./work.ts";
 
 const NODE_METHODS = [
   "node.list", "node.describe", "node.rename", "node.pair.list", "node.pair.approve", "node.pair.reject", "node.pair.remove",
@@ -53,22 +53,40 @@ const canRead = (c: ClientView) => c.scopes.includes("operator.read") || c.scope
 export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { service: NodesService; chatFollowers: NodeChatFollowers } {
   const log = ctx.logger.child("nodes");
   const registry = new NodeRegistry(ctx.core);
-  const chat = new ChatFollowers();
-  const exec = new ExecAuthorizations();
+  // Queues and session links are built on first node use (`require`: their modules stay out of the start).
+  const links = () => require("./session-links.ts") as typeof import("./session-links.ts");
+  let chatLinks: ChatFollowers | undefined;
+  let execLinks: ExecAuthorizations | undefined;
+  let work: WorkQueue | undefined;
+  let actions: PendingActions | undefined;
+  const chat = (): ChatFollowers => (chatLinks ??= new (links().ChatFollowers)());
+  const exec = (): ExecAuthorizations => (execLinks ??= new (links().ExecAuthorizations)());
+  const chatFollowers: NodeChatFollowers = {
+    follows: (connId, sessionKey) => chatLinks?.follows(connId, sessionKey) === true,
+    any: () => chatLinks?.any() === true,
+  };
   let onEvent: Promise<NodesContext["onEvent"]> | undefined;
   const context: NodesContext = {
     devices: deps.devices,
     registry,
-    work: new WorkQueue(),
-    actions: new PendingActions(),
-    chat,
-    exec,
+    get work() {
+      return (work ??= new (require("./work.ts") as typeof import("./work.ts")).WorkQueue());
+    },
+    get actions() {
+      return (actions ??= new (require("./actions.ts") as typeof import("./actions.ts")).PendingActions());
+    },
+    get chat() {
+      return chat();
+    },
+    get exec() {
+      return exec();
+    },
     commands: () => commandsConfig(ctx.core.config().config as Record<string, unknown>),
     log,
     onEvent: async (source, event, payloadJSON): Promise<NodeEventResult> => {
       onEvent ??= import("./events.ts").then((m) =>
         m.nodeEventHandler({
-          registry, devices: deps.devices, agents: deps.agents, automations: deps.automations, chat, exec, log, now: Date.now,
+          registry, devices: deps.devices, agents: deps.agents, automations: deps.automations, chat: chat(), exec: exec(), log, now: Date.now,
           config: () => ctx.core.config().config as Record<string, unknown>,
           broadcast: (name, payload) => ctx.core.broadcast(name, payload, { filter: canRead }),
         }),
@@ -94,7 +112,7 @@ export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { 
   return {
     name: "nodes",
     service,
-    chatFollowers: chat,
+    chatFollowers,
     methods: lazyMethods(NODE_METHODS, async () => (await import("./methods.ts")).nodeMethods(context)),
     events: NODE_EVENTS,
     clientConnected(client) {
@@ -105,8 +123,8 @@ export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { 
     clientDisconnected(client) {
       if (client.role !== "node") return;
       registry.disconnected(client, Date.now());
-      chat.drop(client.connId);
-      exec.drop(client.connId);
+      chatLinks?.drop(client.connId);
+      execLinks?.drop(client.connId);
       log.info(`node disconnected node=${client.deviceId} conn=${client.connId}`);
     },
     stop() {

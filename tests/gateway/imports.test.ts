@@ -20,6 +20,11 @@ const FORBIDDEN: [string, RegExp][] = [
   ["nodes' methods", /^src\/nodes\/methods\.ts$/],
   ["secrets providers", /^src\/(config\/secrets-resolve\.ts|methods\/secrets\.ts|cli\/secrets\/)/],
   ["update", /^src\/update\/(?!surface\.ts$)/],
+  ["agents' run machinery, tools, providers, store and HTTP handlers", /^src\/agents\/(runtime|runs|run|conversation|store|tool-loop|queue)\.ts$|^src\/agents\/(tools|providers)\/|^src\/agents\/http\/(?!lazy\.ts$)/],
+  ["hooks' ingress", /^src\/hooks\/(http|actions|templates|delivery)\.ts$/],
+  ["the mDNS beacon", /^src\/discovery\/(beacon|_bonjour|dns-name)\.ts$/],
+  ["nodes' queues and session links", /^src\/nodes\/(actions|work|session-links)\.ts$/],
+  ["the canvas tool and capabilities", /^src\/canvas\/(tool|capability)\.ts$/],
   ["Control UI assets", /^src\/ui\/(?!surface\.ts$|routes\.ts$)/],
 ];
 
