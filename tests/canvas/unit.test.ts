@@ -125,7 +125,7 @@ test("A2UI assets come from OPENCLAW_A2UI_ROOT when set (no live-reload client i
 test("the gateway loads the host lazily: surface.ts imports host, live, listen and files only dynamically", async () => {
   const source = await Bun.file(new URL("../../src/canvas/surface.ts", import.meta.url)).text();
   const staticImports = [...source.matchAll(/^import [^;]*? from "([^"]+)";/gm)].filter((m) => !m[0].startsWith("import type")).map((m) => m[1]);
-  expect(staticImports.sort()).toEqual(["../protocol/errors.ts", "../surface/http.ts", "../surface/net.ts", "./capability.ts", "./settings.ts"]);
+  expect(staticImports.sort()).toEqual(["../protocol/errors.ts", "../surface/http.ts", "../surface/net.ts", "./settings.ts"]);
 });
 
 test("capabilities expire after the reference's 10 minutes (injected clock), one per connection, revoked on demand", async () => {
