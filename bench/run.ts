@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { buildBinaries } from "./_build.ts";
 import { kibToKB, kibToMB, ratio, table, type Row } from "./_report.ts";
 import { agentEvents } from "./_rows-agents.ts";
+import { loadedIdle } from "./_rows-loaded.ts";
 import { scaleRows } from "./_rows-scale.ts";
 import { capacity, cliHealth, cliVersion, coldStart, coldStartFlags, handshakeSlices, healthVsPresence, load, PLANS, startPair, throughput, type Pair } from "./_rows.ts";
 import { round } from "./_stats.ts";
@@ -64,6 +65,8 @@ try {
 } finally {
   await Promise.all([servers.ceiling.stop(), servers.ours.stop()]);
 }
+step("idle RSS with 1 Telegram account, 100 cron jobs, 10 paired devices (ours only)");
+const loaded = await loadedIdle(bins);
 step(`capacity: ${plan.capacity} idle connections (fresh servers)`);
 const cap = await capacity(bins, plan);
 const AGENT_RUNS = 5;
@@ -82,6 +85,7 @@ const rows: Row[] = [
   { figure: "cold start → /health 200, median", unit: "ms", ...both(cold, (s) => s.median), oursNote: range(cold.ours), ceilingNote: range(cold.ceiling), target: "≤ 3× ceiling", pass: cold.ours.median <= 3 * cold.ceiling.median },
   { figure: "cold start, flags only, fresh HOME, 2 ms poll", unit: "ms", ...both(coldFlags, (s) => s.median), oursNote: range(coldFlags.ours), ceilingNote: range(coldFlags.ceiling), target: "≤ 3× ceiling", pass: coldFlags.ours.median <= 3 * coldFlags.ceiling.median },
   { figure: "idle RSS, process tree", unit: "MB", ...both(idleKiB, kibToMB), target: "≤ 50 MB", pass: kibToMB(idleKiB.ours) <= 50 },
+  loaded.row,
   { figure: "CLI `--version` median", unit: "ms", ...both(version, (s) => s.median), oursNote: range(version.ours), target: "≤ 15 ms", pass: version.ours.median <= 15 },
   healthRow,
   { figure: `handshake p50 (first ${plan.handshakes} sequential after start)`, unit: "ms", ...both(handshake, (s) => s.p50) },
@@ -119,7 +123,7 @@ const resultsDir = join(import.meta.dir, "results");
 mkdirSync(resultsDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/:/g, "").replace(/\..*$/, "Z");
 const file = join(resultsDir, `${stamp}-${bins.commit}.json`);
-const raw = { cold, coldFlags, healthCpu, version, health, idleKiB, handshake, handshakeWarm, rpcSeq, rpcPipe, broadcast, http, capacity: cap, agent, scale: scale.io };
+const raw = { cold, coldFlags, healthCpu, version, health, idleKiB, loaded: loaded.raw, handshake, handshakeWarm, rpcSeq, rpcPipe, broadcast, http, capacity: cap, agent, scale: scale.io };
 const results = {
   date: new Date().toISOString(), commit: bins.commit, mode, plan, seconds: round((performance.now() - t0) / 1000, 1),
   machine: { bun: Bun.version, cpus: cpus().length, cpu: cpus()[0]?.model, memBytes: totalmem(), loadBefore, loadAfter },
