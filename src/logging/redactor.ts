@@ -7,20 +7,31 @@ export const REDACTION_MARK = "***";
 // Bounds that keep one log call cheap even when handed a huge or self-referencing object.
 const MAX_DEPTH = 8;
 const MAX_ARRAY_ITEMS = 200;
+/**
+ * Below this length a secret is masked only where it stands alone (no letter, digit, `_` or `-` on either side):
+ * a one-letter dev token masked inside every word made the log unreadable (`[ga***eway] lis***ening`), while a
+ * real secret of this length is rare and still masked wherever it appears as a value.
+ */
+const WHOLE_WORD_BELOW = 8;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export class SecretRedactor {
   // Longest first, so a secret that contains a shorter one is masked whole.
-  #secrets: string[] = [];
+  #secrets: Array<{ secret: string; alone?: RegExp }> = [];
 
   add(secret: string): void {
-    if (!secret || this.#secrets.includes(secret)) return;
-    this.#secrets = [...this.#secrets, secret].sort((a, b) => b.length - a.length);
+    if (!secret || this.#secrets.some((s) => s.secret === secret)) return;
+    const alone = secret.length < WHOLE_WORD_BELOW ? new RegExp(`(?<![A-Za-z0-9_-])${escapeRegExp(secret)}(?![A-Za-z0-9_-])`, "g") : undefined;
+    this.#secrets = [...this.#secrets, { secret, alone }].sort((a, b) => b.secret.length - a.secret.length);
   }
 
   /** The text with every registered secret replaced. */
   text(value: string): string {
     let out = value;
-    for (const secret of this.#secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTION_MARK);
+    for (const { secret, alone } of this.#secrets) {
+      if (!out.includes(secret)) continue;
+      out = alone ? out.replace(alone, REDACTION_MARK) : out.split(secret).join(REDACTION_MARK);
+    }
     return out;
   }
 
