@@ -69,7 +69,8 @@ test("write then read in the workspace; the model gets the result; calls and res
   // The third model call carried the read result back.
   const third = standIn.requests.filter((r) => r.model === "script-rw")[2]!;
   expect(third.body.messages.at(-1)).toMatchObject({ role: "tool", content: "hello tools", tool_call_id: "call_1_0" });
-  expect(third.body.tools.map((t: any) => t.function.name)).toContain("exec");
+  // Every workspace tool, and no `message` tool: this gateway configures no channel.
+  expect(third.body.tools.map((t: any) => t.function.name)).toEqual(["read", "write", "edit", "apply_patch", "ls", "find", "grep", "exec", "process"]);
   const toolEvents = op.frames.filter((f) => f.event === "session.tool" && f.payload.runId === "rw-1").map((f) => [f.payload.data.phase, f.payload.data.name]);
   expect(toolEvents).toEqual([["start", "write"], ["result", "write"], ["start", "read"], ["result", "read"]]);
 });

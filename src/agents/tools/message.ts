@@ -31,15 +31,17 @@ const PARAMETERS = {
 } as const;
 
 /** True when the config names a channel at all: only then is the tool offered to the model. */
-export function anyChannel(config: Record<string, any>): boolean {
+function anyChannel(config: Record<string, any>): boolean {
   return Object.entries(config.channels ?? {}).some(([id, section]) => id !== "defaults" && section !== null && typeof section === "object");
 }
 
-export function messageTool(delivery: () => ChannelDelivery | undefined): ToolDefinition {
+/** The tool, offered only while the channels feature is mounted and a channel is configured. */
+export function messageTool(delivery: () => ChannelDelivery | undefined, config: () => Record<string, any>): ToolDefinition {
   return {
     name: "message",
     description: "Send, edit or delete a message in a configured chat channel (Telegram). Supports actions: send, edit, delete.",
     parameters: PARAMETERS,
+    offered: () => delivery() !== undefined && anyChannel(config()),
     async run(args, ctx) {
       const action = str(args, "action")!;
       if (!(ACTIONS as readonly string[]).includes(action)) throw new ToolError(`action must be one of ${ACTIONS.join(", ")}`);

@@ -7,7 +7,7 @@ import type { Approvals } from "./approvals.ts";
 import { approvalsPath } from "./allowlist.ts";
 import { execSettings, execTool, processTool, type ExecHost } from "./exec.ts";
 import { editTool, findTool, grepTool, lsTool, readTool, writeTool } from "./fs-tools.ts";
-import { anyChannel, messageTool } from "./message.ts";
+import { messageTool } from "./message.ts";
 import { ensureWorkspace, PathError, workspaceDir } from "./paths.ts";
 import { toolAllowed } from "./policy.ts";
 import { ProcessRegistry } from "./processes.ts";
@@ -37,7 +37,8 @@ export class Toolbox {
       processes: this.processes,
       approvalsPath: () => approvalsPath(deps.config().paths.stateDir),
     };
-    this.#tools = [readTool, writeTool, editTool, applyPatchTool, lsTool, findTool, grepTool, execTool(this.#host), processTool(this.#host), messageTool(() => deps.delivery?.())];
+    this.#tools = [readTool, writeTool, editTool, applyPatchTool, lsTool, findTool, grepTool, execTool(this.#host), processTool(this.#host),
+      messageTool(() => deps.delivery?.(), () => this.#config())];
   }
 
   /** Adds a tool another feature brings (canvas, handed over in src/features.ts); the same policy applies. */
@@ -47,12 +48,7 @@ export class Toolbox {
   }
 
   #offered(agentId: string): ToolDefinition[] {
-    return this.#tools.filter((t) => (t.offered?.() ?? true) && this.#messageOffered(t.name) && toolAllowed(this.#config(), agentId, t.name));
-  }
-
-  /** `message` exists only while a channel is configured and the channels feature is mounted. */
-  #messageOffered(name: string): boolean {
-    return name !== "message" || (this.deps.delivery?.() !== undefined && anyChannel(this.#config()));
+    return this.#tools.filter((t) => (t.offered?.() ?? true) && toolAllowed(this.#config(), agentId, t.name));
   }
 
   #config(): Record<string, any> {

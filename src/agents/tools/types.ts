@@ -26,7 +26,7 @@ export interface ToolDefinition {
   description: string;
   parameters: Record<string, unknown>;
   run(args: Record<string, unknown>, ctx: ToolContext): Promise<ToolResult> | ToolResult;
-  /** For a tool another feature brings: false while it cannot act (no canvas node connected), so it is not offered. */
+  /** False while the tool cannot act (no canvas node connected, no channel configured), so it is not offered. */
   offered?(): boolean;
 }
 
