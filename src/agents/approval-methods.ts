@@ -18,16 +18,12 @@ const ResolveParams = z
 const GetParams = z.object({ id: z.string().min(1) }).loose();
 
 export function approvalMethods(service: AgentsService): MethodFamily {
-  const approvals = () => {
-    if (!service.approvals) throw new GatewayError("UNAVAILABLE", "exec approvals are not available");
-    return service.approvals;
-  };
   return {
-    "exec.approval.list": () => approvals().list().map((a) => ({ ...a, approvalKind: "exec" })),
+    "exec.approval.list": () => service.approvals.list().map((a) => ({ ...a, approvalKind: "exec" })),
 
     "exec.approval.get": (params) => {
       const p = parseParams("exec.approval.get", GetParams, params);
-      const found = approvals().get(p.id);
+      const found = service.approvals.get(p.id);
       if (!found) throw new GatewayError("INVALID_REQUEST", `unknown or expired approval id: ${p.id}`);
       return { ...found, approvalKind: "exec" };
     },
@@ -35,7 +31,7 @@ export function approvalMethods(service: AgentsService): MethodFamily {
     "exec.approval.resolve": (params) => {
       const p = parseParams("exec.approval.resolve", ResolveParams, params);
       try {
-        approvals().resolve(p.id, p.decision);
+        service.approvals.resolve(p.id, p.decision);
       } catch (error) {
         if (error instanceof ApprovalError) throw new GatewayError("INVALID_REQUEST", error.message);
         throw error;

@@ -15,13 +15,13 @@ export type { ChannelDelivery, DeliveryStatus, DeliveryTarget, RoutedTarget } fr
 export interface AgentsService {
   runs: RunManager;
   store(): SessionStore;
-  subscriptions?: SessionSubscriptions;
-  approvals?: Approvals;
-  tools?: Toolbox;
+  subscriptions: SessionSubscriptions;
+  approvals: Approvals;
+  tools: Toolbox;
   /** Offers the agent a tool another feature defines, built when the toolbox is (the canvas tool). */
-  addTool?(make: () => ToolDefinition): void;
+  addTool(make: () => ToolDefinition): void;
   /** Shapes every newly admitted run (automations' queued wakes), installed before or after the run manager exists. */
-  useStartHook?(hook: RunStartHook): void;
+  useStartHook(hook: RunStartHook): void;
   /** Set by the composition (src/features.ts) when channels are mounted; agents never import them. */
   delivery?: ChannelDelivery;
   /** Set by the composition when nodes are mounted: node connections that follow a session's chat (chat.subscribe). */

@@ -58,10 +58,6 @@ export function sessionMethods(service: AgentsService): MethodFamily {
       throw gatewayError(error);
     }
   };
-  const subs = () => {
-    if (!service.subscriptions) throw new GatewayError("UNAVAILABLE", "session subscriptions are not available");
-    return service.subscriptions;
-  };
 
   return {
     "agent.identity.get": (params) => {
@@ -84,7 +80,7 @@ export function sessionMethods(service: AgentsService): MethodFamily {
       const p = parseParams("chat.startup", StartupParams, params);
       if (!("sessionKey" in p)) {
         // Short ids are the reference's share links; this gateway has none, so the link resolves to nothing.
-        subs().subscribeSessions(ctx.caller.connId);
+        service.subscriptions.subscribeSessions(ctx.caller.connId);
         return { resolution: { ok: false } };
       }
       const parsed = key(String(p.sessionKey), p.agentId as string | undefined);
@@ -102,12 +98,12 @@ export function sessionMethods(service: AgentsService): MethodFamily {
 
     "sessions.subscribe": (params, ctx: MethodContext) => {
       parseParams("sessions.subscribe", SubscribeParams, params ?? {});
-      subs().subscribeSessions(ctx.caller.connId);
+      service.subscriptions.subscribeSessions(ctx.caller.connId);
       return { subscribed: true };
     },
 
     "sessions.unsubscribe": (_params, ctx: MethodContext) => {
-      subs().unsubscribeSessions(ctx.caller.connId);
+      service.subscriptions.unsubscribeSessions(ctx.caller.connId);
       return { subscribed: false };
     },
 
@@ -115,16 +111,16 @@ export function sessionMethods(service: AgentsService): MethodFamily {
       const p = parseParams("sessions.messages.subscribe", MessagesSubscribeParams, params);
       const parsed = key(p.key, p.agentId);
       agentOf(parsed.agentId);
-      subs().subscribeMessages(ctx.caller.connId, parsed.key);
+      service.subscriptions.subscribeMessages(ctx.caller.connId, parsed.key);
       const out: Record<string, unknown> = { subscribed: true, key: parsed.key };
-      if (p.includeApprovals) out.approvalReplay = (service.approvals?.list() ?? []).filter((a) => a.request.sessionKey === parsed.key);
+      if (p.includeApprovals) out.approvalReplay = service.approvals.list().filter((a) => a.request.sessionKey === parsed.key);
       return out;
     },
 
     "sessions.messages.unsubscribe": (params, ctx: MethodContext) => {
       const p = parseParams("sessions.messages.unsubscribe", MessagesUnsubscribeParams, params);
       const parsed = key(p.key, p.agentId);
-      subs().unsubscribeMessages(ctx.caller.connId, parsed.key);
+      service.subscriptions.unsubscribeMessages(ctx.caller.connId, parsed.key);
       return { subscribed: false, key: parsed.key };
     },
 

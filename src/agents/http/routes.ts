@@ -139,7 +139,7 @@ async function toolsInvoke(ctx: SurfaceContext, service: AgentsService, request:
       details = row
         ? { ...sessionRow(row, active), exists: true, usage: { input: row.inputTokens, output: row.outputTokens, total: row.totalTokens }, defaults: defaults(service.runs) }
         : { key, agentId: canonicalKey(key).agentId, exists: false, hasActiveRun: active.length > 0, activeRunIds: active, defaults: defaults(service.runs) };
-    } else if (service.tools?.available(agentId, name)) {
+    } else if (service.tools.available(agentId, name)) {
       // The agent's workspace tools, under the same tool policy as its runs. Exec approvals are an operator
       // guardrail for model-driven calls; a bearer caller here is that operator (reference behaviour).
       const tools = service.tools;
