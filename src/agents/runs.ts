@@ -61,7 +61,7 @@ export class RunManager {
    */
   #queue(request: RunRequest): { run: Run; existing: boolean } | { interrupted: true } | undefined {
     if (request.context || request.tools || request.input.role !== "user") return undefined;
-    const live = [...this.#runs.values()].filter((r) => r.sessionKey === request.sessionKey && r.state !== "done" && !r.controller.signal.aborted);
+    const live = this.#live(request.sessionKey);
     if (live.length === 0) return undefined;
     let sessionMode: string | null | undefined;
     try {
@@ -74,10 +74,9 @@ export class RunManager {
       for (const run of live) run.abort("interrupted by a newer message");
       return { interrupted: true };
     }
-    const running = live.find((r) => r.state === "running");
     const waiting = live.filter((r) => r.state === "queued").at(-1);
-    if (mode === "steer" && live.length === 1) {
-      const steered = this.steer(request.sessionKey, request.input);
+    if (mode === "steer") {
+      const steered = this.#steerInto(live, request.input);
       if (steered) {
         this.#aliases.set(request.runId, steered);
         return { run: steered, existing: false };
@@ -98,7 +97,18 @@ export class RunManager {
    * with nothing changed, when no run accepts it now, so the caller queues the message as a followup instead.
    */
   steer(sessionKey: string, input: ChatMessage): Run | undefined {
-    const live = [...this.#runs.values()].filter((r) => r.sessionKey === sessionKey && r.state !== "done" && !r.controller.signal.aborted);
+    return this.#steerInto(this.#live(sessionKey), input);
+  }
+
+  /** The session's runs not done and not aborted, oldest first. */
+  #live(sessionKey: string): Run[] {
+    const live: Run[] = [];
+    for (const r of this.#runs.values()) if (r.sessionKey === sessionKey && r.state !== "done" && !r.controller.signal.aborted) live.push(r);
+    return live;
+  }
+
+  /** Steers into the one live run when it is running and takes steers now; a queued followup behind it means no. */
+  #steerInto(live: Run[], input: ChatMessage): Run | undefined {
     const running = live.length === 1 ? live[0] : undefined;
     if (!running || running.state !== "running" || !running.acceptsSteer || running.steers.length >= STEER_CAP) return undefined;
     running.steers.push(input);
