@@ -68,6 +68,11 @@ function searchCandidates(db: Database, pattern: string, search: string): number
   return ids.length > SEARCH_CANDIDATES ? undefined : ids;
 }
 
+/** Sessions in the store, from the per-agent counts the triggers keep (no index walk; health asks often). */
+export function sessionCount(db: Database): number {
+  return (db.query("SELECT COALESCE(SUM(n), 0) AS n FROM session_counts").get() as { n: number }).n;
+}
+
 /** One page of sessions, newest first, and how many match in all. */
 export function listSessions(db: Database, options: ListOptions): { rows: SessionRow[]; total: number } {
   const where: string[] = [];
@@ -93,7 +98,7 @@ export function listSessions(db: Database, options: ListOptions): { rows: Sessio
   const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
   // Counts per agent are kept by triggers (store-schema.ts): counting 100,000 index entries costs ~5 ms.
   let total: number;
-  if (where.length === 0) total = (db.query("SELECT COALESCE(SUM(n), 0) AS n FROM session_counts").get() as { n: number }).n;
+  if (where.length === 0) total = sessionCount(db);
   else if (where.length === 1 && options.agentId) total = (db.query("SELECT n FROM session_counts WHERE agent_id = ?").get(options.agentId) as { n: number } | null)?.n ?? 0;
   else total = (db.query(`SELECT COUNT(*) AS n FROM sessions ${clause}`).get(...args) as { n: number }).n;
   const limit = options.limit ?? 100;

@@ -5,7 +5,7 @@ import type { Database } from "bun:sqlite";
 import { bunSqlite } from "../platform/node.ts";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { listSessions, toRow, type ListOptions, type SessionRow } from "./session-rows.ts";
+import { listSessions, sessionCount, toRow, type ListOptions, type SessionRow } from "./session-rows.ts";
 import { MIGRATIONS } from "./store-schema.ts";
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -225,9 +225,9 @@ export class SessionStore {
     return rows.map((r) => ({ provider: r.provider, model: r.model, input: r.i, output: r.o, total: r.t, count: r.n }));
   }
 
-  /** Sessions in the store, from the counts the triggers keep (health asks often; no index walk). */
+  /** Sessions in the store (see sessionCount). */
   count(): number {
-    return (this.#db.query("SELECT COALESCE(SUM(n), 0) AS n FROM session_counts").get() as { n: number }).n;
+    return sessionCount(this.#db);
   }
 
   /** Starts a fresh transcript under the same key (the old one stays on disk); returns the new row. */
