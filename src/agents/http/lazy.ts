@@ -22,8 +22,14 @@ export function lazyAgentsHttp(ctx: SurfaceContext, service: AgentsService): Htt
   let route: Promise<HttpRoute> | undefined;
   return (request, url, remoteAddress) => {
     if (!answers(ctx, url.pathname)) return undefined;
-    route ??= import("./routes.ts").then((m) => m.agentsHttp(ctx, service));
-    route.catch(() => (route = undefined));
+    // A failed load is forgotten once, where it fails, so the next request tries again.
+    route ??= import("./routes.ts").then(
+      (m) => m.agentsHttp(ctx, service),
+      (error) => {
+        route = undefined;
+        throw error;
+      },
+    );
     return route.then((handle) => handle(request, url, remoteAddress) ?? notFound());
   };
 }
