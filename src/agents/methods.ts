@@ -293,4 +293,4 @@ export function agentsMethods(service: AgentsService): MethodFamily {
   };
 }
 
-export { defaults, gatewayError, type AgentsService, type ChannelDelivery, type DeliveryStatus, type DeliveryTarget, type RoutedTarget } from "./methods-shared.ts";
+export type { AgentsService, ChannelDelivery, DeliveryStatus, DeliveryTarget, RoutedTarget } from "./methods-shared.ts";
