@@ -1,6 +1,6 @@
 // The `chat.history` answer, shared by `chat.history` and `chat.startup` (which the reference's Control UI
 // calls first when a chat opens): the transcript page, the session row and whether a run is active.
-import { defaults, gatewayError, type AgentsService } from "./methods-shared.ts";
+import { defaults, openStore, type AgentsService } from "./methods-shared.ts";
 import { canonicalKey } from "./keys.ts";
 import { visibleHistory } from "./heartbeat-ack.ts";
 import { historyMessage, sessionRow } from "./present.ts";
@@ -8,12 +8,7 @@ import { historyMessage, sessionRow } from "./present.ts";
 export function chatHistory(service: AgentsService, rawKey: string, limit = 200): Record<string, unknown> {
   const { runs } = service;
   const parsed = canonicalKey(rawKey, runs.config.defaultAgentId);
-  let store;
-  try {
-    store = service.store();
-  } catch (error) {
-    throw gatewayError(error);
-  }
+  const store = openStore(service);
   const row = store.get(parsed.key);
   const active = runs.active(parsed.key);
   return {
