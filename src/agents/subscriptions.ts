@@ -44,9 +44,11 @@ export class SessionSubscriptions {
     return this.#messages.get(connId)?.has(key) === true;
   }
 
-  /** True when any connection follows this key's messages or all sessions (events are built only then). */
+  /**
+   * True when any connection follows this key's messages: `session.message` goes only to them (a sessions.subscribe
+   * connection is not sent it), so the event is built only then.
+   */
   anyFor(key: string): boolean {
-    if (this.#sessions.size > 0) return true;
     for (const keys of this.#messages.values()) if (keys.has(key)) return true;
     return false;
   }
