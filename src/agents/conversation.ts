@@ -38,8 +38,8 @@ export interface ConversationHost {
 }
 
 export async function converse(run: Run, host: ConversationHost): Promise<void> {
-const deps = host.deps();
-const config = host.config();
+  const deps = host.deps();
+  const config = host.config();
   const req = run.request;
   const store = deps.store();
   const agent = resolveAgent(config, req.agentId);
