@@ -218,8 +218,7 @@ export class GatewayConnection implements ConnectionHandler, ClientOutlet {
       this.#deps.log.error(`device admission failed: ${(error as Error)?.message ?? String(error)}`, { connId: this.connId }),
     );
     if (!admission.ok) return this.#refuseLate(frame.id, params, admission.error, admission.delayMs ?? 0, admission.closeReason);
-    const { authMethod, scopes, deviceId, helloAuth } = admission;
-    await this.#welcome(frame, params, role, { authMethod, scopes, deviceId, helloAuth });
+    await this.#welcome(frame, params, role, admission);
   }
 
   /** Refuses a connect after the per-IP back-off a failed secret earned (spec §2.7). */
