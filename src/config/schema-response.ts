@@ -1,7 +1,9 @@
 // The `config.schema` answer in the reference's shape: schema, per-path UI hints, version, generation time.
 import { VERSION } from "../version.ts";
 import { isSecretKey } from "./redact.ts";
-import { configJsonSchema } from "./schema.ts";
+// The JSON Schema generated from the zod schema at build time (schema-json.ts; a test holds it current): answering
+// from it keeps zod's schema (~5 MB, BENCHMARKS.md) unloaded, as the start's fast check does.
+import GENERATED from "./schema.json";
 
 /** One path's UI metadata (a subset of the reference's ConfigUiHint: label and sensitive). */
 export interface ConfigUiHint {
@@ -26,7 +28,7 @@ let cached: ConfigSchemaResponse | undefined;
  */
 export function configSchemaResponse(now: () => Date = () => new Date()): ConfigSchemaResponse {
   if (!cached) {
-    const schema = configJsonSchema();
+    const schema = structuredClone(GENERATED) as unknown;
     cached = { schema, uiHints: uiHintsFor(schema), version: VERSION, generatedAt: now().toISOString() };
   }
   return structuredClone(cached);

@@ -6,12 +6,8 @@ import { hostOffsetAt, type OffsetAt } from "./local-zone.ts";
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 const DAY_MS = 86_400_000;
+// The host's zone, read once on the first rendering.
 let offsetAt: OffsetAt | undefined;
-
-/** Tests point the renderings at another zone; the gateway reads the host's once. */
-export function useOffsets(next: OffsetAt | undefined): void {
-  offsetAt = next;
-}
 
 /** The local wall time of `date` as a Date whose UTC fields read it, or undefined to use local fields. */
 function wall(date: Date): { at: Date; offset: number } | undefined {

@@ -13,6 +13,9 @@ const BACKSLASH = 0x5c;
 
 /** True when `text` opens more than `max` arrays/objects at once (strings skipped); one linear pass, no parse. */
 export function exceedsJsonDepth(text: string, max = MAX_JSON_DEPTH): boolean {
+  // Runs on every frame: a text with at most `max` brackets in all cannot nest deeper, and counting them with the
+  // native indexOf costs a fraction of the char-by-char walk below (which was ~3x JSON.parse on a typical frame).
+  if (openingsAtMost(text, max)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -28,4 +31,13 @@ export function exceedsJsonDepth(text: string, max = MAX_JSON_DEPTH): boolean {
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
   }
   return false;
+}
+
+/** True when `text` holds at most `max` `{` and `[` together, strings included (an upper bound of the depth). */
+function openingsAtMost(text: string, max: number): boolean {
+  let count = 0;
+  for (const bracket of ["{", "["]) {
+    for (let i = text.indexOf(bracket); i !== -1; i = text.indexOf(bracket, i + 1)) if (++count > max) return false;
+  }
+  return true;
 }

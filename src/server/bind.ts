@@ -58,7 +58,7 @@ export function tailnetAddress(interfaces: Interfaces): string | undefined {
   return undefined;
 }
 
-/** True for addresses only this machine can reach. */
+/** True when some interface carries ::1, so a loopback bind can add it. */
 function hasIpv6Loopback(interfaces: Interfaces): boolean {
   return Object.values(interfaces).some((list) => list?.some((info) => info.family === "IPv6" && info.address === "::1"));
 }

@@ -50,6 +50,8 @@ export interface ConnectionDeps {
 
 type State = "handshake" | "authenticating" | "open" | "closed";
 const NO_HEADERS: Record<string, string> = Object.freeze(Object.create(null));
+// One decoder for every binary frame: decode() without `stream` keeps no state between calls.
+const UTF8 = new TextDecoder();
 
 /**
  * One WebSocket client through its life: challenge → connect (validate, negotiate, check origin and auth)
@@ -85,7 +87,7 @@ export class GatewayConnection implements ConnectionHandler, ClientOutlet {
   onMessage(data: string | Uint8Array): void {
     if (this.#state === "closed") return;
     // A binary frame carrying JSON is accepted exactly like text (spec §1).
-    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+    const text = typeof data === "string" ? data : UTF8.decode(data);
     if (this.#state !== "open") {
       const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
       if (bytes > MAX_PREAUTH_PAYLOAD_BYTES) return this.#close(CLOSE.tooBig, "");
@@ -216,8 +218,7 @@ export class GatewayConnection implements ConnectionHandler, ClientOutlet {
       this.#deps.log.error(`device admission failed: ${(error as Error)?.message ?? String(error)}`, { connId: this.connId }),
     );
     if (!admission.ok) return this.#refuseLate(frame.id, params, admission.error, admission.delayMs ?? 0, admission.closeReason);
-    const { authMethod, scopes, deviceId, helloAuth } = admission;
-    await this.#welcome(frame, params, role, { authMethod, scopes, deviceId, helloAuth });
+    await this.#welcome(frame, params, role, admission);
   }
 
   /** Refuses a connect after the per-IP back-off a failed secret earned (spec §2.7). */
@@ -232,10 +233,11 @@ export class GatewayConnection implements ConnectionHandler, ClientOutlet {
     const { authMethod, deviceId } = grant;
     const scopes = sharedScopes(grant.scopes);
     const caller: CallerInfo = { connId: this.connId, clientId: params.client.id, mode: params.client.mode, role, scopes, authMethod, deviceId: deviceId || undefined };
+    // What a feature may see and keep of connect: never the secret or the device proof.
+    const { auth: _auth, device: _device, ...declared } = params;
     let helloText = await helloJson(this.#deps.core, this.#deps.methods, this.#deps.events, { connId: this.connId, role, scopes, authMethod, extra: grant.helloAuth });
     if (this.#deps.helloExtras) {
-      const { auth: _auth, device: _device, ...connect } = params;
-      const extras = this.#deps.helloExtras({ connId: this.connId, role, ...(deviceId ? { deviceId } : {}), connect, ...(this.#upgrade.host ? { host: this.#upgrade.host } : {}) });
+      const extras = this.#deps.helloExtras({ connId: this.connId, role, ...(deviceId ? { deviceId } : {}), connect: declared, ...(this.#upgrade.host ? { host: this.#upgrade.host } : {}) });
       helloText = withExtraMembers(helloText, extras);
     }
     const hello = new SerializedPayload(helloText);
@@ -245,7 +247,6 @@ export class GatewayConnection implements ConnectionHandler, ClientOutlet {
     this.#handshakeTimer = undefined;
     this.#upgrade.headers = NO_HEADERS;
     this.#nonce = "";
-    const { auth: _auth, device: _device, ...declared } = params;
     const presence = presenceEntry(params, caller, this.#upgrade.remoteAddress);
     const client = new ConnectedClient(this, caller, sharedDeclaration(declared), presence);
     this.#caller = client;

@@ -22,7 +22,7 @@ import { GatewayCore } from "./runtime.ts";
 import { resolveStartSettings, type StartSettings } from "./settings.ts";
 import { GatewayStartError } from "./start-errors.ts";
 import { applyHot, handshakeTimeout, keepGeneratedToken, loadOrRefuse, loggerOptions, resolveOrRefuse, takeOverPort } from "./start-helpers.ts";
-import { loadTlsForStart, readTlsMaterial, type TlsMaterial } from "./tls.ts";
+import { loadTlsForStart, readTlsMaterial, servedTls, type TlsMaterial } from "./tls.ts";
 
 /** A running gateway. */
 export interface GatewayHandle {
@@ -124,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       port: () => listeners?.port ?? start.port,
       env: options.env,
       secret: (path) => secrets.get(path),
-      tls: () => (generation.tls ? { sha256: generation.tls.sha256, certPath: generation.tls.certPath, validTo: generation.tls.validTo, generated: generation.tls.generated } : undefined),
+      tls: () => (generation.tls ? servedTls(generation.tls) : undefined),
       rawStreamPath: options.rawStreamPath,
     });
     const methods = Object.assign(allMethods(), ...surfaces.map((s) => s.methods ?? {}));
@@ -293,7 +293,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     generation.tls = next;
     adopt(next);
     logger.info(`serving a renewed TLS certificate (sha256 ${next.sha256}, valid to ${next.validTo})`);
-    const view = { sha256: next.sha256, certPath: next.certPath, validTo: next.validTo, generated: next.generated };
+    const view = servedTls(next);
     for (const surface of generation.surfaces) void guard(logger, `${surface.name} TLS renewal`, () => surface.tlsRenewed?.(view));
   };
 

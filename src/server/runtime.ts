@@ -44,6 +44,11 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
   readonly eventLoopMonitor = new EventLoopMonitor();
   readonly healthService: HealthService;
   readonly clients = new Map<string, ClientLink>();
+  /**
+   * The presence entries of connected clients, by connId in connection order: most clients (CLI, backend) have
+   * none, and every handshake reads the list, so it is kept beside `clients` instead of filtered out of all of them.
+   */
+  readonly #presenceOf = new Map<string, PresenceEntry>();
   readonly stateVersion = { presence: 1, health: 1 };
   phase: GatewayPhase = "starting";
   auth: AuthSettings;
@@ -108,8 +113,7 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
   }
 
   presence(): PresenceEntry[] {
-    const others = [...this.clients.values()].flatMap((c) => (c.presence ? [c.presence] : []));
-    return [{ ...this.#selfPresence, ts: Date.now() }, ...others];
+    return [{ ...this.#selfPresence, ts: Date.now() }, ...this.#presenceOf.values()];
   }
 
   /** Set by the feature that owns sessions (agents); without it there are none. */
@@ -194,14 +198,17 @@ export class GatewayCore implements GatewayRuntime, GatewayView {
   /** Registers a client after hello; UI and node clients also enter presence (cli/probe/backend do not). */
   addClient(link: ClientLink): void {
     this.clients.set(link.connId, link);
-    if (link.presence) this.#presenceChanged();
+    if (link.presence) {
+      this.#presenceOf.set(link.connId, link.presence);
+      this.#presenceChanged();
+    }
     this.clientListener?.connected(link);
   }
 
   removeClient(connId: string): void {
     const link = this.clients.get(connId);
     this.clients.delete(connId);
-    if (link?.presence) this.#presenceChanged();
+    if (this.#presenceOf.delete(connId)) this.#presenceChanged();
     if (link) this.clientListener?.disconnected(link);
   }
 

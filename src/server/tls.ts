@@ -20,6 +20,11 @@ export interface TlsMaterial extends ServedTls {
   caPath?: string;
 }
 
+/** What features are told of the material: the served facts, never the key or the PEM text. */
+export function servedTls(tls: TlsMaterial): ServedTls {
+  return { sha256: tls.sha256, certPath: tls.certPath, validTo: tls.validTo, generated: tls.generated };
+}
+
 type TlsConfig = NonNullable<NonNullable<OpenClawConfig["gateway"]>["tls"]>;
 
 /**

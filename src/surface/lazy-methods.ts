@@ -6,8 +6,11 @@ import type { MethodFamily, MethodHandler } from "../methods/types.ts";
 export function lazyMethods(names: readonly string[], load: () => Promise<MethodFamily>): MethodFamily {
   let family: Promise<MethodFamily> | undefined;
   const entry = (name: string): MethodHandler => async (params, ctx) => {
-    family ??= load();
-    family.catch(() => (family = undefined));
+    // A failed load is forgotten so the next call tries again; the handler is attached once, not per call.
+    family ??= load().catch((error: unknown) => {
+      family = undefined;
+      throw error;
+    });
     const handler = (await family)[name];
     if (!handler) throw new Error(`lazy method ${name} missing from its module`);
     return handler(params, ctx);

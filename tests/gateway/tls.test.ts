@@ -96,6 +96,8 @@ describe("TLS on, generated self-signed pair", () => {
   test("features see the fingerprint the port serves, and the beacon's TXT carries exactly that", async () => {
     const served = await servedFingerprint(s.gw.port);
     expect(s.ctx().tls()?.sha256).toBe(served);
+    // The facts only: no feature is handed the private key or the PEM text.
+    expect(Object.keys(s.ctx().tls()!).sort()).toEqual(["certPath", "generated", "sha256", "validTo"]);
     const txt = beaconTxt({ config: {}, port: s.gw.port, env: {}, identity: { instanceName: "x", hostLabel: "x", displayName: "x" }, scope: "mdns", tls: s.ctx().tls() });
     expect(txt).toMatchObject({ gatewayTls: "1", gatewayTlsSha256: served });
   });
@@ -147,6 +149,7 @@ describe("TLS on, generated self-signed pair", () => {
       const after = await servedFingerprint(s.gw.port);
       expect(s.ctx().tls()?.sha256).toBe(after);
       expect(s.renewed.at(-1)?.sha256).toBe(after);
+      expect(Object.keys(s.renewed.at(-1)!).sort()).toEqual(["certPath", "generated", "sha256", "validTo"]);
       expect((await curl(["--cacert", certPath, `https://127.0.0.1:${s.gw.port}/healthz`])).code).toBe(0);
       // The connection opened on the old certificate still answers.
       expect(await client.request("health", {}, { deadline: Deadline.after(5000) })).toMatchObject({ ok: true });
