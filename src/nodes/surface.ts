@@ -98,12 +98,11 @@ export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { 
     connected: () =>
       registry.list().map((node) => {
         const client = node.client.connect.client;
-        const commands = node.client.connect.commands;
         return {
           nodeId: node.nodeId,
           ...(client.displayName ? { displayName: client.displayName } : {}),
           platform: client.platform ?? "unknown",
-          commands: Array.isArray(commands) ? commands.filter((c): c is string => typeof c === "string") : [],
+          commands: node.commands,
         };
       }),
     // Features act with write authority, never admin: admin-only host commands stay out of their reach.
