@@ -33,8 +33,7 @@ export function pendingMethods(ctx: NodesContext): MethodFamily {
     "node.event": async (params, { caller }) => {
       const p = parseParams("node.event", EventParams, params);
       const nodeId = caller.deviceId?.trim() || caller.clientId || "node";
-      const payloadJSON = typeof p.payloadJSON === "string" ? p.payloadJSON : p.payload !== undefined ? JSON.stringify(p.payload) : null;
-      const result = await ctx.onEvent({ nodeId, connId: caller.connId }, p.event, payloadJSON);
+      const result = await ctx.onEvent({ nodeId, connId: caller.connId }, p.event, p.payload, p.payloadJSON);
       if (result.reason === "pairing_changed") throw pairingChanged();
       return result;
     },

@@ -83,7 +83,7 @@ export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { 
     },
     commands: () => commandsConfig(ctx.core.config().config as Record<string, unknown>),
     log,
-    onEvent: async (source, event, payloadJSON): Promise<NodeEventResult> => {
+    onEvent: async (source, event, payload, payloadJSON): Promise<NodeEventResult> => {
       onEvent ??= import("./events.ts").then((m) =>
         m.nodeEventHandler({
           registry, devices: deps.devices, agents: deps.agents, automations: deps.automations, chat: chat(), exec: exec(), log, now: Date.now,
@@ -91,7 +91,7 @@ export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { 
           broadcast: (name, payload) => ctx.core.broadcast(name, payload, { filter: canRead }),
         }),
       );
-      return (await onEvent)(source, event, payloadJSON);
+      return (await onEvent)(source, event, payload, payloadJSON);
     },
   };
   const service: NodesService = {
