@@ -113,7 +113,7 @@ export class PairingStore {
   request(input: Omit<PendingRequest, "requestId" | "ts" | "isRepair">): { request: PendingRequest; created: boolean; superseded: PendingRequest[] } {
     const state = this.#load();
     const open = Object.values(state.pending).filter((p) => p.deviceId === input.deviceId);
-    const same = open.find((p) => p.publicKey === input.publicKey && p.role === input.role && sameScopes(p.scopes, input.scopes));
+    const same = open.find((p) => p.publicKey === input.publicKey && p.role === input.role && sameList(p.scopes, input.scopes));
     const superseded = open.filter((p) => p !== same);
     for (const p of superseded) delete state.pending[p.requestId];
     const isRepair = state.paired[input.deviceId] !== undefined;
@@ -314,10 +314,6 @@ export function sameList(a: readonly string[] | undefined, b: readonly string[] 
 export function samePermissions(a: Record<string, boolean> | undefined, b: Record<string, boolean> | undefined): boolean {
   const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
   return [...keys].every((k) => Boolean(a?.[k]) === Boolean(b?.[k]));
-}
-
-function sameScopes(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  return normalizeScopes(a).join(",") === normalizeScopes(b).join(",");
 }
 
 /** Drops keys whose value is undefined so stored records stay minimal. */
