@@ -97,7 +97,8 @@ export async function lookup(root: string, subPath: string): Promise<Lookup> {
       const info = await handle.stat();
       if (!info.isFile()) return { ok: false, status: 404, reason: "not a file" };
       if (info.size > MAX_FILE_BYTES) return { ok: false, status: 413, reason: "file too large" };
-      const body = new Uint8Array(await handle.readFile());
+      // A Buffer is already a Uint8Array: wrapping it again would copy up to MAX_FILE_BYTES per request.
+      const body: Uint8Array = await handle.readFile();
       if (body.byteLength > MAX_FILE_BYTES) return { ok: false, status: 413, reason: "file too large" };
       return { ok: true, path: real, body, contentType: contentTypeOf(real) };
     } finally {

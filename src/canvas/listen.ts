@@ -2,7 +2,7 @@
 // port, on their own listener per bind host. It speaks no gateway protocol: a WebSocket upgrade is refused.
 import type { Server } from "bun";
 import { canvasText } from "./headers.ts";
-import { isCanvasPath } from "./settings.ts";
+import { CANVAS_PATH, isCanvasPath } from "./settings.ts";
 
 /** A canvas answer for a request that reached the separate port. */
 export type CanvasHandler = (request: Request, url: URL, remoteAddress: string) => Promise<Response>;
@@ -34,7 +34,7 @@ export function openCanvasListener(hosts: readonly string[], port: number, handl
           fetch(request, server) {
             if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return canvasText("Upgrade Required", 426);
             const url = new URL(request.url);
-            if (url.pathname === "/") return new Response(null, { status: 302, headers: { Location: "/__openclaw__/canvas/" } });
+            if (url.pathname === "/") return new Response(null, { status: 302, headers: { Location: `${CANVAS_PATH}/` } });
             if (!isCanvasPath(url.pathname)) return canvasText("Not Found", 404);
             return handle(request, url, server.requestIP(request)?.address ?? "unknown");
           },

@@ -3,8 +3,9 @@
 // the operator scopes it may hand off) and gets its device tokens; the bootstrap token is then spent. Stored
 // hashed in `<state dir>/devices/bootstrap.json` (0600), so a code survives a restart but its secret never rests.
 import { nodeCrypto } from "../platform/node.ts";
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { saveDeviceState } from "./state-file.ts";
 
 /** The reference's lifetime of a setup code. */
 export const BOOTSTRAP_TTL_MS = 10 * 60_000;
@@ -53,14 +54,12 @@ const digest = (token: string) => nodeCrypto().createHash("sha256").update(token
 
 export class BootstrapTokens {
   readonly #file: string;
-  readonly #dir: string;
   readonly #now: () => number;
   #records: StoredBootstrap[] | undefined;
   #completions: SetupCompletion[] = [];
 
   constructor(stateDir: string, now: () => number = Date.now) {
-    this.#dir = join(stateDir, "devices");
-    this.#file = join(this.#dir, "bootstrap.json");
+    this.#file = join(stateDir, "devices", "bootstrap.json");
     this.#now = now;
   }
 
@@ -119,10 +118,6 @@ export class BootstrapTokens {
   }
 
   #save(): void {
-    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
-    chmodSync(this.#dir, 0o700);
-    const tmp = `${this.#file}.${process.pid}.${crypto.randomUUID()}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, tokens: this.#records, completions: this.#completions }, null, 2), { mode: 0o600 });
-    renameSync(tmp, this.#file);
+    saveDeviceState(this.#file, { version: 1, tokens: this.#records, completions: this.#completions });
   }
 }

@@ -1,9 +1,10 @@
 // The pairing store under `<state dir>/devices/`: pending requests, paired devices and their role tokens.
-// One JSON file, rewritten atomically (tmp + rename, 0600 in a 0700 dir); tokens are kept only as SHA-256 hashes.
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// One JSON file, rewritten atomically (state-file.ts: 0600 in a 0700 dir); tokens are kept only as SHA-256 hashes.
+import { readFileSync } from "node:fs";
 import { nodeCrypto } from "../platform/node.ts";
 import { join } from "node:path";
 import { missingScope, normalizeScopes } from "./scopes.ts";
+import { saveDeviceState } from "./state-file.ts";
 import type { IssuedToken, NodeSurface, PairedDevice, PendingNodeSurface, PendingRequest, StoredToken, TokenCheck } from "./records.ts";
 
 export type { IssuedToken, NodeSurface, PairedDevice, PendingNodeSurface, PendingRequest, StoredToken, TokenCheck } from "./records.ts";
@@ -36,7 +37,6 @@ function hashMatches(token: string, hashes: readonly string[]): boolean {
 
 /** The file-backed pairing state; every mutation is persisted before it returns. */
 export class PairingStore {
-  readonly dir: string;
   readonly #file: string;
   #state: State | undefined;
   readonly #now: () => number;
@@ -46,8 +46,7 @@ export class PairingStore {
   readonly #tokenKey = nodeCrypto().randomBytes(32);
 
   constructor(stateDir: string, now: () => number = Date.now) {
-    this.dir = join(stateDir, "devices");
-    this.#file = join(this.dir, "pairing.json");
+    this.#file = join(stateDir, "devices", "pairing.json");
     this.#now = now;
   }
 
@@ -91,11 +90,7 @@ export class PairingStore {
   #save(): void {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    chmodSync(this.dir, 0o700);
-    const tmp = `${this.#file}.${process.pid}.${nodeCrypto().randomUUID()}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.#state, null, 2), { mode: 0o600 });
-    renameSync(tmp, this.#file);
+    saveDeviceState(this.#file, this.#state);
   }
 
   listPending(): PendingRequest[] {
@@ -118,7 +113,7 @@ export class PairingStore {
   request(input: Omit<PendingRequest, "requestId" | "ts" | "isRepair">): { request: PendingRequest; created: boolean; superseded: PendingRequest[] } {
     const state = this.#load();
     const open = Object.values(state.pending).filter((p) => p.deviceId === input.deviceId);
-    const same = open.find((p) => p.publicKey === input.publicKey && p.role === input.role && sameScopes(p.scopes, input.scopes));
+    const same = open.find((p) => p.publicKey === input.publicKey && p.role === input.role && sameList(p.scopes, input.scopes));
     const superseded = open.filter((p) => p !== same);
     for (const p of superseded) delete state.pending[p.requestId];
     const isRepair = state.paired[input.deviceId] !== undefined;
@@ -319,10 +314,6 @@ export function sameList(a: readonly string[] | undefined, b: readonly string[] 
 export function samePermissions(a: Record<string, boolean> | undefined, b: Record<string, boolean> | undefined): boolean {
   const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
   return [...keys].every((k) => Boolean(a?.[k]) === Boolean(b?.[k]));
-}
-
-function sameScopes(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  return normalizeScopes(a).join(",") === normalizeScopes(b).join(",");
 }
 
 /** Drops keys whose value is undefined so stored records stay minimal. */

@@ -24,13 +24,13 @@ export class UpgradeCoordinator {
   readonly #entries = new Map<string, Entry>();
 
   /** Tracks a request for this device; false when full or owned by another device. */
-  register(requestId: string, deviceId: string, scopes: string[], ttlMs = PENDING_TTL_MS): boolean {
+  register(requestId: string, deviceId: string, scopes: string[]): boolean {
     const existing = this.#entries.get(requestId);
     if (existing) return existing.deviceId === deviceId;
     if (this.#entries.size >= MAX_UPGRADES) return false;
     let settle!: (result: UpgradeResult) => void;
     const done = new Promise<UpgradeResult>((resolve) => (settle = resolve));
-    const timer = setTimeout(() => this.resolve(requestId, { status: "expired", requestId }), ttlMs);
+    const timer = setTimeout(() => this.resolve(requestId, { status: "expired", requestId }), PENDING_TTL_MS);
     timer.unref?.();
     this.#entries.set(requestId, { deviceId, scopes, settle, done, timer });
     return true;
@@ -58,9 +58,5 @@ export class UpgradeCoordinator {
     const entry = this.#entries.get(requestId);
     if (!entry || entry.deviceId !== deviceId) return undefined;
     return entry.done;
-  }
-
-  close(): void {
-    for (const [id] of this.#entries) this.resolve(id, { status: "expired", requestId: id });
   }
 }

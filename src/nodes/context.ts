@@ -1,7 +1,7 @@
 // What every node.* method file acts through: one object per gateway generation, built by nodes/surface.ts.
 import type { DevicesService } from "../devices/surface.ts";
 import type { PendingActions } from "./actions.ts";
-import type { NodeEventResult, NodeEventSource } from "./events.ts";
+import type { NodeEventDispatch } from "./events.ts";
 import type { CommandsConfig } from "./policy.ts";
 import type { NodeRegistry } from "./registry.ts";
 import type { ChatFollowers, ExecAuthorizations } from "./session-links.ts";
@@ -17,6 +17,6 @@ export interface NodesContext {
   /** `gateway.nodes.commands` of the current config (read per call, so hot reloads apply). */
   commands(): CommandsConfig;
   /** The node.event dispatcher (agents, automations and presence effects). */
-  onEvent(source: NodeEventSource, event: string, payloadJSON: string | null): Promise<NodeEventResult>;
+  onEvent: NodeEventDispatch;
   log: { info(message: string): void; warn(message: string): void };
 }

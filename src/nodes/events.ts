@@ -47,18 +47,25 @@ const compact = (raw: string, max: number) => {
 const unhandled = (event: string, reason: string): NodeEventResult => ({ ok: true, event, handled: false, reason });
 const handled = (event: string, reason: string): NodeEventResult => ({ ok: true, event, handled: true, reason });
 
-function parseObject(payloadJSON: string | null): Record<string, unknown> | null {
-  if (!payloadJSON) return null;
-  try {
-    const value = JSON.parse(payloadJSON);
-    return typeof value === "object" && value !== null ? value : null;
-  } catch {
-    return null;
+/** The event's object: `payloadJSON` when sent (the reference's wire form), else `payload` as it came, never re-serialized. */
+function parseObject(payload: unknown, payloadJSON: string | undefined): Record<string, unknown> | null {
+  let value = payload;
+  if (payloadJSON !== undefined) {
+    if (!payloadJSON) return null;
+    try {
+      value = JSON.parse(payloadJSON);
+    } catch {
+      return null;
+    }
   }
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : null;
 }
 
 /** The node.event dispatcher of one gateway generation (dedupe and throttle state live here). */
-export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource, event: string, payloadJSON: string | null) => Promise<NodeEventResult> {
+/** One node.event as the node sent it: `payloadJSON` wins over `payload` when both are there. */
+export type NodeEventDispatch = (source: NodeEventSource, event: string, payload: unknown, payloadJSON: string | undefined) => Promise<NodeEventResult>;
+
+export function nodeEventHandler(deps: NodeEventDeps): NodeEventDispatch {
   const recentVoice = new Map<string, { fingerprint: string; ts: number }>();
   const presencePersistedAt = new Map<string, number>();
   const defaultAgent = () => deps.agents?.runs.config.defaultAgentId ?? "main";
@@ -103,12 +110,12 @@ export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource,
     return false;
   };
 
-  return async (source, event, payloadJSON) => {
+  return async (source, event, payload, payloadJSON) => {
     const { nodeId, connId } = source;
     const ok: NodeEventResult = { ok: true };
     switch (event) {
       case "voice.transcript": {
-        const obj = parseObject(payloadJSON);
+        const obj = parseObject(payload, payloadJSON);
         const text = str(obj?.text);
         if (!obj || !text || text.length > MAX_NODE_MESSAGE_CHARS) return ok;
         const sessionKey = key(str(obj.sessionKey)).key;
@@ -117,7 +124,7 @@ export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource,
         return ok;
       }
       case "agent.request": {
-        const link = parseObject(payloadJSON);
+        const link = parseObject(payload, payloadJSON);
         const message = str(link?.message);
         if (!link || !message || message.length > MAX_NODE_MESSAGE_CHARS) return ok;
         const sessionKey = str(link.sessionKey) ?? `node-${nodeId}`;
@@ -135,7 +142,7 @@ export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource,
         return ok;
       }
       case "notifications.changed": {
-        const obj = parseObject(payloadJSON);
+        const obj = parseObject(payload, payloadJSON);
         const change = str(obj?.change)?.toLowerCase();
         const noteKey = str(obj?.key);
         if (!obj || (change !== "posted" && change !== "removed") || !noteKey) return ok;
@@ -150,7 +157,7 @@ export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource,
       }
       case "chat.subscribe":
       case "chat.unsubscribe": {
-        const sessionKey = str(parseObject(payloadJSON)?.sessionKey);
+        const sessionKey = str(parseObject(payload, payloadJSON)?.sessionKey);
         if (!sessionKey || deps.registry.get(nodeId)?.connId !== connId) return ok;
         if (event === "chat.subscribe") {
           if (!deps.chat.subscribe(connId, key(sessionKey).key)) deps.log.warn(`chat subscription refused node=${nodeId}: too many subscriptions`);
@@ -160,7 +167,7 @@ export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource,
       case "exec.started":
       case "exec.finished":
       case "exec.denied": {
-        const obj = parseObject(payloadJSON);
+        const obj = parseObject(payload, payloadJSON);
         if (!obj) return ok;
         const sessionKey = str(obj.sessionKey) ?? `node-${nodeId}`;
         const runId = str(obj.runId) ?? "";
@@ -181,7 +188,7 @@ export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource,
         return ok;
       }
       case "node.host.stats": {
-        const stats = parseObject(payloadJSON);
+        const stats = parseObject(payload, payloadJSON);
         if (!stats || !validHostStats(stats)) return unhandled(event, "invalid_payload");
         const live = deps.registry.get(nodeId);
         if (!live || live.connId !== connId) return unhandled(event, "stale_connection");
@@ -191,7 +198,7 @@ export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource,
         return handled(event, "updated");
       }
       case "node.presence.activity": {
-        const obj = parseObject(payloadJSON);
+        const obj = parseObject(payload, payloadJSON);
         if (!obj || !validPresenceActivity(obj)) return unhandled(event, "invalid_payload");
         const live = deps.registry.get(nodeId);
         if (!live || live.connId !== connId) return unhandled(event, "stale_connection");
@@ -211,7 +218,7 @@ export function nodeEventHandler(deps: NodeEventDeps): (source: NodeEventSource,
         return handled(event, "updated");
       }
       case "node.presence.alive": {
-        const obj = parseObject(payloadJSON);
+        const obj = parseObject(payload, payloadJSON);
         if (!obj) return unhandled(event, "invalid_payload");
         const now = deps.now();
         if (now - (presencePersistedAt.get(nodeId) ?? -Infinity) < PRESENCE_PERSIST_MS) return handled(event, "throttled");

@@ -6,7 +6,7 @@ import { parseParams } from "../methods/_params.ts";
 import type { MethodFamily } from "../methods/types.ts";
 import { GatewayError, missingScope } from "../protocol/errors.ts";
 import type { NodesContext } from "./context.ts";
-import { commandAllowed, effectiveCommands, nodeAllowlist, PRIVATE_NODE_COMMANDS, rejectionHint } from "./policy.ts";
+import { commandAllowed, effectiveCommands, nodeAllowlist, PRIVATE_NODE_COMMANDS, rejectionHint, type CommandsConfig, type CommandVerdict } from "./policy.ts";
 import type { ConnectedNode } from "./registry.ts";
 import { systemRunParams } from "./system-run.ts";
 
@@ -41,15 +41,28 @@ const ProgressParams = z.object({ invokeId: id, nodeId: id, seq: z.number().int(
 const MAX_PROGRESS_CHUNK_BYTES = 16_384;
 
 const ADMIN_ONLY = new Set(["browser.proxy", "browser.proxy.upload.v1", "fs.listDir", "terminal.upload"]);
-const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
 /** The error the reference answers when the node's pairing is gone (or never was) while a call needs it. */
 export const pairingChanged = (what = "invocation") => new GatewayError("UNAVAILABLE", `node pairing changed while ${what} was active`, { retryable: true, details: { code: "PAIRING_CHANGED" } });
 
-/** The commands a live node may run now, and what it declared (within the pairing policy). */
-export function liveCommands(ctx: NodesContext, node: ConnectedNode, approved: readonly string[] | undefined): { declared: string[]; effective: string[] } {
+/** What a live node declared and may run now (within the pairing policy), and the verdict on one command. */
+export interface LiveCommands {
+  config: CommandsConfig;
+  declared: string[];
+  effective: string[];
+  /** The reference's order: allowlist first, then the node's effective declaration. */
+  check(command: string): CommandVerdict;
+}
+
+/** The one reading of a live node's command policy, shared by node.invoke, node.pending.pull and node.list. */
+export function liveCommands(ctx: NodesContext, node: ConnectedNode, approved: readonly string[] | undefined): LiveCommands {
+  const config = ctx.commands();
   const client = node.client.connect.client;
-  return effectiveCommands(ctx.commands(), { platform: client.platform, deviceFamily: client.deviceFamily, caps: strings(node.client.connect.caps), declared: strings(node.client.connect.commands), approved: approved ?? [] });
+  const base = { platform: client.platform, deviceFamily: client.deviceFamily, caps: node.caps };
+  const { declared, effective } = effectiveCommands(config, { ...base, declared: node.commands, approved: approved ?? [] });
+  let allowlist: Set<string> | undefined;
+  const check = (command: string) => commandAllowed(command, effective, (allowlist ??= nodeAllowlist(config, { ...base, commands: effective, approvedCommands: effective })));
+  return { config, declared, effective, check };
 }
 
 /** An iOS foreground-only command refused because the app is in the background: queued instead. */
@@ -91,13 +104,11 @@ export async function invokeNode(ctx: NodesContext, p: NodeInvokeRequest, caller
   if (!node) {
     throw new GatewayError("UNAVAILABLE", "node not connected", { details: { code: "NOT_CONNECTED", nodeError: { code: "NOT_CONNECTED", message: "node not connected" }, nodeCommandDispatched: false } });
   }
-  const config = ctx.commands();
-  const { declared, effective } = liveCommands(ctx, node, paired.nodeSurface?.commands);
+  const live = liveCommands(ctx, node, paired.nodeSurface?.commands);
   const client = node.client.connect.client;
-  const allowlist = nodeAllowlist(config, { platform: client.platform, deviceFamily: client.deviceFamily, caps: strings(node.client.connect.caps), commands: effective, approvedCommands: effective });
-  const verdict = commandAllowed(command, effective, allowlist);
+  const verdict = live.check(command);
   if (!verdict.ok) {
-    throw new GatewayError("INVALID_REQUEST", rejectionHint(verdict.reason, command, client.platform ?? "unknown", declared, config), { details: { reason: verdict.reason, command } });
+    throw new GatewayError("INVALID_REQUEST", rejectionHint(verdict.reason, command, client.platform ?? "unknown", live.declared, live.config), { details: { reason: verdict.reason, command } });
   }
 
   // A system.run carries only its own fields and a run id (given or minted), so the node's exec.* events can

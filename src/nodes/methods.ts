@@ -20,8 +20,6 @@ const RenameParams = z.object({ nodeId: id, displayName: id }).strict();
 const isNode = (d: PairedDevice) => (d.roles ?? []).includes("node");
 const sortedUnique = (v: readonly string[] | undefined) => (v ? [...new Set(v)].sort() : undefined);
 
-const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-
 
 /** One NodeListNode row: a live node shows what it declared within the approved surface; pending surfaces are named. */
 function nodeRow(ctx: NodesContext, nodeId: string, paired: PairedDevice | undefined, live: ConnectedNode | undefined, showPending: boolean): Record<string, unknown> {
@@ -40,7 +38,7 @@ function nodeRow(ctx: NodesContext, nodeId: string, paired: PairedDevice | undef
     deviceFamily: client?.deviceFamily ?? paired?.deviceFamily,
     modelIdentifier: client?.modelIdentifier ?? surface?.modelIdentifier,
     remoteIp: paired?.remoteIp,
-    caps: live ? within(strings(live.client.connect.caps), surface?.caps) : (sortedUnique(surface?.caps) ?? []),
+    caps: live ? within(live.caps, surface?.caps) : (sortedUnique(surface?.caps) ?? []),
     commands: live ? (sortedUnique(liveCommands(ctx, live, surface?.commands).effective) ?? []) : (sortedUnique(surface?.commands) ?? []),
     sessionHost: false,
     nodePluginTools: live ? [] : undefined,

@@ -6,8 +6,7 @@ import { parseParams } from "../methods/_params.ts";
 import type { CallerInfo, MethodFamily } from "../methods/types.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { NodesContext } from "./context.ts";
-import { pairingChanged } from "./invoke.ts";
-import { commandAllowed, effectiveCommands, nodeAllowlist } from "./policy.ts";
+import { liveCommands, pairingChanged } from "./invoke.ts";
 import { WORK_TYPES } from "./work.ts";
 
 const id = z.string().min(1);
@@ -18,7 +17,6 @@ const EnqueueParams = z
   .strict();
 const DrainParams = z.object({ maxItems: z.number().int().min(1).max(10).optional() }).strict();
 const AckParams = z.object({ ids: z.array(id).min(1) }).strict();
-const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
 export function pendingMethods(ctx: NodesContext): MethodFamily {
   const { registry } = ctx;
@@ -35,8 +33,7 @@ export function pendingMethods(ctx: NodesContext): MethodFamily {
     "node.event": async (params, { caller }) => {
       const p = parseParams("node.event", EventParams, params);
       const nodeId = caller.deviceId?.trim() || caller.clientId || "node";
-      const payloadJSON = typeof p.payloadJSON === "string" ? p.payloadJSON : p.payload !== undefined ? JSON.stringify(p.payload) : null;
-      const result = await ctx.onEvent({ nodeId, connId: caller.connId }, p.event, payloadJSON);
+      const result = await ctx.onEvent({ nodeId, connId: caller.connId }, p.event, p.payload, p.payloadJSON);
       if (result.reason === "pairing_changed") throw pairingChanged();
       return result;
     },
@@ -72,10 +69,8 @@ export function pendingMethods(ctx: NodesContext): MethodFamily {
       const pending = ctx.actions.list(nodeId);
       // Actions the policy no longer allows (config changed, surface narrowed) are dropped, not handed out.
       const approved = (await ctx.devices.store()).getPaired(nodeId)?.nodeSurface?.commands;
-      const client = node.client.connect.client;
-      const { effective } = effectiveCommands(ctx.commands(), { platform: client.platform, deviceFamily: client.deviceFamily, caps: strings(node.client.connect.caps), declared: strings(node.client.connect.commands), approved: approved ?? [] });
-      const allowlist = nodeAllowlist(ctx.commands(), { platform: client.platform, deviceFamily: client.deviceFamily, caps: strings(node.client.connect.caps), commands: effective, approvedCommands: effective });
-      const allowed = pending.filter((a) => commandAllowed(a.command, effective, allowlist).ok);
+      const live = liveCommands(ctx, node, approved);
+      const allowed = pending.filter((a) => live.check(a.command).ok);
       if (allowed.length !== pending.length) ctx.actions.replace(nodeId, allowed);
       return { nodeId, actions: allowed.map((a) => ({ id: a.id, command: a.command, paramsJSON: a.paramsJSON ?? null, enqueuedAtMs: a.enqueuedAtMs })) };
     },

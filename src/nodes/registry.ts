@@ -15,6 +15,9 @@ export interface ConnectedNode {
   nodeId: string;
   connId: string;
   client: ClientView;
+  /** What the connect declared (its string entries), read once per connection for every invoke and listing. */
+  caps: string[];
+  commands: string[];
   connectedAtMs: number;
   /** The latest `node.host.stats` of this connection, stamped with the gateway's receipt time. */
   hostStats?: Record<string, unknown>;
@@ -22,6 +25,8 @@ export interface ConnectedNode {
   lastActiveAtMs?: number;
   presenceUpdatedAtMs?: number;
 }
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
 interface Waiting {
   nodeId: string;
@@ -43,7 +48,8 @@ export class NodeRegistry {
   /** A node connection got hello-ok; a newer connection of the same node replaces the older one. */
   connected(client: ClientView, now: number): void {
     if (client.role !== "node" || !client.deviceId) return;
-    this.#nodes.set(client.deviceId, { nodeId: client.deviceId, connId: client.connId, client, connectedAtMs: now });
+    const { caps, commands } = client.connect;
+    this.#nodes.set(client.deviceId, { nodeId: client.deviceId, connId: client.connId, client, caps: strings(caps), commands: strings(commands), connectedAtMs: now });
   }
 
   /** A connection left: its node goes offline and whatever waited on it fails at once. */

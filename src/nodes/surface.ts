@@ -83,7 +83,7 @@ export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { 
     },
     commands: () => commandsConfig(ctx.core.config().config as Record<string, unknown>),
     log,
-    onEvent: async (source, event, payloadJSON): Promise<NodeEventResult> => {
+    onEvent: async (source, event, payload, payloadJSON): Promise<NodeEventResult> => {
       onEvent ??= import("./events.ts").then((m) =>
         m.nodeEventHandler({
           registry, devices: deps.devices, agents: deps.agents, automations: deps.automations, chat: chat(), exec: exec(), log, now: Date.now,
@@ -91,19 +91,18 @@ export function nodesSurface(ctx: SurfaceContext, deps: NodesDeps): Surface & { 
           broadcast: (name, payload) => ctx.core.broadcast(name, payload, { filter: canRead }),
         }),
       );
-      return (await onEvent)(source, event, payloadJSON);
+      return (await onEvent)(source, event, payload, payloadJSON);
     },
   };
   const service: NodesService = {
     connected: () =>
       registry.list().map((node) => {
         const client = node.client.connect.client;
-        const commands = node.client.connect.commands;
         return {
           nodeId: node.nodeId,
           ...(client.displayName ? { displayName: client.displayName } : {}),
           platform: client.platform ?? "unknown",
-          commands: Array.isArray(commands) ? commands.filter((c): c is string => typeof c === "string") : [],
+          commands: node.commands,
         };
       }),
     // Features act with write authority, never admin: admin-only host commands stay out of their reach.

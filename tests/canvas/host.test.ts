@@ -133,6 +133,8 @@ test("the separate canvas port serves the same document and refuses the gateway 
   expectSandboxed(response);
   expect(await response.text()).toContain("<h1>second</h1>");
   expect((await fetch(`http://127.0.0.1:${canvasPort}/health`)).status).toBe(404);
+  const root = await fetch(`http://127.0.0.1:${canvasPort}/`, { redirect: "manual" });
+  expect([root.status, root.headers.get("location")]).toEqual([302, "/__openclaw__/canvas/"]);
   const upgrade = await fetch(`http://127.0.0.1:${canvasPort}/`, { headers: { Upgrade: "websocket", Connection: "Upgrade" } });
   expect(upgrade.status).toBe(426);
 });

@@ -12,9 +12,9 @@ let gw: SpawnedGateway;
 let op: TestSocket;
 const sockets: TestSocket[] = [];
 
-async function joinPhone(device: TestDevice, background: boolean): Promise<TestSocket> {
+async function joinPhone(device: TestDevice, background: boolean, commands = ["camera.list", "device.info"]): Promise<TestSocket> {
   const client = { id: "openclaw-ios", version: "1.0", platform: "iOS 18.2", deviceFamily: "iPhone", mode: "node" };
-  const params = connectParams({ client, role: "node", scopes: [], caps: ["camera"], commands: ["camera.list", "device.info"], auth: { token: gw.token } });
+  const params = connectParams({ client, role: "node", scopes: [], caps: ["camera"], commands, auth: { token: gw.token } });
   const { socket, hello } = await deviceHandshake(gw.url, params, device);
   expect(hello.ok).toBe(true);
   socket.ws.addEventListener("message", (e) => {
@@ -90,6 +90,22 @@ describe("node.pending actions (pull/ack)", () => {
     expect((await foreground.request("node.pending.ack", { ids: [queuedId, ` ${queuedId} `, "unknown"] })).payload).toEqual({ nodeId: device.id, ackedIds: [queuedId, "unknown"], remainingCount: 0 });
     expect((await foreground.request("node.pending.pull", {})).payload).toEqual({ nodeId: device.id, actions: [] });
     expect((await foreground.request("node.pending.ack", { ids: [] })).error?.code).toBe("INVALID_REQUEST");
+  });
+
+  test("an action the node may no longer run (its declaration narrowed) is dropped at pull, not handed out", async () => {
+    const device = makeDevice();
+    const background = await joinPhone(device, true);
+    const queued = await op.request("node.invoke", { nodeId: device.id, command: "camera.list", idempotencyKey: "cam-narrow" });
+    expect(queued.error?.details?.code).toBe("QUEUED_UNTIL_FOREGROUND");
+    background.close();
+    await background.closed;
+    const narrowed = await joinPhone(device, false, ["device.info"]);
+    expect((await narrowed.request("node.pending.pull", {})).payload).toEqual({ nodeId: device.id, actions: [] });
+    narrowed.close();
+    await narrowed.closed;
+    // Dropped for good: declaring the command again does not bring the action back.
+    const full = await joinPhone(device, false);
+    expect((await full.request("node.pending.pull", {})).payload).toEqual({ nodeId: device.id, actions: [] });
   });
 });
 

@@ -1,6 +1,6 @@
 import { hostStatsSummary, nodeVersions, presenceSummary } from "../../../nodes/status-text.ts";
 import { fill, formatTime, h, type El } from "../dom.ts";
-import { errorText, mayCall, type AppContext, type View } from "../view.ts";
+import { adminAction, errorText, mayCall, type AppContext, type View } from "../view.ts";
 import { card } from "./overview.ts";
 
 interface NodeRow {
@@ -139,12 +139,7 @@ export class NodesView implements View {
   }
 
   async #approve(requestId: string): Promise<void> {
-    try {
-      await this.#app.admin("node.pair.approve", { requestId });
-      fill(this.#status, "Approved");
-    } catch (error) {
-      fill(this.#status, h("span", { class: "error" }, errorText(error)));
-    }
+    await adminAction(this.#app, this.#status, "Approve", "node.pair.approve", { requestId });
     await this.#load();
   }
 }
