@@ -78,9 +78,3 @@ export function required(args: Record<string, unknown>, key: string, flag: strin
   if (typeof value !== "string" || value.trim() === "") throw new CliError(`${flag} is required`);
   return value.trim();
 }
-
-/** Plain columns for the text output (no colour, no box drawing). */
-export function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => (cell ?? "").padEnd(widths[i]!)).join("  ").trimEnd());
-}
