@@ -1,6 +1,7 @@
 // Flags and target resolution shared by every command that talks to a running gateway. Kept free of
 // output formatting: commands import the renderers only after the socket has answered.
 import type { ArgsDef } from "citty";
+import { Deadline } from "../../client/deadline.ts";
 import { resolveTarget, type GatewayTarget, type TargetRequest } from "../../client/target.ts";
 import { CliError, type CliContext } from "../context.ts";
 
@@ -43,6 +44,35 @@ export function targetFromArgs(
     env: ctx.env,
     ...options,
   });
+}
+
+/** What callRpc gives back: the payload, or the exit code once the failure has been printed. */
+export type RpcResult<T> = { ok: true; payload: T } | { ok: false; code: number };
+
+/**
+ * Calls one gateway method under one `--timeout` deadline; a failure is printed the way every RPC command prints
+ * it (exit 1), so each command only renders its payload. A usage error (CliError) still throws.
+ */
+export async function callRpc<T>(
+  ctx: CliContext,
+  args: Record<string, unknown>,
+  method: string,
+  params: unknown,
+  options: { defaultTimeoutMs: number; label: string; expectFinal?: boolean; json?: boolean },
+): Promise<RpcResult<T>> {
+  const deadline = Deadline.after(parseTimeoutMs(args.timeout, options.defaultTimeoutMs));
+  let target: GatewayTarget | undefined;
+  try {
+    target = targetFromArgs(ctx, args);
+    // Loaded on use: commands that only borrow the flags from here (status, probe) do not pay for the client.
+    const { callTarget } = await import("../../client/session.ts");
+    const { payload } = await callTarget<T>(target, method, { params, deadline, expectFinal: options.expectFinal });
+    return { ok: true, payload };
+  } catch (error) {
+    const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("./_failure.ts");
+    const json = options.json ?? Boolean(args.json);
+    return { ok: false, code: reportFailure(ctx, error, { json, target, label: options.label, credentialsMessage: CREDENTIALS_REQUIRED_RPC }) };
+  }
 }
 
 function str(value: unknown): string | undefined {
