@@ -42,6 +42,14 @@ export function pairingCallScopes(scopes: readonly string[]): string[] | undefin
   return [...out];
 }
 
+/** Token management (rotate, revoke) asks for the token's scopes plus pairing; other roles need admin (the reference CLI's rule). */
+export async function tokenCallScopes(params: { deviceId: string; role: string; scopes?: string[] }, list: () => Promise<any>): Promise<string[] | undefined> {
+  if (params.role !== "operator") return ["operator.admin"];
+  const device = (await list()).paired.find((d: any) => d.deviceId === params.deviceId);
+  if (!device) return ["operator.admin"];
+  return pairingCallScopes(params.scopes ?? device.tokens?.find((t: any) => t.role === "operator")?.scopes ?? device.scopes ?? []);
+}
+
 /** A citty command for one RPC with the common flags (--url --token --password --timeout --json). */
 export function rpcCommand<A extends ArgsDef>(spec: RpcCommand<A>) {
   return defineCommand({
