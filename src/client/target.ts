@@ -137,7 +137,7 @@ export function resolveTarget(request: TargetRequest): GatewayTarget {
 }
 
 /** The configured remote (for `gateway probe`, which always probes it next to loopback). */
-export function configuredRemote(target: GatewayTarget, env: Record<string, string | undefined> = {}): { url: string; active: boolean; auth?: ConnectAuth; credential?: CredentialOrigin; tlsFingerprint?: string } | undefined {
+export function configuredRemote(target: GatewayTarget, env: Record<string, string | undefined>): { url: string; active: boolean; auth?: ConnectAuth; credential?: CredentialOrigin; tlsFingerprint?: string } | undefined {
   const remote = target.config?.config.gateway?.remote;
   const value = nonEmpty(remote?.url);
   if (!value) return undefined;

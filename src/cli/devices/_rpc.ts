@@ -72,7 +72,6 @@ export function rpcCommand<A extends ArgsDef>(spec: RpcCommand<A>) {
         else for (const line of spec.text(payload, args)) ctx.out(line);
         return 0;
       } catch (error) {
-        if (error instanceof CliError) throw error;
         const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("../gateway/_failure.ts");
         return reportFailure(ctx, error, { json, target, label: `${spec.method} failed`, credentialsMessage: CREDENTIALS_REQUIRED_RPC });
       }

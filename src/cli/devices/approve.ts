@@ -77,7 +77,6 @@ export default defineCommand({
       else ctx.out(`Approved ${result.device?.deviceId ?? "ok"} (${result.requestId ?? requestId})`);
       return 0;
     } catch (error) {
-      if (error instanceof CliError) throw error;
       const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("../gateway/_failure.ts");
       return reportFailure(ctx, error, { json, target, label: "device.pair.approve failed", credentialsMessage: CREDENTIALS_REQUIRED_RPC });
     }

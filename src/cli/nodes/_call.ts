@@ -2,7 +2,7 @@
 import { Deadline } from "../../client/deadline.ts";
 import { callTarget } from "../../client/session.ts";
 import type { GatewayTarget } from "../../client/target.ts";
-import { cliContext, CliError, type CliContext } from "../context.ts";
+import { cliContext, type CliContext } from "../context.ts";
 import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "../gateway/_rpc.ts";
 import type { CommandContext } from "citty";
 
@@ -26,7 +26,6 @@ export async function runNodes(context: CommandContext<any>, label: string, body
     else ctx.out(JSON.stringify(result, null, 2));
     return 0;
   } catch (error) {
-    if (error instanceof CliError) throw error;
     const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("../gateway/_failure.ts");
     return reportFailure(ctx, error, { json, target, label: `nodes ${label} failed`, credentialsMessage: CREDENTIALS_REQUIRED_RPC });
   }

@@ -87,7 +87,7 @@ export async function applyPlan(plan: ApplyPlan, options: { profile?: string; en
 }
 
 /** Drops `KEY=value` lines whose key is a credential name and whose value is one the plan moved into a ref. */
-export function scrubEnvText(text: string, migrated: Set<string>, scrubbable: (key: string) => boolean): string {
+function scrubEnvText(text: string, migrated: Set<string>, scrubbable: (key: string) => boolean): string {
   const lines = text.split(/\r?\n/);
   const kept = lines.filter((line) => {
     const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
