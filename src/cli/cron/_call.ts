@@ -22,11 +22,6 @@ export async function callAndPrint(
   return 0;
 }
 
-/** A flag's string value, or undefined when absent/empty. */
-export function str(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
 /** `10m`, `1h30m`, `90s`, `500ms` → milliseconds; a bad value names the flag. */
 export function durationMs(value: string, flag: string): number {
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

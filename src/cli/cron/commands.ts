@@ -1,9 +1,9 @@
 // `openclaw cron …` (alias `automations`): list, get, add, edit, remove, run, runs, status over the cron.* RPCs.
 import { defineCommand } from "citty";
 import { CliError } from "../context.ts";
-import { jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { jsonArg, str, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
 import { table } from "../_table.ts";
-import { callAndPrint, str, when } from "./_call.ts";
+import { callAndPrint, when } from "./_call.ts";
 import { addParams, editPatch, jobArgs } from "./_job-flags.ts";
 
 const common = { ...targetArgs, ...timeoutArg(30_000), ...jsonArg } as const;

@@ -75,6 +75,7 @@ export async function callRpc<T>(
   }
 }
 
-function str(value: unknown): string | undefined {
+/** A flag's string value, or undefined when absent or empty. */
+export function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
