@@ -80,7 +80,6 @@ export default defineCommand({
       for (const line of lines) ctx.out(line);
       return 0;
     } catch (error) {
-      if (error instanceof CliError) throw error;
       const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("./gateway/_failure.ts");
       return reportFailure(ctx, error, { json, target, label: "qr failed", credentialsMessage: CREDENTIALS_REQUIRED_RPC });
     }
