@@ -6,7 +6,7 @@ import { callOnce, callTarget, planCall } from "../../client/session.ts";
 import { CLI_IDENTITY } from "../../client/identity.ts";
 import type { GatewayTarget } from "../../client/target.ts";
 import { cliContext, CliError, type CliContext } from "../context.ts";
-import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { jsonArg, onTarget, parseTimeoutMs, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
 
 /** What a command asks: the method, its params from the flags, and the text lines for a payload. */
 export interface RpcCommand<A extends ArgsDef> {
@@ -60,21 +60,15 @@ export function rpcCommand<A extends ArgsDef>(spec: RpcCommand<A>) {
       const args = context.args as Record<string, unknown>;
       const json = Boolean(args.json);
       const timeout = spec.timeoutMs?.(args) ?? parseTimeoutMs(args.timeout, 10_000);
-      let target: GatewayTarget | undefined;
-      try {
-        const params = spec.params(args, ctx);
-        target = targetFromArgs(ctx, args);
-        const resolved = target;
+      const params = spec.params(args, ctx);
+      return onTarget(ctx, args, { json, label: `${spec.method} failed` }, async (target) => {
         const deadline = Deadline.after(timeout);
-        const scopes = await spec.scopes?.(params, () => callWithScopes(resolved, "device.pair.list", {}, deadline));
-        const payload = await callWithScopes(resolved, spec.method, params, deadline, scopes);
+        const scopes = await spec.scopes?.(params, () => callWithScopes(target, "device.pair.list", {}, deadline));
+        const payload = await callWithScopes(target, spec.method, params, deadline, scopes);
         if (json) ctx.out(JSON.stringify(payload, null, 2));
         else for (const line of spec.text(payload, args)) ctx.out(line);
         return 0;
-      } catch (error) {
-        const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("../gateway/_failure.ts");
-        return reportFailure(ctx, error, { json, target, label: `${spec.method} failed`, credentialsMessage: CREDENTIALS_REQUIRED_RPC });
-      }
+      });
     },
   });
 }

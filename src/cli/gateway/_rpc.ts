@@ -61,17 +61,28 @@ export async function callRpc<T>(
   options: { defaultTimeoutMs: number; label: string; expectFinal?: boolean; json?: boolean },
 ): Promise<RpcResult<T>> {
   const deadline = Deadline.after(parseTimeoutMs(args.timeout, options.defaultTimeoutMs));
-  let target: GatewayTarget | undefined;
-  try {
-    target = targetFromArgs(ctx, args);
+  let payload: T | undefined;
+  const code = await onTarget(ctx, args, { json: options.json ?? Boolean(args.json), label: options.label }, async (target) => {
     // Loaded on use: commands that only borrow the flags from here (status, probe) do not pay for the client.
     const { callTarget } = await import("../../client/session.ts");
-    const { payload } = await callTarget<T>(target, method, { params, deadline, expectFinal: options.expectFinal });
-    return { ok: true, payload };
+    ({ payload } = await callTarget<T>(target, method, { params, deadline, expectFinal: options.expectFinal }));
+    return 0;
+  });
+  return code === 0 ? { ok: true, payload: payload as T } : { ok: false, code };
+}
+
+/**
+ * Runs `body` on the target the flags name and returns its exit code; a client failure (config, connect, request,
+ * timeout) is printed the way every RPC command prints it and gives 1. A usage error (CliError) still throws.
+ */
+export async function onTarget(ctx: CliContext, flags: TargetFlags, report: { json: boolean; label: string }, body: (target: GatewayTarget) => Promise<number>): Promise<number> {
+  let target: GatewayTarget | undefined;
+  try {
+    target = targetFromArgs(ctx, flags);
+    return await body(target);
   } catch (error) {
     const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("./_failure.ts");
-    const json = options.json ?? Boolean(args.json);
-    return { ok: false, code: reportFailure(ctx, error, { json, target, label: options.label, credentialsMessage: CREDENTIALS_REQUIRED_RPC }) };
+    return reportFailure(ctx, error, { ...report, target, credentialsMessage: CREDENTIALS_REQUIRED_RPC });
   }
 }
 
