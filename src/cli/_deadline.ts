@@ -4,7 +4,7 @@
 import { parseArgs, type ArgsDef } from "citty";
 
 /** Grace after the deadline for the command's own timeout report to win the race. */
-export const DEADLINE_GRACE_MS = 500;
+const DEADLINE_GRACE_MS = 500;
 
 // The `timeout` definitions made by timeoutArg, with their default; identity marks "whole command".
 const wholeCommandTimeouts = new WeakMap<object, number>();

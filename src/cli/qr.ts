@@ -1,9 +1,8 @@
 import { defineCommand } from "citty";
 import { Deadline } from "../client/deadline.ts";
-import type { GatewayTarget } from "../client/target.ts";
 import { cliContext, CliError } from "./context.ts";
 import { callWithScopes } from "./devices/_rpc.ts";
-import { jsonArg, parseTimeoutMs, targetFromArgs, timeoutArg } from "./gateway/_rpc.ts";
+import { jsonArg, onTarget, parseTimeoutMs, timeoutArg } from "./gateway/_rpc.ts";
 
 // `openclaw qr`: a setup code for a mobile or headless node. The reference mints it from the local state; here the
 // running gateway mints it (`device.pair.setupCode`, admin), because only the gateway writes its pairing store.
@@ -43,9 +42,7 @@ export default defineCommand({
       ...(args["voice-node"] ? { bootstrapProfile: "voice-node" } : args.limited ? { bootstrapProfile: "limited" } : {}),
       includeQr: false,
     };
-    let target: GatewayTarget | undefined;
-    try {
-      target = targetFromArgs(ctx, { port: args.port, token: args.token, password: args.password } as Record<string, unknown>);
+    return onTarget(ctx, { port: args.port, token: args.token, password: args.password }, { json, label: "qr failed" }, async (target) => {
       const payload = await callWithScopes(target, "device.pair.setupCode", params, Deadline.after(parseTimeoutMs(args.timeout, 10_000)), ["operator.admin"]);
       if (json) {
         const { setupCode, gatewayUrl, gatewayUrls, auth, urlSource, access, accessDowngraded } = payload;
@@ -79,10 +76,6 @@ export default defineCommand({
       ];
       for (const line of lines) ctx.out(line);
       return 0;
-    } catch (error) {
-      if (error instanceof CliError) throw error;
-      const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("./gateway/_failure.ts");
-      return reportFailure(ctx, error, { json, target, label: "qr failed", credentialsMessage: CREDENTIALS_REQUIRED_RPC });
-    }
+    });
   },
 });

@@ -1,9 +1,7 @@
 import { defineCommand } from "citty";
-import { Deadline } from "../client/deadline.ts";
-import { callTarget } from "../client/session.ts";
-import type { GatewayTarget } from "../client/target.ts";
 import { cliContext } from "./context.ts";
-import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./gateway/_rpc.ts";
+import { table } from "./_table.ts";
+import { callRpc, jsonArg, parseTimeoutMs, targetArgs, timeoutArg } from "./gateway/_rpc.ts";
 
 interface Row {
   key: string;
@@ -28,38 +26,26 @@ export default defineCommand({
   async run(context) {
     const ctx = cliContext(context);
     const { args } = context;
-    const json = Boolean(args.json);
-    const deadline = Deadline.after(parseTimeoutMs(args.timeout, 10_000));
     const params: Record<string, unknown> = { limit: parseTimeoutMs(args.limit, 100, "--limit") };
     if (typeof args.agent === "string" && args.agent) params.agentId = args.agent;
-    let target: GatewayTarget | undefined;
-    try {
-      target = targetFromArgs(ctx, args);
-      const { payload } = await callTarget<{ sessions: Row[]; totalCount: number; path: string }>(target, "sessions.list", {
-        params,
-        deadline,
-      });
-      if (json) {
-        ctx.out(JSON.stringify(payload, null, 2));
-        return 0;
-      }
-      ctx.out(`Sessions: ${payload.totalCount} (${payload.path})`);
-      if (payload.sessions.length === 0) return 0;
-      const rows = payload.sessions.map((s) => [
-        s.key,
-        s.model ? `${s.modelProvider ?? "?"}/${s.model}` : "-",
-        String(s.totalTokens),
-        ago(s.updatedAt),
-        s.hasActiveRun ? "running" : "",
-      ]);
-      const header = ["KEY", "MODEL", "TOKENS", "UPDATED", ""];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      for (const row of [header, ...rows]) ctx.out(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+    const result = await callRpc<{ sessions: Row[]; totalCount: number; path: string }>(ctx, args, "sessions.list", params, { defaultTimeoutMs: 10_000, label: "Sessions failed" });
+    if (!result.ok) return result.code;
+    const payload = result.payload;
+    if (args.json) {
+      ctx.out(JSON.stringify(payload, null, 2));
       return 0;
-    } catch (error) {
-      const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("./gateway/_failure.ts");
-      return reportFailure(ctx, error, { json, target, label: "Sessions failed", credentialsMessage: CREDENTIALS_REQUIRED_RPC });
     }
+    ctx.out(`Sessions: ${payload.totalCount} (${payload.path})`);
+    if (payload.sessions.length === 0) return 0;
+    const rows = payload.sessions.map((s) => [
+      s.key,
+      s.model ? `${s.modelProvider ?? "?"}/${s.model}` : "-",
+      String(s.totalTokens),
+      ago(s.updatedAt),
+      s.hasActiveRun ? "running" : "",
+    ]);
+    for (const line of table(["KEY", "MODEL", "TOKENS", "UPDATED", ""], rows)) ctx.out(line);
+    return 0;
   },
 });
 

@@ -1,8 +1,8 @@
 // `openclaw system event|heartbeat …`: queue a system event (optionally waking the agent now), read or toggle heartbeats.
 import { defineCommand } from "citty";
 import { CliError } from "./context.ts";
-import { callAndPrint, str } from "./cron/_call.ts";
-import { jsonArg, targetArgs, timeoutArg } from "./gateway/_rpc.ts";
+import { callAndPrint } from "./cron/_call.ts";
+import { jsonArg, str, targetArgs, timeoutArg } from "./gateway/_rpc.ts";
 
 const common = { ...targetArgs, ...timeoutArg(30_000), ...jsonArg } as const;
 

@@ -92,16 +92,12 @@ export function resolveTarget(request: TargetRequest): GatewayTarget {
   // A SecretRef in config is authoritative over the env fallback, as on the gateway (reference runtime model).
   const refConfigured = isSecretRef(gateway?.auth?.token) || isSecretRef(gateway?.auth?.password);
   const refAuth = refConfigured ? configAuth : undefined;
-  // A local gateway serving TLS is dialled over wss:// and pinned to the certificate file it serves.
-  const localTls = gateway?.tls?.enabled === true;
-  const localUrl = `${localTls ? "wss" : "ws"}://127.0.0.1:${base.localPort}`;
-  const localPin = localTls ? localTlsPin(gateway?.tls, paths.stateDir) : undefined;
+  // The certificate is read only when the target is the local gateway (not for a remote or env URL).
   const local = (urlSource: string) => ({
     ...base,
-    url: localUrl,
+    ...localEndpoint(base.config, base.localPort, paths.stateDir),
     urlSource,
     kind: "local" as const,
-    ...(localPin ? { tlsFingerprint: localPin } : {}),
     ...(!flagAuth && refConfigured ? { deviceFallback: true } : {}),
     ...(flagAuth ?? refAuth ?? envAuth ?? configAuth),
   });
@@ -141,7 +137,7 @@ export function resolveTarget(request: TargetRequest): GatewayTarget {
 }
 
 /** The configured remote (for `gateway probe`, which always probes it next to loopback). */
-export function configuredRemote(target: GatewayTarget, env: Record<string, string | undefined> = {}): { url: string; active: boolean; auth?: ConnectAuth; credential?: CredentialOrigin; tlsFingerprint?: string } | undefined {
+export function configuredRemote(target: GatewayTarget, env: Record<string, string | undefined>): { url: string; active: boolean; auth?: ConnectAuth; credential?: CredentialOrigin; tlsFingerprint?: string } | undefined {
   const remote = target.config?.config.gateway?.remote;
   const value = nonEmpty(remote?.url);
   if (!value) return undefined;
@@ -177,6 +173,14 @@ export function clientSecret(
     notes?.push(`Warn: ${(error as Error).message}; pass --token or --password.`);
     return undefined;
   }
+}
+
+/** The loopback gateway's URL: wss:// pinned to the certificate file it serves when it serves TLS, else ws://. */
+export function localEndpoint(config: ConfigSnapshot | null, localPort: number, stateDir: string): { url: string; tlsFingerprint?: string } {
+  const tls = config?.config.gateway?.tls;
+  if (tls?.enabled !== true) return { url: `ws://127.0.0.1:${localPort}` };
+  const pin = localTlsPin(tls, stateDir);
+  return { url: `wss://127.0.0.1:${localPort}`, ...(pin ? { tlsFingerprint: pin } : {}) };
 }
 
 /** Describes a credential without revealing it: `token from --token (flag)`. */

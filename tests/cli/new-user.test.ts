@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { commandTimeoutMs, timeoutArg, withinDeadline } from "../../src/cli/_deadline.ts";
 import { CliError } from "../../src/cli/context.ts";
-import { versionLine } from "../../src/version.ts";
+import { COMMIT, VERSION, versionLine } from "../../src/version.ts";
 import { compiledBinary, runCommand } from "../helpers/binary.ts";
 import { cli } from "../helpers/cli.ts";
 import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
@@ -65,7 +65,7 @@ describe("--version anywhere on the line", () => {
   test("--version --json prints the version as JSON", async () => {
     const result = await cli(["--version", "--json"], { HOME: "/nonexistent" });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ version: expect.any(String), commit: expect.any(String) });
+    expect(JSON.parse(result.stdout)).toEqual({ version: VERSION, commit: COMMIT });
   });
 });
 

@@ -1,9 +1,6 @@
 import { defineCommand } from "citty";
-import { Deadline } from "../../client/deadline.ts";
-import { callTarget } from "../../client/session.ts";
-import type { GatewayTarget } from "../../client/target.ts";
 import { cliContext, CliError } from "../context.ts";
-import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { callRpc, jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
 
 const DECISIONS = ["allow-once", "allow-always", "deny"];
 
@@ -20,22 +17,12 @@ export default defineCommand({
   },
   async run(context) {
     const ctx = cliContext(context);
-    const json = Boolean(context.args.json);
     const decision = String(context.args.decision);
-    let target: GatewayTarget | undefined;
-    try {
-      if (!DECISIONS.includes(decision)) throw new CliError(`decision must be one of ${DECISIONS.join(", ")} (got "${decision}")`);
-      target = targetFromArgs(ctx, context.args);
-      const { payload } = await callTarget(target, "exec.approval.resolve", {
-        params: { id: String(context.args.id), decision },
-        deadline: Deadline.after(parseTimeoutMs(context.args.timeout, 10_000)),
-      });
-      const reason = typeof context.args.reason === "string" && context.args.reason ? ` (${context.args.reason})` : "";
-      ctx.out(json ? JSON.stringify(payload, null, 2) : `Resolved ${context.args.id}: ${decision}${reason}`);
-      return 0;
-    } catch (error) {
-      const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("../gateway/_failure.ts");
-      return reportFailure(ctx, error, { json, target, label: "Resolve failed", credentialsMessage: CREDENTIALS_REQUIRED_RPC });
-    }
+    if (!DECISIONS.includes(decision)) throw new CliError(`decision must be one of ${DECISIONS.join(", ")} (got "${decision}")`);
+    const result = await callRpc(ctx, context.args, "exec.approval.resolve", { id: String(context.args.id), decision }, { defaultTimeoutMs: 10_000, label: "Resolve failed" });
+    if (!result.ok) return result.code;
+    const reason = typeof context.args.reason === "string" && context.args.reason ? ` (${context.args.reason})` : "";
+    ctx.out(context.args.json ? JSON.stringify(result.payload, null, 2) : `Resolved ${context.args.id}: ${decision}${reason}`);
+    return 0;
   },
 });

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { CliError, cliContext } from "../context.ts";
-import { jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
-import { accountArg, rpc } from "./_shared.ts";
+import { callRpc, jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { accountArg } from "./_shared.ts";
 
 /** What differs between `channels login` and `channels logout`: the RPC, the wording and the done-line. */
 interface AccountAction {
@@ -29,7 +29,7 @@ export function accountActionCommand(action: AccountAction) {
       const channel = String(args.channel ?? (args._ as string[] | undefined)?.[0] ?? "").trim();
       if (!channel) throw new CliError("--channel is required");
       const accountId = accountArg(args.account);
-      const result = await rpc<Record<string, unknown>>(ctx, args, action.method, { channel, ...(accountId ? { accountId } : {}) }, 30_000, action.failure);
+      const result = await callRpc<Record<string, unknown>>(ctx, args, action.method, { channel, ...(accountId ? { accountId } : {}) }, { defaultTimeoutMs: 30_000, label: action.failure });
       if (!result.ok) return result.code;
       ctx.out(args.json ? JSON.stringify(result.payload, null, 2) : `${channel} account ${result.payload.accountId}: ${action.done}`);
       return 0;

@@ -1,10 +1,7 @@
 // One RPC call for the `cron` and `system` commands: resolve the target, call, print JSON or a renderer's lines.
 import type { CommandContext } from "citty";
-import { Deadline } from "../../client/deadline.ts";
-import { callTarget } from "../../client/session.ts";
-import type { GatewayTarget } from "../../client/target.ts";
 import { cliContext, CliError, type CliContext } from "../context.ts";
-import { parseTimeoutMs, targetFromArgs } from "../gateway/_rpc.ts";
+import { callRpc } from "../gateway/_rpc.ts";
 
 /** Calls `method` with `params` (built from the flags; a CliError there is a usage error) and prints the answer. */
 export async function callAndPrint(
@@ -18,25 +15,11 @@ export async function callAndPrint(
   const ctx = cliContext(context);
   const { args } = context;
   const json = Boolean(args.json) || options.alwaysJson === true;
-  let target: GatewayTarget | undefined;
-  try {
-    const built = params(ctx);
-    const deadline = Deadline.after(parseTimeoutMs(args.timeout, 30_000));
-    target = targetFromArgs(ctx, args as Record<string, unknown>);
-    const { payload } = await callTarget<any>(target, method, { params: built, deadline });
-    if (json) ctx.out(JSON.stringify(payload, null, 2));
-    else for (const line of render(payload, ctx)) ctx.out(line);
-    return 0;
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("../gateway/_failure.ts");
-    return reportFailure(ctx, error, { json, target, label, credentialsMessage: CREDENTIALS_REQUIRED_RPC });
-  }
-}
-
-/** A flag's string value, or undefined when absent/empty. */
-export function str(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
+  const result = await callRpc<any>(ctx, args, method, params(ctx), { defaultTimeoutMs: 30_000, label, json });
+  if (!result.ok) return result.code;
+  if (json) ctx.out(JSON.stringify(result.payload, null, 2));
+  else for (const line of render(result.payload, ctx)) ctx.out(line);
+  return 0;
 }
 
 /** `10m`, `1h30m`, `90s`, `500ms` → milliseconds; a bad value names the flag. */

@@ -1,7 +1,8 @@
 // `cron add` / `cron edit` flags → the `cron.add` params or a `cron.update` patch (the reference's flag names).
 import type { ArgsDef } from "citty";
 import { CliError } from "../context.ts";
-import { durationMs, str } from "./_call.ts";
+import { str } from "../gateway/_rpc.ts";
+import { durationMs } from "./_call.ts";
 
 export const jobArgs = {
   name: { type: "string", description: "Job name", valueHint: "name" },

@@ -1,8 +1,9 @@
 // `openclaw cron …` (alias `automations`): list, get, add, edit, remove, run, runs, status over the cron.* RPCs.
 import { defineCommand } from "citty";
 import { CliError } from "../context.ts";
-import { jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
-import { callAndPrint, str, when } from "./_call.ts";
+import { jsonArg, str, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { table } from "../_table.ts";
+import { callAndPrint, when } from "./_call.ts";
 import { addParams, editPatch, jobArgs } from "./_job-flags.ts";
 
 const common = { ...targetArgs, ...timeoutArg(30_000), ...jsonArg } as const;
@@ -20,11 +21,6 @@ function schedule(job: any): string {
   if (s.kind === "every") return `every ${Math.round(s.everyMs / 1000)}s`;
   if (s.kind === "cron") return `cron ${s.expr}${s.tz ? ` (${s.tz})` : ""}`;
   return String(s.kind);
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
 }
 
 export const list = defineCommand({

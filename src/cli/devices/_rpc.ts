@@ -6,7 +6,7 @@ import { callOnce, callTarget, planCall } from "../../client/session.ts";
 import { CLI_IDENTITY } from "../../client/identity.ts";
 import type { GatewayTarget } from "../../client/target.ts";
 import { cliContext, CliError, type CliContext } from "../context.ts";
-import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { jsonArg, onTarget, parseTimeoutMs, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
 
 /** What a command asks: the method, its params from the flags, and the text lines for a payload. */
 export interface RpcCommand<A extends ArgsDef> {
@@ -42,6 +42,14 @@ export function pairingCallScopes(scopes: readonly string[]): string[] | undefin
   return [...out];
 }
 
+/** Token management (rotate, revoke) asks for the token's scopes plus pairing; other roles need admin (the reference CLI's rule). */
+export async function tokenCallScopes(params: { deviceId: string; role: string; scopes?: string[] }, list: () => Promise<any>): Promise<string[] | undefined> {
+  if (params.role !== "operator") return ["operator.admin"];
+  const device = (await list()).paired.find((d: any) => d.deviceId === params.deviceId);
+  if (!device) return ["operator.admin"];
+  return pairingCallScopes(params.scopes ?? device.tokens?.find((t: any) => t.role === "operator")?.scopes ?? device.scopes ?? []);
+}
+
 /** A citty command for one RPC with the common flags (--url --token --password --timeout --json). */
 export function rpcCommand<A extends ArgsDef>(spec: RpcCommand<A>) {
   return defineCommand({
@@ -52,22 +60,15 @@ export function rpcCommand<A extends ArgsDef>(spec: RpcCommand<A>) {
       const args = context.args as Record<string, unknown>;
       const json = Boolean(args.json);
       const timeout = spec.timeoutMs?.(args) ?? parseTimeoutMs(args.timeout, 10_000);
-      let target: GatewayTarget | undefined;
-      try {
-        const params = spec.params(args, ctx);
-        target = targetFromArgs(ctx, args);
-        const resolved = target;
+      const params = spec.params(args, ctx);
+      return onTarget(ctx, args, { json, label: `${spec.method} failed` }, async (target) => {
         const deadline = Deadline.after(timeout);
-        const scopes = await spec.scopes?.(params, () => callWithScopes(resolved, "device.pair.list", {}, deadline));
-        const payload = await callWithScopes(resolved, spec.method, params, deadline, scopes);
+        const scopes = await spec.scopes?.(params, () => callWithScopes(target, "device.pair.list", {}, deadline));
+        const payload = await callWithScopes(target, spec.method, params, deadline, scopes);
         if (json) ctx.out(JSON.stringify(payload, null, 2));
         else for (const line of spec.text(payload, args)) ctx.out(line);
         return 0;
-      } catch (error) {
-        if (error instanceof CliError) throw error;
-        const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("../gateway/_failure.ts");
-        return reportFailure(ctx, error, { json, target, label: `${spec.method} failed`, credentialsMessage: CREDENTIALS_REQUIRED_RPC });
-      }
+      });
     },
   });
 }
@@ -77,10 +78,4 @@ export function required(args: Record<string, unknown>, key: string, flag: strin
   const value = args[key];
   if (typeof value !== "string" || value.trim() === "") throw new CliError(`${flag} is required`);
   return value.trim();
-}
-
-/** Plain columns for the text output (no colour, no box drawing). */
-export function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => (cell ?? "").padEnd(widths[i]!)).join("  ").trimEnd());
 }

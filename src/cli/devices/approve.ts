@@ -1,8 +1,7 @@
 import { defineCommand } from "citty";
 import { Deadline } from "../../client/deadline.ts";
-import type { GatewayTarget } from "../../client/target.ts";
 import { cliContext, CliError } from "../context.ts";
-import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { jsonArg, onTarget, parseTimeoutMs, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
 import { callWithScopes, pairingCallScopes } from "./_rpc.ts";
 
 type Access = { roles: string[]; scopes: string[] };
@@ -45,9 +44,7 @@ export default defineCommand({
     const json = Boolean(args.json);
     const deadline = Deadline.after(parseTimeoutMs(args.timeout, 10_000));
     const requestId = typeof args.requestId === "string" ? args.requestId.trim() : "";
-    let target: GatewayTarget | undefined;
-    try {
-      target = targetFromArgs(ctx, args);
+    return onTarget(ctx, args, { json, label: "device.pair.approve failed" }, async (target) => {
       const list = await callWithScopes<{ pending: any[]; paired: any[] }>(target, "device.pair.list", {}, deadline);
       if (!requestId || args.latest) {
         const latest = [...list.pending].sort((a, b) => (b.ts ?? 0) - (a.ts ?? 0))[0];
@@ -76,10 +73,6 @@ export default defineCommand({
       if (json) ctx.out(JSON.stringify(result, null, 2));
       else ctx.out(`Approved ${result.device?.deviceId ?? "ok"} (${result.requestId ?? requestId})`);
       return 0;
-    } catch (error) {
-      if (error instanceof CliError) throw error;
-      const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("../gateway/_failure.ts");
-      return reportFailure(ctx, error, { json, target, label: "device.pair.approve failed", credentialsMessage: CREDENTIALS_REQUIRED_RPC });
-    }
+    });
   },
 });

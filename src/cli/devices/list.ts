@@ -1,4 +1,5 @@
-import { rpcCommand, table } from "./_rpc.ts";
+import { table } from "../_table.ts";
+import { rpcCommand } from "./_rpc.ts";
 
 const name = (d: any) => d.operatorLabel ?? d.displayName ?? d.clientId ?? d.deviceId;
 

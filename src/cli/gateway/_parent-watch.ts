@@ -4,7 +4,7 @@
 // it; this watch covers what remains: the starter killed outright, or a shell that does not exec.
 
 /** How often the parent pid is compared; a second keeps the orphan's life well under 5 s. */
-export const PARENT_POLL_MS = 1000;
+const PARENT_POLL_MS = 1000;
 
 /**
  * Under a package-manager script (`npm_lifecycle_event` set), sends this process SIGTERM (its normal,

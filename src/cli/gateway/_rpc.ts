@@ -1,6 +1,7 @@
 // Flags and target resolution shared by every command that talks to a running gateway. Kept free of
 // output formatting: commands import the renderers only after the socket has answered.
 import type { ArgsDef } from "citty";
+import { Deadline } from "../../client/deadline.ts";
 import { resolveTarget, type GatewayTarget, type TargetRequest } from "../../client/target.ts";
 import { CliError, type CliContext } from "../context.ts";
 
@@ -45,6 +46,47 @@ export function targetFromArgs(
   });
 }
 
-function str(value: unknown): string | undefined {
+/** What callRpc gives back: the payload, or the exit code once the failure has been printed. */
+export type RpcResult<T> = { ok: true; payload: T } | { ok: false; code: number };
+
+/**
+ * Calls one gateway method under one `--timeout` deadline; a failure is printed the way every RPC command prints
+ * it (exit 1), so each command only renders its payload. A usage error (CliError) still throws.
+ */
+export async function callRpc<T>(
+  ctx: CliContext,
+  args: Record<string, unknown>,
+  method: string,
+  params: unknown,
+  options: { defaultTimeoutMs: number; label: string; expectFinal?: boolean; json?: boolean },
+): Promise<RpcResult<T>> {
+  const deadline = Deadline.after(parseTimeoutMs(args.timeout, options.defaultTimeoutMs));
+  let payload: T | undefined;
+  const code = await onTarget(ctx, args, { json: options.json ?? Boolean(args.json), label: options.label }, async (target) => {
+    // Loaded on use: commands that only borrow the flags from here (status, probe) do not pay for the client.
+    const { callTarget } = await import("../../client/session.ts");
+    ({ payload } = await callTarget<T>(target, method, { params, deadline, expectFinal: options.expectFinal }));
+    return 0;
+  });
+  return code === 0 ? { ok: true, payload: payload as T } : { ok: false, code };
+}
+
+/**
+ * Runs `body` on the target the flags name and returns its exit code; a client failure (config, connect, request,
+ * timeout) is printed the way every RPC command prints it and gives 1. A usage error (CliError) still throws.
+ */
+export async function onTarget(ctx: CliContext, flags: TargetFlags, report: { json: boolean; label: string }, body: (target: GatewayTarget) => Promise<number>): Promise<number> {
+  let target: GatewayTarget | undefined;
+  try {
+    target = targetFromArgs(ctx, flags);
+    return await body(target);
+  } catch (error) {
+    const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("./_failure.ts");
+    return reportFailure(ctx, error, { ...report, target, credentialsMessage: CREDENTIALS_REQUIRED_RPC });
+  }
+}
+
+/** A flag's string value, or undefined when absent or empty. */
+export function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }

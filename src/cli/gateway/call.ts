@@ -1,9 +1,6 @@
 import { defineCommand } from "citty";
-import { Deadline } from "../../client/deadline.ts";
-import { callTarget } from "../../client/session.ts";
-import type { GatewayTarget } from "../../client/target.ts";
 import { CliError, cliContext } from "../context.ts";
-import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./_rpc.ts";
+import { callRpc, jsonArg, targetArgs, timeoutArg } from "./_rpc.ts";
 
 // `openclaw gateway call <method>`: one `cli/cli` connection asking for the method's least-privilege
 // scope (all seven operator scopes for a method the table does not know), params default `{}` (spec §5).
@@ -20,31 +17,17 @@ export default defineCommand({
   async run(context) {
     const ctx = cliContext(context);
     const { args } = context;
-    const deadline = Deadline.after(parseTimeoutMs(args.timeout, 10_000));
-    const json = Boolean(args.json);
     const method = String(args.method);
     const params = parseParams(args.params);
-    let target: GatewayTarget | undefined;
-    try {
-      target = targetFromArgs(ctx, args);
-      const { payload } = await callTarget(target, method, {
-        params,
-        deadline,
-        expectFinal: Boolean(args["expect-final"]),
-      });
-      if (json) {
-        ctx.out(JSON.stringify(payload ?? null, null, 2));
-        return 0;
-      }
+    const result = await callRpc(ctx, args, method, params, { defaultTimeoutMs: 10_000, label: "Gateway call failed", expectFinal: Boolean(args["expect-final"]) });
+    if (!result.ok) return result.code;
+    if (!args.json) {
       const { painter } = await import("./_style.ts");
       const paint = painter(ctx.color);
       ctx.out(`${paint("heading", "Gateway call")}: ${paint("muted", method)}`);
-      ctx.out(JSON.stringify(payload ?? null, null, 2));
-      return 0;
-    } catch (error) {
-      const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("./_failure.ts");
-      return reportFailure(ctx, error, { json, target, label: "Gateway call failed", credentialsMessage: CREDENTIALS_REQUIRED_RPC });
     }
+    ctx.out(JSON.stringify(result.payload ?? null, null, 2));
+    return 0;
   },
 });
 

@@ -1,7 +1,6 @@
 import { defineCommand } from "citty";
 import { Deadline } from "../../client/deadline.ts";
-import { clientSecret, configuredRemote, type GatewayTarget } from "../../client/target.ts";
-import { localTlsPin } from "../../config/tls-paths.ts";
+import { clientSecret, configuredRemote, localEndpoint, type GatewayTarget } from "../../client/target.ts";
 import { CliError, cliContext, type CliContext } from "../context.ts";
 import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "./_rpc.ts";
 import { probeTarget, type ProbeResult, type ProbeTarget } from "./_probe-run.ts";
@@ -82,11 +81,9 @@ function probeTargets(base: GatewayTarget, args: ProbeArgs, env: Record<string, 
     const secrets = flagSecrets ? { auth: base.auth, credential: base.credential } : { auth: remote.auth, credential: remote.credential };
     add({ id: "configRemote", kind: "configRemote", url: remote.url, active: remote.active, tlsFingerprint: remote.tlsFingerprint, ...secrets });
   }
-  // A local gateway serving TLS is probed over wss://, pinned to the certificate file it serves.
-  const tls = base.config?.config.gateway?.tls;
-  const pin = tls?.enabled ? localTlsPin(tls, base.paths.stateDir) : undefined;
-  const localUrl = `${tls?.enabled ? "wss" : "ws"}://127.0.0.1:${base.localPort}`;
-  add({ id: "localLoopback", kind: "localLoopback", url: localUrl, active: true, ...(pin ? { tlsFingerprint: pin } : {}), ...localSecrets(base, flagSecrets, env) });
+  // A local gateway serving TLS is probed over wss://, pinned to the certificate file it serves (already read for a local base).
+  const endpoint = base.kind === "local" ? { url: base.url, ...(base.tlsFingerprint ? { tlsFingerprint: base.tlsFingerprint } : {}) } : localEndpoint(base.config, base.localPort, base.paths.stateDir);
+  add({ id: "localLoopback", kind: "localLoopback", ...endpoint, active: true, ...localSecrets(base, flagSecrets, env) });
   return targets;
 }
 

@@ -2,8 +2,8 @@ import { defineCommand } from "citty";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { CliError, cliContext } from "../context.ts";
-import { jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
-import { accountArg, rpc } from "../channels/_shared.ts";
+import { callRpc, jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { accountArg } from "../channels/_shared.ts";
 
 const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
 const MIME: Record<string, string> = { ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp", ".pdf": "application/pdf", ".txt": "text/plain" };
@@ -56,7 +56,7 @@ export default defineCommand({
       if (mime) action.contentType = mime;
     }
     const params = { channel, action: "send", params: action, ...(accountId ? { accountId } : {}), idempotencyKey: crypto.randomUUID() };
-    const result = await rpc<Record<string, any>>(ctx, args, "message.action", params, 30_000, "Send failed");
+    const result = await callRpc<Record<string, any>>(ctx, args, "message.action", params, { defaultTimeoutMs: 30_000, label: "Send failed" });
     if (!result.ok) return result.code;
     const p = result.payload;
     if (args.json) ctx.out(JSON.stringify({ action: "send", channel, dryRun: false, handledBy: "plugin", messageId: p.messageId, payload: p }, null, 2));

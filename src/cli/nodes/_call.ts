@@ -1,9 +1,8 @@
 // Calls for the `nodes` commands: each method on its own least-privilege connection, one deadline for all.
 import { Deadline } from "../../client/deadline.ts";
 import { callTarget } from "../../client/session.ts";
-import type { GatewayTarget } from "../../client/target.ts";
-import { cliContext, CliError, type CliContext } from "../context.ts";
-import { jsonArg, parseTimeoutMs, targetArgs, targetFromArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { cliContext, type CliContext } from "../context.ts";
+import { jsonArg, onTarget, parseTimeoutMs, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
 import type { CommandContext } from "citty";
 
 export const nodeArgs = { ...targetArgs, ...timeoutArg(30_000), ...jsonArg };
@@ -15,19 +14,12 @@ export async function runNodes(context: CommandContext<any>, label: string, body
   const ctx = cliContext(context);
   const args = context.args as Record<string, unknown>;
   const json = Boolean(args.json);
-  let target: GatewayTarget | undefined;
-  try {
-    const deadline = Deadline.after(parseTimeoutMs(args.timeout, 30_000) + extraMs);
-    target = targetFromArgs(ctx, args);
-    const resolved = target;
-    const call: Call = async (method, params) => (await callTarget(resolved, method, { params, deadline })).payload as any;
+  const deadline = Deadline.after(parseTimeoutMs(args.timeout, 30_000) + extraMs);
+  return onTarget(ctx, args, { json, label: `nodes ${label} failed` }, async (target) => {
+    const call: Call = async (method, params) => (await callTarget(target, method, { params, deadline })).payload as any;
     const result = await body(call, args, ctx, json);
     if (Array.isArray(result) && !json) for (const line of result) ctx.out(String(line));
     else ctx.out(JSON.stringify(result, null, 2));
     return 0;
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    const { reportFailure, CREDENTIALS_REQUIRED_RPC } = await import("../gateway/_failure.ts");
-    return reportFailure(ctx, error, { json, target, label: `nodes ${label} failed`, credentialsMessage: CREDENTIALS_REQUIRED_RPC });
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { table } from "../devices/_rpc.ts";
+import { table } from "../_table.ts";
 import { nodeArgs, runNodes } from "./_call.ts";
 import type { NodeRow } from "./_resolve.ts";
 

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { parseDuration } from "../../automations/schedule.ts";
 import { ago, hostStatsSummary, nodeVersions } from "../../nodes/status-text.ts";
 import { CliError } from "../context.ts";
-import { table } from "../devices/_rpc.ts";
+import { table } from "../_table.ts";
 import { nodeArgs, runNodes } from "./_call.ts";
 import type { NodeRow } from "./_resolve.ts";
 

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { CliError, cliContext } from "../context.ts";
-import { jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
-import { accountArg, rpc } from "../channels/_shared.ts";
+import { callRpc, jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { accountArg } from "../channels/_shared.ts";
 
 // `openclaw pairing approve [channel] <code>`: admits the sender of a pending request (`channels.pairing.approve`).
 export default defineCommand({
@@ -23,7 +23,7 @@ export default defineCommand({
     const channel = String(args.channel ?? (args.second ? args.first : "telegram")).trim();
     if (!code) throw new CliError("a pairing code is required: openclaw pairing approve <channel> <code>");
     const accountId = accountArg(args.account);
-    const result = await rpc<any>(ctx, args, "channels.pairing.approve", { channel, requestId: code, ...(accountId ? { accountId } : {}), ...(args.notify ? { notify: true } : {}) }, 10_000, "Pairing approve failed");
+    const result = await callRpc<any>(ctx, args, "channels.pairing.approve", { channel, requestId: code, ...(accountId ? { accountId } : {}), ...(args.notify ? { notify: true } : {}) }, { defaultTimeoutMs: 10_000, label: "Pairing approve failed" });
     if (!result.ok) return result.code;
     ctx.out(args.json ? JSON.stringify(result.payload, null, 2) : `Approved ${channel} sender ${result.payload.senderId}.`);
     return 0;

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { cliContext } from "../context.ts";
-import { jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
-import { accountArg, ago, rpc } from "../channels/_shared.ts";
+import { callRpc, jsonArg, targetArgs, timeoutArg } from "../gateway/_rpc.ts";
+import { accountArg, ago } from "../channels/_shared.ts";
 
 // `openclaw pairing list [channel]`: pending DM pairing requests (`channels.pairing.list`).
 export default defineCommand({
@@ -19,7 +19,7 @@ export default defineCommand({
     const { args } = context;
     const channel = (args.channel ?? args.channelName) as string | undefined;
     const accountId = accountArg(args.account);
-    const result = await rpc<any>(ctx, args, "channels.pairing.list", { ...(channel ? { channel } : {}), ...(accountId ? { accountId } : {}) }, 10_000, "Pairing list failed");
+    const result = await callRpc<any>(ctx, args, "channels.pairing.list", { ...(channel ? { channel } : {}), ...(accountId ? { accountId } : {}) }, { defaultTimeoutMs: 10_000, label: "Pairing list failed" });
     if (!result.ok) return result.code;
     if (args.json) {
       ctx.out(JSON.stringify(result.payload, null, 2));

@@ -10,6 +10,7 @@ import { resolveProfilePaths } from "../../config/paths.ts";
 import { findSecretRefs } from "../../config/secret-ref.ts";
 import { resolveSecrets } from "../../config/secrets-resolve.ts";
 import { writeFileAtomic } from "../../config/write.ts";
+import { SECRET_ENV } from "./_audit.ts";
 import { PlanError, planUsesExec, type ApplyPlan } from "./_plan.ts";
 
 export interface ApplyResult {
@@ -22,9 +23,6 @@ export interface ApplyResult {
   warningCount: number;
   warnings: string[];
 }
-
-/** Names of `.env` variables that carry credentials (only these are scrubbed). */
-const CREDENTIAL_ENV = /(TOKEN|PASSWORD|SECRET|API_KEY|APIKEY|PRIVATE_KEY)$/;
 
 export async function applyPlan(plan: ApplyPlan, options: { profile?: string; env: Record<string, string | undefined>; write: boolean; allowExec: boolean }): Promise<ApplyResult> {
   const { env, write } = options;
@@ -70,7 +68,7 @@ export async function applyPlan(plan: ApplyPlan, options: { profile?: string; en
     for (const file of new Set([join(paths.stateDir, ".env"), join(dirname(paths.configPath), ".env")])) {
       if (!existsSync(file)) continue;
       const text = readFileSync(file, "utf8");
-      const scrubbed = scrubEnvText(text, migrated, (key) => CREDENTIAL_ENV.test(key) || envIds.has(key));
+      const scrubbed = scrubEnvText(text, migrated, (key) => SECRET_ENV.test(key) || envIds.has(key));
       if (scrubbed === text) continue;
       changedFiles.push(file);
       if (write) writeFileAtomic(file, scrubbed, { backup: false, mode: statSync(file).mode & 0o777 });
@@ -89,7 +87,7 @@ export async function applyPlan(plan: ApplyPlan, options: { profile?: string; en
 }
 
 /** Drops `KEY=value` lines whose key is a credential name and whose value is one the plan moved into a ref. */
-export function scrubEnvText(text: string, migrated: Set<string>, scrubbable: (key: string) => boolean): string {
+function scrubEnvText(text: string, migrated: Set<string>, scrubbable: (key: string) => boolean): string {
   const lines = text.split(/\r?\n/);
   const kept = lines.filter((line) => {
     const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);

@@ -23,8 +23,8 @@ export interface AuditReport {
 
 /** Key names that hold credentials (the reference's heuristic: token, password, secret, api key, credential). */
 const SECRET_KEY = /(^|[^a-z])(token|password|secret|apikey|api_key|credential|privatekey|private_key)s?$|bottoken$|apikey$/i;
-/** Service env variables that carry credentials. */
-const SECRET_ENV = /(TOKEN|PASSWORD|SECRET|API_KEY|APIKEY|PRIVATE_KEY)$/;
+/** Env variable names that carry credentials: what audit reports and what apply may scrub from `.env`. */
+export const SECRET_ENV = /(TOKEN|PASSWORD|SECRET|API_KEY|APIKEY|PRIVATE_KEY)$/;
 
 export async function auditSecrets(options: { profile?: string; env: Record<string, string | undefined>; allowExec: boolean }): Promise<AuditReport> {
   const paths = resolveProfilePaths(options.profile, { env: options.env });

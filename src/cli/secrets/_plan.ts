@@ -4,7 +4,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { isSecretRef, type SecretRef } from "../../config/secret-ref.ts";
 
-export const PLAN_MAX_BYTES = 16 * 1024 * 1024;
+const PLAN_MAX_BYTES = 16 * 1024 * 1024;
 const PROVIDER_ALIAS = /^[a-z][a-z0-9_-]{0,63}$/;
 const FORBIDDEN_SEGMENTS = new Set(["__proto__", "prototype", "constructor"]);
 
@@ -20,7 +20,7 @@ interface TargetShape {
 }
 
 /** The reference's registry, narrowed to the credentials this gateway consumes (plus hooks.token, ours). */
-export const TARGET_SHAPES: readonly TargetShape[] = [
+const TARGET_SHAPES: readonly TargetShape[] = [
   { type: "gateway.auth.token", pattern: "gateway.auth.token" },
   { type: "gateway.auth.password", pattern: "gateway.auth.password" },
   { type: "gateway.remote.token", pattern: "gateway.remote.token" },
@@ -91,7 +91,7 @@ export function readPlanFile(path: string): ApplyPlan {
 }
 
 /** Checks the whole plan shape and every target; returns the normalized plan. */
-export function validatePlan(value: unknown): ApplyPlan {
+function validatePlan(value: unknown): ApplyPlan {
   if (!isRecord(value)) throw new PlanError("Invalid secrets plan: expected an object");
   if (value.version !== 1 || value.protocolVersion !== 1) throw new PlanError("Invalid secrets plan: version and protocolVersion must both be 1");
   if (!Array.isArray(value.targets)) throw new PlanError("Invalid secrets plan: targets must be an array");
