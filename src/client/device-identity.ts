@@ -4,6 +4,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { KeyObject } from "node:crypto";
 import { nodeCrypto } from "../platform/node.ts";
+import { deviceIdOf, deviceSignatureStrings, signedToken } from "../protocol/device-signature.ts";
 import { join } from "node:path";
 
 /** A loaded identity: the id (hex SHA-256 of the raw key), the raw key (base64url) and the private key. */
@@ -54,7 +55,7 @@ export function loadOrCreateIdentity(stateDir: string, now: () => number = Date.
     const { publicKey, privateKey } = nodeCrypto().generateKeyPairSync("ed25519");
     stored = {
       version: 1,
-      deviceId: nodeCrypto().createHash("sha256").update(rawOf(publicKey)).digest("hex"),
+      deviceId: deviceIdOf(rawOf(publicKey)),
       publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
       privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       createdAtMs: now(),
@@ -62,18 +63,15 @@ export function loadOrCreateIdentity(stateDir: string, now: () => number = Date.
     writePrivate(dir, file, `${JSON.stringify(stored, null, 2)}\n`);
   }
   const raw = rawOf(nodeCrypto().createPublicKey(stored.publicKeyPem));
-  return { deviceId: nodeCrypto().createHash("sha256").update(raw).digest("hex"), publicKey: raw.toString("base64url"), privateKey: nodeCrypto().createPrivateKey(stored.privateKeyPem) };
+  return { deviceId: deviceIdOf(raw), publicKey: raw.toString("base64url"), privateKey: nodeCrypto().createPrivateKey(stored.privateKeyPem) };
 }
 
 /** Signs the v3 string over these connect params and this challenge (signedAt = the challenge's ts). */
 export function signConnect(identity: DeviceIdentity, params: Record<string, any>, challenge: { nonce: string; ts: number }): SignedDevice {
-  const auth = params.auth ?? {};
-  const token = auth.token ?? auth.deviceToken ?? auth.bootstrapToken ?? "";
-  const low = (v: unknown) => (typeof v === "string" ? v.trim().replace(/[A-Z]/g, (c) => c.toLowerCase()) : "");
-  const text = [
-    "v3", identity.deviceId, params.client.id, params.client.mode, params.role ?? "operator", (params.scopes ?? []).join(","),
-    String(challenge.ts), token, challenge.nonce, low(params.client.platform), low(params.client.deviceFamily),
-  ].join("|");
+  const { v3: text } = deviceSignatureStrings({
+    deviceId: identity.deviceId, clientId: params.client.id, clientMode: params.client.mode, role: params.role ?? "operator", scopes: params.scopes ?? [],
+    signedAt: challenge.ts, token: signedToken(params.auth), nonce: challenge.nonce, platform: params.client.platform, deviceFamily: params.client.deviceFamily,
+  });
   const signature = nodeCrypto().sign(null, Buffer.from(text, "utf8"), identity.privateKey).toString("base64url");
   return { id: identity.deviceId, publicKey: identity.publicKey, signature, signedAt: challenge.ts, nonce: challenge.nonce };
 }

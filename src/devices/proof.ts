@@ -3,6 +3,7 @@
 import type { KeyObject } from "node:crypto";
 import { nodeCrypto } from "../platform/node.ts";
 import type { ConnectParams } from "../protocol/connect.ts";
+import { deviceIdOf, deviceSignatureStrings, signedToken } from "../protocol/device-signature.ts";
 import type { ErrorShape } from "../protocol/errors.ts";
 
 /** How far `signedAt` may be from the gateway's clock (the reference's DEVICE_SIGNATURE_SKEW_MS). */
@@ -37,10 +38,6 @@ export function rawPublicKey(text: string): Buffer | undefined {
   }
 }
 
-/** The device id for a raw key: hex SHA-256 of its 32 bytes. */
-export function deviceIdOf(raw: Buffer): string {
-  return nodeCrypto().createHash("sha256").update(raw).digest("hex");
-}
 
 // Parsed keys of recent devices: a reconnecting device skips the key import. Bounded; oldest out first.
 const KEY_CACHE_MAX = 256;
@@ -57,21 +54,10 @@ function keyObject(raw: Buffer): KeyObject {
   return key;
 }
 
-/** The reference lowers only ASCII A–Z after trimming; non-strings become "". */
-function normalizeMeta(value: unknown): string {
-  if (typeof value !== "string") return "";
-  return value.trim().replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
-
 /** The exact strings a client signs (spec §2.4); v2 lacks the platform and device family. */
 export function signedStrings(params: ConnectParams, role: string, scopes: readonly string[], signedAt: number, nonce: string): { v3: string; v2: string } {
-  const device = params.device!;
-  const token = params.auth?.token ?? params.auth?.deviceToken ?? params.auth?.bootstrapToken ?? "";
-  const base = [device.id, params.client.id, params.client.mode, role, scopes.join(","), String(signedAt), token, nonce];
-  return {
-    v3: ["v3", ...base, normalizeMeta(params.client.platform), normalizeMeta(params.client.deviceFamily)].join("|"),
-    v2: ["v2", ...base].join("|"),
-  };
+  const { client } = params;
+  return deviceSignatureStrings({ deviceId: params.device!.id, clientId: client.id, clientMode: client.mode, role, scopes, signedAt, token: signedToken(params.auth), nonce, platform: client.platform, deviceFamily: client.deviceFamily });
 }
 
 function refuse(reason: string, message: string, code: string): ProofOutcome {
