@@ -38,7 +38,6 @@ export function rawPublicKey(text: string): Buffer | undefined {
   }
 }
 
-
 // Parsed keys of recent devices: a reconnecting device skips the key import. Bounded; oldest out first.
 const KEY_CACHE_MAX = 256;
 const keys = new Map<string, KeyObject>();
