@@ -148,8 +148,7 @@ export class ChannelRuntime {
   #inbound(supervisor: AccountSupervisor, message: InboundMessage): void {
     supervisor.lastInboundAt = Date.now();
     const account = supervisor.account;
-    const paired = this.pairing.allowed(message.channel, message.accountId);
-    const decision = decideAccess(message, account.access, paired);
+    const decision = decideAccess(message, account.access, () => this.pairing.allowed(message.channel, message.accountId));
     const transport = supervisor.ensureTransport();
     if (decision.action === "drop") {
       this.#deps.log.debug(`${message.channel} ${message.accountId}: message from ${message.senderId} in ${message.chatId} ignored (${decision.reason})`);
