@@ -48,7 +48,7 @@ test("the supervisor backs off 1 s, 2 s, 4 s … while the transport fails, and 
     }),
   } as unknown as ChannelPlugin;
   const account = telegramAccounts({ botToken: "x" }, {})[0]!;
-  const sup = new AccountSupervisor(plugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async (ms) => void waits.push(ms), inbound() {}, redact() {} });
+  const sup = new AccountSupervisor(plugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async (ms) => void waits.push(ms), inbound() {}, admits: () => true, redact() {} });
   sup.start();
   await connected;
   expect(waits).toEqual([1000, 2000, 4000]);
@@ -205,7 +205,7 @@ test("a photo of a user turn reaches each wire format as an image part", async (
 test("backpressure: a full account makes the transport wait until answered messages free room", async () => {
   const { MAX_ADMITTED } = await import("../../src/channels/account.ts");
   const account = telegramAccounts({ botToken: "x" }, {})[0]!;
-  const sup = new AccountSupervisor({ id: "fake" } as ChannelPlugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async () => {}, inbound() {}, redact() {} });
+  const sup = new AccountSupervisor({ id: "fake" } as ChannelPlugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async () => {}, inbound() {}, admits: () => true, redact() {} });
   for (let i = 0; i < MAX_ADMITTED; i++) sup.admit();
   expect(sup.room()).toBe(0);
   let resumed = false;
