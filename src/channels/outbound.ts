@@ -36,8 +36,9 @@ function mediaOf(source: string, forceDocument: boolean | undefined, mediaRoot: 
   if (!remote) {
     const inside = isAbsolute(source) && existsSync(source) && existsSync(mediaRoot) && realpathSync(source).startsWith(`${realpathSync(mediaRoot)}/`);
     if (!inside) throw new GatewayError("INVALID_REQUEST", `media must be an http(s) URL or a file under ${mediaRoot} (send local files as buffer): ${source}`);
-    if (!statSync(source).isFile()) throw new GatewayError("INVALID_REQUEST", `media is not a file: ${source}`);
-    if (statSync(source).size > MAX_MEDIA_BYTES) throw new GatewayError("INVALID_REQUEST", `media larger than ${MAX_MEDIA_BYTES} bytes: ${source}`);
+    const stat = statSync(source);
+    if (!stat.isFile()) throw new GatewayError("INVALID_REQUEST", `media is not a file: ${source}`);
+    if (stat.size > MAX_MEDIA_BYTES) throw new GatewayError("INVALID_REQUEST", `media larger than ${MAX_MEDIA_BYTES} bytes: ${source}`);
   }
   const path = remote ? new URL(source).pathname : source;
   return { kind: !forceDocument && IMAGE_EXT.has(extname(path).toLowerCase()) ? "image" : "document", source, filename: basename(path) || "file" };
