@@ -150,6 +150,11 @@ export class Scheduler {
     return this.#system.has(id) ? undefined : this.#jobs.get(id);
   }
 
+  /** A gateway-owned job (a heartbeat), which get() and list() never show. */
+  systemJob(id: string): CronJob | undefined {
+    return this.#system.has(id) ? this.#jobs.get(id) : undefined;
+  }
+
   isRunning(id: string): boolean {
     return this.#running.has(id);
   }
