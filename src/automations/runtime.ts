@@ -151,7 +151,8 @@ export class AutomationsRuntime {
   async requestHeartbeat(agentId: string, reason: string): Promise<number> {
     let job = this.scheduler.systemJob(heartbeatJobId(agentId));
     if (!job) {
-      const plan = heartbeatPlans(this.#deps.config()).plans.find((p) => p.agentId === agentId) ?? { ...heartbeatPlans(this.#deps.config()).plans[0]!, agentId, enabled: false };
+      // An agent without a heartbeat gets a job with main's settings and no cadence, for this wake only.
+      const plan = this.#plans.find((p) => p.agentId === agentId) ?? { ...this.#plans[0]!, agentId, enabled: false };
       job = await this.#heartbeatJob(plan);
     }
     const at = this.limiter.earliest(agentId, this.#deps.clock.now());
@@ -215,7 +216,7 @@ export class AutomationsRuntime {
     const now = this.#deps.clock.now();
     const eventReason = this.#eventWakes.get(agentId);
     this.#eventWakes.delete(agentId);
-    const plan = this.#plans.find((p) => p.agentId === agentId) ?? heartbeatPlans(this.#deps.config()).plans[0]!;
+    const plan = this.#plans.find((p) => p.agentId === agentId) ?? this.#plans[0]!;
     const emit = (event: Omit<HeartbeatEvent, "ts">): RunOutcome => {
       const message = event.reason ? SKIP_MESSAGES[event.reason] : undefined;
       const payload: HeartbeatEvent = { ts: this.#deps.clock.now(), agentId, ...event, ...(message ? { message } : {}) };
