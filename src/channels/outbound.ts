@@ -139,7 +139,7 @@ export function targetSessionKey(rt: ChannelRuntime, config: Record<string, unkn
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v : typeof v === "number" ? String(v) : undefined);
 
 /** `message.action`: the reference CLI's path for `message send` (and edit/delete where Telegram has them). */
-export async function messageAction(rt: ChannelRuntime, p: { channel?: string; action: string; params: Record<string, unknown>; accountId?: string }, key: string): Promise<Record<string, unknown>> {
+export async function messageAction(rt: ChannelRuntime, p: { channel?: string; action: string; params: Record<string, unknown>; accountId?: string }): Promise<Record<string, unknown>> {
   const a = p.params;
   const to = str(a.target) ?? str(a.to) ?? str(a.chatId);
   if (!to) throw new GatewayError("INVALID_REQUEST", `message.action ${p.action}: target is required`);
@@ -160,7 +160,6 @@ export async function messageAction(rt: ChannelRuntime, p: { channel?: string; a
       forceDocument: a.forceDocument === true,
       silent: a.silent === true,
     });
-    void key; // deduped by the server on this key; the reference's result does not echo it
     return { ok: true, messageId: sent.messageId, chatId: sent.chatId, receipt: {} };
   }
   const { s, chatId } = resolveTarget(rt, to, p.channel, p.accountId);
