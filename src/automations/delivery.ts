@@ -1,14 +1,27 @@
 // Where automation output goes: the route a heartbeat's `target`/`to` names (owner DM, the last conversation,
 // an explicit channel and recipient) and a cron job's announce target, sent through the channels feature the
 // composition hands in. Nothing here throws: a missing route or a failed send is an outcome the run records.
-import type { ChannelDelivery, RoutedTarget } from "../agents/methods.ts";
+import type { ChannelDelivery, DeliveryTarget, RoutedTarget } from "../agents/methods.ts";
 import type { HeartbeatPlan } from "./heartbeat.ts";
 import type { CronDelivery, RunOutcome } from "./types.ts";
 
 /** `<chatId>:topic:<thread>` (the reference's way to name a forum topic in `to`) split into chat and thread. */
-export function topicOf(to: string): { to: string; threadId?: string } {
+function topicOf(to: string): { to: string; threadId?: string } {
   const match = /^(.+):topic:(\d+)$/.exec(to.trim());
   return match ? { to: match[1]!, threadId: match[2]! } : { to: to.trim() };
+}
+
+/**
+ * Where an announcement goes (a cron job's, a hook run's): `to` as given, else the agent's last conversation
+ * on `channel` when one is named; undefined when there is none.
+ */
+export async function announceTarget(delivery: ChannelDelivery, agentId: string, channel: string | undefined, to: string | undefined, accountId?: string, threadId?: string): Promise<DeliveryTarget | undefined> {
+  if (to !== undefined) {
+    const topic = topicOf(to);
+    return { channel, to: topic.to, threadId: threadId ?? topic.threadId, accountId };
+  }
+  const last = await delivery.lastRoute(agentId, `agent:${agentId}:main`);
+  return last && (!channel || last.channel === channel) ? last : undefined;
 }
 
 /** Telegram groups and supergroups have negative ids; anything else a target names is a person's chat. */
@@ -59,18 +72,11 @@ export async function announce(spec: CronDelivery | undefined, outcome: RunOutco
   if (spec.mode === "webhook") return fail("webhook delivery is not available on this gateway");
   if (!text.trim()) return { ...outcome, delivered: false, deliveryStatus: "not-delivered", deliveryError: "nothing to deliver (empty reply)" };
   if (!delivery) return fail(spec.channel && spec.channel !== "last" ? `delivery channel "${spec.channel}" is not available on this gateway` : "no delivery route: no channel is connected to this gateway");
-  let target: RoutedTarget | undefined;
   const channel = spec.channel && spec.channel !== "last" ? spec.channel : undefined;
-  if (spec.to !== undefined) {
-    const { to, threadId } = topicOf(String(spec.to));
-    target = { channel: channel ?? "", to, threadId: spec.threadId !== undefined ? String(spec.threadId) : threadId, accountId: spec.accountId, chatType: chatTypeOf(to) };
-  } else {
-    const last = await delivery.lastRoute(agentId, `agent:${agentId}:main`);
-    target = last && (!channel || last.channel === channel) ? last : undefined;
-  }
+  const target = await announceTarget(delivery, agentId, channel, spec.to === undefined ? undefined : String(spec.to), spec.accountId, spec.threadId === undefined ? undefined : String(spec.threadId));
   if (!target) return fail(channel ? `no delivery route on channel "${channel}": give delivery.to` : "no delivery route: no conversation to announce to (give delivery.channel and delivery.to)");
-  const status = await delivery.deliver({ ...target, channel: target.channel || undefined }, text);
-  if (!status.succeeded) return fail(`delivery to ${target.channel || "chat"} ${target.to} failed: ${status.error ?? status.status}`);
+  const status = await delivery.deliver(target, text);
+  if (!status.succeeded) return fail(`delivery to ${target.channel ?? "chat"} ${target.to} failed: ${status.error ?? status.status}`);
   return { ...outcome, delivered: true, deliveryStatus: "delivered" };
 }
 

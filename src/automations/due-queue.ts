@@ -26,10 +26,6 @@ export class DueQueue {
     return this.#heap[0];
   }
 
-  has(id: string): boolean {
-    return this.#index.has(id);
-  }
-
   /** Inserts the job or moves it to its new instant. */
   set(id: string, at: number, seq: number): void {
     const i = this.#index.get(id);
@@ -40,11 +36,11 @@ export class DueQueue {
       return;
     }
     const entry = this.#heap[i]!;
-    const earlier = at < entry.at || (at === entry.at && seq < entry.seq);
     entry.at = at;
     entry.seq = seq;
-    if (earlier) this.#up(i);
-    else this.#down(i);
+    // At most one of the two moves it (as in delete), so the order rule lives in before() alone.
+    this.#up(i);
+    this.#down(this.#index.get(id)!);
   }
 
   delete(id: string): boolean {

@@ -114,18 +114,22 @@ export class AutomationsRuntime {
   async #heartbeatJob(plan: HeartbeatPlan): Promise<CronJob> {
     const now = this.#deps.clock.now();
     const id = heartbeatJobId(plan.agentId);
-    const existing = this.scheduler.get(id) ?? undefined;
+    const existing = this.scheduler.systemJob(id);
+    const enabled = plan.enabled && this.heartbeatsOn;
+    const everyMs = plan.everyMs ?? 1_800_000;
+    // Unchanged settings keep the job as it is: re-putting it would restart its cadence from now.
+    if (existing && existing.enabled === enabled && existing.schedule.kind === "every" && existing.schedule.everyMs === everyMs) return existing;
     const job: CronJob = {
       id,
       name: `Heartbeat (${plan.agentId})`,
-      enabled: plan.enabled && this.heartbeatsOn,
+      enabled,
       createdAtMs: existing?.createdAtMs ?? now,
       updatedAtMs: now,
-      schedule: { kind: "every", everyMs: plan.everyMs ?? 1_800_000, anchorMs: existing?.createdAtMs ?? now },
+      schedule: { kind: "every", everyMs, anchorMs: existing?.createdAtMs ?? now },
       sessionTarget: "main",
       wakeMode: "now",
       payload: { kind: "heartbeat", agentId: plan.agentId },
-      state: {},
+      state: existing?.state ?? {},
     };
     return this.scheduler.put(job, { system: true });
   }
@@ -145,9 +149,10 @@ export class AutomationsRuntime {
 
   /** An event-driven heartbeat: at least 30 s after the last one started, and the flood guard. */
   async requestHeartbeat(agentId: string, reason: string): Promise<number> {
-    let job = this.scheduler.get(heartbeatJobId(agentId)) ?? undefined;
+    let job = this.scheduler.systemJob(heartbeatJobId(agentId));
     if (!job) {
-      const plan = heartbeatPlans(this.#deps.config()).plans.find((p) => p.agentId === agentId) ?? { ...heartbeatPlans(this.#deps.config()).plans[0]!, agentId, enabled: false };
+      // An agent without a heartbeat gets a job with main's settings and no cadence, for this wake only.
+      const plan = this.#plans.find((p) => p.agentId === agentId) ?? { ...this.#plans[0]!, agentId, enabled: false };
       job = await this.#heartbeatJob(plan);
     }
     const at = this.limiter.earliest(agentId, this.#deps.clock.now());
@@ -211,7 +216,7 @@ export class AutomationsRuntime {
     const now = this.#deps.clock.now();
     const eventReason = this.#eventWakes.get(agentId);
     this.#eventWakes.delete(agentId);
-    const plan = this.#plans.find((p) => p.agentId === agentId) ?? heartbeatPlans(this.#deps.config()).plans[0]!;
+    const plan = this.#plans.find((p) => p.agentId === agentId) ?? this.#plans[0]!;
     const emit = (event: Omit<HeartbeatEvent, "ts">): RunOutcome => {
       const message = event.reason ? SKIP_MESSAGES[event.reason] : undefined;
       const payload: HeartbeatEvent = { ts: this.#deps.clock.now(), agentId, ...event, ...(message ? { message } : {}) };

@@ -92,6 +92,8 @@ export class Scheduler {
     if (store) for (const job of store.jobs()) this.#add(job);
     if ([...this.#jobs.values()].some((job) => job.schedule.kind === "cron")) await loadCronEngine();
     if (store) this.#recoverInterrupted(store, now);
+    // Only jobs whose next run changes below are written back, in one transaction (one fsync, not one per job).
+    const loaded = new Map([...this.#jobs.values()].map((job) => [job, job.state.nextRunAtMs]));
     const missed: CronJob[] = [];
     for (const job of this.#jobs.values()) {
       if (!job.enabled) continue;
@@ -108,7 +110,7 @@ export class Scheduler {
       else job.state.nextRunAtMs = now + MISSED_STAGGER_MS * (++immediate - MAX_MISSED_IMMEDIATE);
     }
     if (missed.length > 0) this.#deps.log.info(`catching up ${missed.length} job(s) missed while the gateway was stopped`);
-    if (store) for (const job of this.#jobs.values()) store.put(job);
+    store?.putAll([...this.#jobs.values()].filter((job) => job.state.nextRunAtMs !== loaded.get(job)));
     for (const job of this.#jobs.values()) this.#sync(job);
     this.#arm();
   }
@@ -146,6 +148,11 @@ export class Scheduler {
 
   get(id: string): CronJob | undefined {
     return this.#system.has(id) ? undefined : this.#jobs.get(id);
+  }
+
+  /** A gateway-owned job (a heartbeat), which get() and list() never show. */
+  systemJob(id: string): CronJob | undefined {
+    return this.#system.has(id) ? this.#jobs.get(id) : undefined;
   }
 
   isRunning(id: string): boolean {

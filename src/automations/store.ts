@@ -55,6 +55,11 @@ export class CronStore {
     this.#db.query("INSERT INTO jobs (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data").run(job.id, JSON.stringify(job));
   }
 
+  /** Writes several jobs in one transaction (start-up catch-up). */
+  putAll(jobs: CronJob[]): void {
+    if (jobs.length) this.#db.transaction(() => jobs.forEach((job) => this.put(job)))();
+  }
+
   remove(jobId: string): boolean {
     return this.#db.query("DELETE FROM jobs WHERE id = ?").run(jobId).changes > 0;
   }

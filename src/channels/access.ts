@@ -9,8 +9,11 @@ export type AccessDecision =
 
 const listed = (list: readonly string[] | undefined, id: string) => Boolean(list?.includes("*") || list?.includes(id));
 
-/** Decides what to do with an inbound message; `paired` are the senders approved through pairing. */
-export function decideAccess(message: InboundMessage, access: AccessSettings, paired: readonly string[]): AccessDecision {
+/**
+ * Decides what to do with an inbound message; `paired` reads the senders approved through pairing, called only
+ * for a DM under `pairing` from a sender the config does not list (it reads a file; most messages need not).
+ */
+export function decideAccess(message: InboundMessage, access: AccessSettings, paired: () => readonly string[]): AccessDecision {
   if (message.chatType === "direct") {
     const explicit = access.allowFrom.includes(message.senderId);
     switch (access.dmPolicy) {
@@ -22,7 +25,7 @@ export function decideAccess(message: InboundMessage, access: AccessSettings, pa
       case "allowlist":
         return explicit ? { action: "process" } : { action: "drop", reason: "sender not in allowFrom" };
       default:
-        return explicit || listed(access.allowFrom, message.senderId) || paired.includes(message.senderId) ? { action: "process" } : { action: "pair" };
+        return explicit || listed(access.allowFrom, message.senderId) || paired().includes(message.senderId) ? { action: "process" } : { action: "pair" };
     }
   }
   const groups = access.groups;

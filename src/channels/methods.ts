@@ -97,7 +97,8 @@ export function channelsMethods(runtime: () => Promise<ChannelRuntime | undefine
       const p = parseParams("message.action", ActionParams, params);
       if (!ctx.idempotencyKey) throw new GatewayError("INVALID_REQUEST", "invalid message.action params: must have required property 'idempotencyKey'");
       const rt = await need();
-      return messageAction(rt, p, ctx.idempotencyKey);
+      // Deduplicated by the server on the key; the reference's result does not echo it.
+      return messageAction(rt, p);
     },
     "channels.pairing.list": async (params) => {
       const p = parseParams("channels.pairing.list", PairingListParams, params);

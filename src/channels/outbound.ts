@@ -36,8 +36,9 @@ function mediaOf(source: string, forceDocument: boolean | undefined, mediaRoot: 
   if (!remote) {
     const inside = isAbsolute(source) && existsSync(source) && existsSync(mediaRoot) && realpathSync(source).startsWith(`${realpathSync(mediaRoot)}/`);
     if (!inside) throw new GatewayError("INVALID_REQUEST", `media must be an http(s) URL or a file under ${mediaRoot} (send local files as buffer): ${source}`);
-    if (!statSync(source).isFile()) throw new GatewayError("INVALID_REQUEST", `media is not a file: ${source}`);
-    if (statSync(source).size > MAX_MEDIA_BYTES) throw new GatewayError("INVALID_REQUEST", `media larger than ${MAX_MEDIA_BYTES} bytes: ${source}`);
+    const stat = statSync(source);
+    if (!stat.isFile()) throw new GatewayError("INVALID_REQUEST", `media is not a file: ${source}`);
+    if (stat.size > MAX_MEDIA_BYTES) throw new GatewayError("INVALID_REQUEST", `media larger than ${MAX_MEDIA_BYTES} bytes: ${source}`);
   }
   const path = remote ? new URL(source).pathname : source;
   return { kind: !forceDocument && IMAGE_EXT.has(extname(path).toLowerCase()) ? "image" : "document", source, filename: basename(path) || "file" };
@@ -138,7 +139,7 @@ export function targetSessionKey(rt: ChannelRuntime, config: Record<string, unkn
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v : typeof v === "number" ? String(v) : undefined);
 
 /** `message.action`: the reference CLI's path for `message send` (and edit/delete where Telegram has them). */
-export async function messageAction(rt: ChannelRuntime, p: { channel?: string; action: string; params: Record<string, unknown>; accountId?: string }, key: string): Promise<Record<string, unknown>> {
+export async function messageAction(rt: ChannelRuntime, p: { channel?: string; action: string; params: Record<string, unknown>; accountId?: string }): Promise<Record<string, unknown>> {
   const a = p.params;
   const to = str(a.target) ?? str(a.to) ?? str(a.chatId);
   if (!to) throw new GatewayError("INVALID_REQUEST", `message.action ${p.action}: target is required`);
@@ -159,7 +160,6 @@ export async function messageAction(rt: ChannelRuntime, p: { channel?: string; a
       forceDocument: a.forceDocument === true,
       silent: a.silent === true,
     });
-    void key; // deduped by the server on this key; the reference's result does not echo it
     return { ok: true, messageId: sent.messageId, chatId: sent.chatId, receipt: {} };
   }
   const { s, chatId } = resolveTarget(rt, to, p.channel, p.accountId);

@@ -20,6 +20,8 @@ interface Lane<T> {
   pending: T[];
   /** The items of the turn now running (what a steered message would join). */
   current: T[];
+  /** The mode of the latest queued message: it decides how the waiting ones run next. */
+  mode?: QueueMode;
 }
 
 /** Tries to give an item to the running turn of its session; true when that turn took it. */
@@ -59,7 +61,7 @@ export class SessionLanes<T> {
       this.onDrop(lane.pending.shift()!);
       this.dropped++;
     }
-    (lane as Lane<T> & { mode?: QueueMode }).mode = mode;
+    lane.mode = mode;
   }
 
   #start(key: string, lane: Lane<T>, items: T[], mode: QueueMode): void {
@@ -70,7 +72,7 @@ export class SessionLanes<T> {
       .finally(() => {
         lane.busy = false;
         lane.current = [];
-        const latest = (lane as Lane<T> & { mode?: QueueMode }).mode ?? mode;
+        const latest = lane.mode ?? mode;
         if (lane.pending.length === 0) {
           this.#lanes.delete(key);
           return;

@@ -21,6 +21,8 @@ export class LastRoutes {
   readonly #bySession = new Map<string, ChannelRoute>();
   readonly #byAgent = new Map<string, ChannelRoute>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** A route changed since the last write (the same chat writing again changes nothing worth a write). */
+  #dirty = false;
 
   constructor(private readonly file?: string) {
     if (!file || !existsSync(file)) return;
@@ -34,10 +36,13 @@ export class LastRoutes {
   }
 
   record(agentId: string, sessionKey: string, route: ChannelRoute): void {
+    const changed = !sameRoute(this.#bySession.get(sessionKey), route) || !sameRoute(this.#byAgent.get(agentId), route);
     this.#bySession.delete(sessionKey);
     this.#bySession.set(sessionKey, route);
     if (this.#bySession.size > MAX_ROUTES) this.#bySession.delete(this.#bySession.keys().next().value!);
     this.#byAgent.set(agentId, route);
+    if (!changed) return;
+    this.#dirty = true;
     if (this.file && !this.#timer) {
       this.#timer = setTimeout(() => this.flush(), SAVE_DELAY_MS);
       this.#timer.unref?.();
@@ -49,22 +54,26 @@ export class LastRoutes {
     return (sessionKey ? this.#bySession.get(sessionKey) : undefined) ?? this.#byAgent.get(agentId);
   }
 
-  /** Writes pending changes now (also on stop); a failed write is retried by the next change. */
+  /** Writes pending changes now (also on stop); a failed write is retried by the next flush. */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (!this.file) return;
+    if (!this.file || !this.#dirty) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ sessions: Object.fromEntries(this.#bySession), agents: Object.fromEntries(this.#byAgent) }), { mode: 0o600 });
       chmodSync(tmp, 0o600);
       renameSync(tmp, this.file);
+      this.#dirty = false;
     } catch {
       // Best effort: routes are a convenience re-learnt from traffic, never worth failing a message over.
     }
   }
 }
+
+const sameRoute = (a: ChannelRoute | undefined, b: ChannelRoute): boolean =>
+  !!a && a.channel === b.channel && a.to === b.to && a.accountId === b.accountId && a.threadId === b.threadId && a.chatType === b.chatType;
 
 const valid = (route: unknown): route is ChannelRoute =>
   !!route && typeof (route as ChannelRoute).channel === "string" && typeof (route as ChannelRoute).to === "string" && ((route as ChannelRoute).chatType === "direct" || (route as ChannelRoute).chatType === "group");

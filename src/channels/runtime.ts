@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { AgentsService } from "../agents/methods.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { GatewayError } from "../protocol/errors.ts";
-import { decideAccess } from "./access.ts";
+import { decideAccess, type AccessDecision } from "./access.ts";
 import { nativeCommand } from "./commands.ts";
 import { AccountSupervisor } from "./account.ts";
 import { PairingStore } from "./pairing.ts";
@@ -138,6 +138,7 @@ export class ChannelRuntime {
         sleep: this.#deps.sleep,
         redact: this.#deps.redact,
         inbound: (message) => this.#inbound(supervisor, message),
+        admits: (message) => this.#decide(supervisor, message).action === "process",
       });
       this.#accounts.set(key, supervisor);
       if (account.problem && account.enabled) this.#deps.log.warn(`${key} not started: ${account.problem}`);
@@ -145,11 +146,15 @@ export class ChannelRuntime {
     }
   }
 
+  /** The access decision under the account's current settings and pairing approvals. */
+  #decide(supervisor: AccountSupervisor, message: InboundMessage): AccessDecision {
+    return decideAccess(message, supervisor.account.access, () => this.pairing.allowed(message.channel, message.accountId));
+  }
+
   #inbound(supervisor: AccountSupervisor, message: InboundMessage): void {
     supervisor.lastInboundAt = Date.now();
     const account = supervisor.account;
-    const paired = this.pairing.allowed(message.channel, message.accountId);
-    const decision = decideAccess(message, account.access, paired);
+    const decision = this.#decide(supervisor, message);
     const transport = supervisor.ensureTransport();
     if (decision.action === "drop") {
       this.#deps.log.debug(`${message.channel} ${message.accountId}: message from ${message.senderId} in ${message.chatId} ignored (${decision.reason})`);

@@ -111,7 +111,7 @@ export function channelsSurface(ctx: SurfaceContext, deps: ChannelsDeps): Surfac
       const rt = await ensure();
       if (!rt) throw noChannel();
       const { messageAction } = await import("./outbound.ts");
-      return messageAction(rt, { ...params, channel: params.channel || undefined }, crypto.randomUUID());
+      return messageAction(rt, { ...params, channel: params.channel || undefined });
     },
   };
 

@@ -111,6 +111,8 @@ export interface AccountContext {
   /** Waits (injectable: tests drive back-off and retry_after without sleeping). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   inbound(message: InboundMessage): void;
+  /** Whether the access policy answers this message: asked before its media is downloaded. */
+  admits(message: InboundMessage): boolean;
   /** How many more messages the account may hand over now (admitted messages not yet answered count). */
   room(): number;
   /** Resolves once room() > 0: the transport stops fetching while the account is full (Telegram keeps the rest). */

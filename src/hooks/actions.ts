@@ -7,7 +7,7 @@ import type { RunResult } from "../agents/run.ts";
 import type { ConfigSnapshot } from "../config/load.ts";
 import { prefixAllowed, type HooksResolved } from "./config.ts";
 import type { HookDestination } from "./delivery.ts";
-import type { WakeMode, WakeQueue } from "./wakes.ts";
+import type { SystemEventQueue, WakeMode } from "../automations/system-events.ts";
 
 /** Where an explicit session key came from: request/templated keys need `allowRequestSessionKey`. */
 export type KeySource = "request" | "mapping-static" | "mapping-templated";
@@ -120,7 +120,7 @@ export interface Dispatcher {
   service(): AgentsService | undefined;
   /** The channels' delivery as the agents service carries it; undefined when this gateway has none. */
   delivery(): ChannelDelivery | undefined;
-  queue: WakeQueue;
+  queue: SystemEventQueue;
   /** Called after a wake is queued (drain installation, logging, heartbeat request bookkeeping). */
   onWake(action: PlannedAction & { kind: "wake" }, outcome: "queued" | "coalesced"): void;
   onRun(action: PlannedAction & { kind: "agent" }, runId: string, sessionKey: string): void;

@@ -2,10 +2,10 @@
 // `/agent` names a concrete `channel` with `to` (and maybe `accountId`), a mapping may say `"last"`; `deliver:
 // false` opts out. Destinations are checked before a run is admitted; the reply is sent through the channel
 // delivery the agents service carries (src/features.ts), and the outcome becomes the `completion` facts.
-import type { ChannelDelivery, DeliveryTarget } from "../agents/methods.ts";
+import type { ChannelDelivery } from "../agents/methods.ts";
 import type { RunResult } from "../agents/run.ts";
 import { classifyReply } from "../agents/heartbeat-ack.ts";
-import { topicOf } from "../automations/delivery.ts";
+import { announceTarget } from "../automations/delivery.ts";
 
 /** No announcement; or the reply to a chat: `channel` "last" is the agent's last conversation (on any channel). */
 export type HookDestination = { deliver: false } | { deliver: true; channel: string; to?: string; accountId?: string };
@@ -86,15 +86,8 @@ export async function deliverRun(destination: HookDestination, direct: boolean, 
   if (shown.reason) return { delivered: false, deliveryAttempted: false, deliverySuppressionReason: shown.reason };
   if (!delivery) return { delivered: false, deliveryAttempted: false, error: "no channel is configured on this gateway" };
   try {
-    let target: DeliveryTarget | undefined;
     const channel = destination.channel === "last" ? undefined : destination.channel;
-    if (destination.to !== undefined) {
-      const { to, threadId } = topicOf(destination.to);
-      target = { channel, to, threadId, accountId: destination.accountId };
-    } else {
-      const last = await delivery.lastRoute(agentId, `agent:${agentId}:main`);
-      target = last && (!channel || last.channel === channel) ? last : undefined;
-    }
+    const target = await announceTarget(delivery, agentId, channel, destination.to, destination.accountId);
     if (!target) return { delivered: false, deliveryAttempted: false, error: `no delivery route${channel ? ` on ${channel}` : ""}: no conversation to deliver to` };
     const sent = await delivery.deliver(target, result.text);
     const where = `${target.channel ?? "chat"} ${target.to}`;

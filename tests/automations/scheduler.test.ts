@@ -156,6 +156,26 @@ describe("restart", () => {
     s2.store.close();
   });
 
+  test("start writes back exactly the jobs whose next run it moved", async () => {
+    const h = harness(0);
+    await h.scheduler.start();
+    await h.scheduler.put(job("agent", { kind: "every", everyMs: 3_600_000 }, 0, { payload: { kind: "agentTurn", message: "hi" } }));
+    await h.scheduler.put(job("daily", { kind: "every", everyMs: 24 * 3_600_000 }, 0));
+    h.scheduler.stop();
+    h.store.close();
+
+    const again = harness(2 * 3_600_000, undefined, h.stateDir);
+    const written: string[] = [];
+    const put = again.store.put.bind(again.store);
+    again.store.put = (j: CronJob) => (written.push(j.id), put(j));
+    await again.scheduler.start();
+    // The missed agent job moved two minutes out; the daily job's next run stands, so its row is not rewritten.
+    expect(written).toEqual(["agent"]);
+    expect(again.store.jobs().find((j) => j.id === "agent")!.state.nextRunAtMs).toBe(2 * 3_600_000 + MISSED_AGENT_DELAY_MS);
+    again.scheduler.stop();
+    again.store.close();
+  });
+
   test("a run left open by a dead process is closed as interrupted; the store is intact", async () => {
     const h = harness(0, () => new Promise<RunOutcome>(() => {}));
     await h.scheduler.start();

@@ -3,7 +3,7 @@
 // policy removes it; a bad call comes back to the model as a tool error. Also the routes unasked-for output
 // takes (owner DM, last conversation kept across restarts).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LastRoutes, ownerRoute } from "../../src/channels/routes.ts";
@@ -114,6 +114,14 @@ test("last routes survive a restart in an owner-only file; a damaged file is ign
     const again = new LastRoutes(file);
     expect(again.get("ops", "agent:ops:main")).toEqual({ channel: "telegram", to: "111", accountId: "default", chatType: "direct" });
     expect(again.get("ops")).toMatchObject({ to: "111" });
+    // The same chat again is nothing new to write; another chat is.
+    rmSync(file);
+    first.record("ops", "agent:ops:main", { channel: "telegram", to: "111", accountId: "default", chatType: "direct" });
+    first.flush();
+    expect(existsSync(file)).toBe(false);
+    first.record("ops", "agent:ops:main", { channel: "telegram", to: "222", accountId: "default", chatType: "direct" });
+    first.flush();
+    expect(new LastRoutes(file).get("ops")).toMatchObject({ to: "222" });
     writeFileSync(file, "{not json");
     expect(new LastRoutes(file).get("ops")).toBeUndefined();
   } finally {

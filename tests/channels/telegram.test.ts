@@ -133,6 +133,19 @@ test("in a group, a message without a mention is ignored and one with a mention 
   expect(sentTo(GROUP, from).every((c) => !String(c.params.text).includes("just chatting"))).toBe(true);
 });
 
+test("media nobody will answer is never downloaded: a group photo without a mention, a stranger's document", async () => {
+  const photo = tg.addFile(new Uint8Array([0xff, 0xd8, 0xff, 9]), "photos/unasked.jpg");
+  const junk = tg.addFile(new TextEncoder().encode("junk"), "documents/junk.bin");
+  const from = tg.calls.length;
+  tg.message(TOKEN, { from: OWNER, chatId: GROUP, photo, caption: "look at this" });
+  tg.message(TOKEN, { from: 333, document: { fileId: junk, name: "junk.bin", mime: "application/octet-stream" } });
+  tg.message(TOKEN, { from: OWNER, chatId: GROUP, text: "@stand_bot after" });
+  // The stranger is still offered pairing; updates are handled in order, so the answer below comes after both.
+  await replyIn(333, from, "Pairing code");
+  await replyIn(GROUP, from, "echo(alpha): @stand_bot after");
+  expect(tg.calls.slice(from).filter((c) => c.method === "getFile")).toEqual([]);
+});
+
 test("a 10,000-character reply arrives in chunks of at most 4096, together the whole text", async () => {
   const words = Array.from({ length: 2000 }, (_, i) => `w${i % 10}xyz`).join(" ").slice(0, 10_000);
   const from = tg.calls.length;

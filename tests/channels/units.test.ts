@@ -48,7 +48,7 @@ test("the supervisor backs off 1 s, 2 s, 4 s … while the transport fails, and 
     }),
   } as unknown as ChannelPlugin;
   const account = telegramAccounts({ botToken: "x" }, {})[0]!;
-  const sup = new AccountSupervisor(plugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async (ms) => void waits.push(ms), inbound() {}, redact() {} });
+  const sup = new AccountSupervisor(plugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async (ms) => void waits.push(ms), inbound() {}, admits: () => true, redact() {} });
   sup.start();
   await connected;
   expect(waits).toEqual([1000, 2000, 4000]);
@@ -62,24 +62,30 @@ const base: AccessSettings = { dmPolicy: "pairing", allowFrom: ["111"], groupPol
 const dm = (senderId: string): InboundMessage => ({ channel: "telegram", accountId: "default", chatId: senderId, chatType: "direct", senderId, messageId: "1", text: "x", mentioned: false, media: [] });
 const group = (senderId: string, mentioned: boolean, chatId = "-5"): InboundMessage => ({ ...dm(senderId), chatId, chatType: "group", mentioned });
 
+/** The pairing store as decideAccess sees it; `unread` fails the test when a decision reads it needlessly. */
+const paired = (...ids: string[]) => () => ids;
+const unread = (): string[] => {
+  throw new Error("pairing store read for a message whose decision does not depend on it");
+};
+
 test("DM policies: pairing, allowlist, open (needs *), disabled", () => {
-  expect(decideAccess(dm("111"), base, []).action).toBe("process");
-  expect(decideAccess(dm("222"), base, []).action).toBe("pair");
-  expect(decideAccess(dm("222"), base, ["222"]).action).toBe("process");
-  expect(decideAccess(dm("222"), { ...base, dmPolicy: "allowlist" }, ["222"]).action).toBe("drop");
-  expect(decideAccess(dm("222"), { ...base, dmPolicy: "open" }, []).action).toBe("drop");
-  expect(decideAccess(dm("222"), { ...base, dmPolicy: "open", allowFrom: ["*"] }, []).action).toBe("process");
-  expect(decideAccess(dm("111"), { ...base, dmPolicy: "disabled" }, []).action).toBe("drop");
+  expect(decideAccess(dm("111"), base, unread).action).toBe("process");
+  expect(decideAccess(dm("222"), base, paired()).action).toBe("pair");
+  expect(decideAccess(dm("222"), base, paired("222")).action).toBe("process");
+  expect(decideAccess(dm("222"), { ...base, dmPolicy: "allowlist" }, unread).action).toBe("drop");
+  expect(decideAccess(dm("222"), { ...base, dmPolicy: "open" }, unread).action).toBe("drop");
+  expect(decideAccess(dm("222"), { ...base, dmPolicy: "open", allowFrom: ["*"] }, unread).action).toBe("process");
+  expect(decideAccess(dm("111"), { ...base, dmPolicy: "disabled" }, unread).action).toBe("drop");
 });
 
 test("groups: allowlisted groups only, senders from groupAllowFrom or allowFrom (never pairing), mention gating", () => {
-  expect(decideAccess(group("111", true), base, []).action).toBe("drop"); // no groups configured
+  expect(decideAccess(group("111", true), base, unread).action).toBe("drop"); // no groups configured
   const groups = { ...base, groups: { "-5": { requireMention: true }, "-6": { requireMention: false, groupPolicy: "open" as const } } };
-  expect(decideAccess(group("111", false), groups, []).action).toBe("drop");
-  expect(decideAccess(group("111", true), groups, []).action).toBe("process");
-  expect(decideAccess(group("222", true), groups, ["222"]).action).toBe("drop");
-  expect(decideAccess(group("222", false, "-6"), groups, []).action).toBe("process");
-  expect(decideAccess(group("111", true, "-7"), groups, []).action).toBe("drop");
+  expect(decideAccess(group("111", false), groups, unread).action).toBe("drop");
+  expect(decideAccess(group("111", true), groups, unread).action).toBe("process");
+  expect(decideAccess(group("222", true), groups, unread).action).toBe("drop");
+  expect(decideAccess(group("222", false, "-6"), groups, unread).action).toBe("process");
+  expect(decideAccess(group("111", true, "-7"), groups, unread).action).toBe("drop");
 });
 
 test("session keys follow session.dmScope and groups stay per group", () => {
@@ -199,7 +205,7 @@ test("a photo of a user turn reaches each wire format as an image part", async (
 test("backpressure: a full account makes the transport wait until answered messages free room", async () => {
   const { MAX_ADMITTED } = await import("../../src/channels/account.ts");
   const account = telegramAccounts({ botToken: "x" }, {})[0]!;
-  const sup = new AccountSupervisor({ id: "fake" } as ChannelPlugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async () => {}, inbound() {}, redact() {} });
+  const sup = new AccountSupervisor({ id: "fake" } as ChannelPlugin, account, { stateDir: "/tmp", env: {}, log: { info() {}, warn() {}, debug() {} }, sleep: async () => {}, inbound() {}, admits: () => true, redact() {} });
   for (let i = 0; i < MAX_ADMITTED; i++) sup.admit();
   expect(sup.room()).toBe(0);
   let resumed = false;

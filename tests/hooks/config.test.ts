@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import type { ConfigSnapshot } from "../../src/config/load.ts";
 import { hooksConfig } from "../../src/hooks/config.ts";
 import { renderTemplate } from "../../src/hooks/templates.ts";
-import { WakeQueue } from "../../src/hooks/wakes.ts";
+import { SystemEventQueue as WakeQueue } from "../../src/automations/system-events.ts";
 
 const snap = (hooks: unknown) => ({ config: { hooks } }) as unknown as ConfigSnapshot;
 

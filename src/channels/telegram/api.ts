@@ -110,8 +110,20 @@ export class BotApi {
       throw new TelegramApiError("file", 0, "network error (file download)");
     }
     if (!response.ok) throw new TelegramApiError("file", response.status, "file download failed");
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > maxBytes) throw new TelegramApiError("file", 413, `file is larger than ${maxBytes} bytes`);
-    return { bytes, path: file.file_path };
+    // Read under the cap as it streams: getFile may omit file_size, and the body is never held whole first.
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for await (const piece of response.body ?? []) {
+        size += piece.byteLength;
+        if (size > maxBytes) break;
+        chunks.push(piece);
+      }
+    } catch {
+      throw new TelegramApiError("file", 0, "network error (file download)");
+    }
+    // Leaving the loop early cancelled the stream.
+    if (size > maxBytes) throw new TelegramApiError("file", 413, `file is larger than ${maxBytes} bytes`);
+    return { bytes: new Uint8Array(Buffer.concat(chunks)), path: file.file_path };
   }
 }

@@ -80,19 +80,10 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
       }
     }
     if (message.reply_to_message?.from?.id !== undefined && message.reply_to_message.from.id === bot?.id) mentioned = true;
+    const photo = Array.isArray(message.photo) && message.photo.length > 0;
+    if (!text && !photo && !message.document?.file_id) return undefined;
     const media: InboundMessage["media"] = [];
-    if (Array.isArray(message.photo) && message.photo.length) {
-      const largest = message.photo[message.photo.length - 1];
-      const saved = await saveMedia(largest.file_id, "image", undefined, undefined, signal);
-      if (saved) media.push(saved);
-    }
-    if (message.document?.file_id) {
-      const kind = String(message.document.mime_type ?? "").startsWith("image/") ? "image" : "document";
-      const saved = await saveMedia(message.document.file_id, kind, message.document.file_name, message.document.mime_type, signal);
-      if (saved) media.push(saved);
-    }
-    if (!text && media.length === 0) return undefined;
-    return {
+    const inbound: InboundMessage = {
       channel: "telegram",
       accountId: ctx.account.accountId,
       chatId: String(message.chat.id),
@@ -107,6 +98,19 @@ export function createTelegramTransport(ctx: AccountContext): AccountTransport {
       media,
       command,
     };
+    // A message nobody will answer (a stranger, a group chat without a mention) never has its media fetched.
+    if (!ctx.admits(inbound)) return inbound;
+    if (photo) {
+      const largest = message.photo[message.photo.length - 1];
+      const saved = await saveMedia(largest.file_id, "image", undefined, undefined, signal);
+      if (saved) media.push(saved);
+    }
+    if (message.document?.file_id) {
+      const kind = String(message.document.mime_type ?? "").startsWith("image/") ? "image" : "document";
+      const saved = await saveMedia(message.document.file_id, kind, message.document.file_name, message.document.mime_type, signal);
+      if (saved) media.push(saved);
+    }
+    return text || media.length > 0 ? inbound : undefined;
   }
 
   async function upload(media: OutboundMedia): Promise<string | UploadFile> {
