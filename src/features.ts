@@ -36,7 +36,7 @@ export const composeFeatures = (options: FeatureOptions = {}): MountFeatures => 
   const canvas = canvasSurface(ctx);
   // The agent's canvas tool drives paired nodes' widget panels: nodes and the canvas switch handed over here.
   // Built with the toolbox, on the first run (`require` keeps the tool's module out of the start).
-  agents.service.addTool?.(() => (require("./canvas/tool.ts") as typeof import("./canvas/tool.ts")).canvasTool({ nodes: nodes.service, enabled: () => canvas.service.settings().enabled }));
+  agents.service.addTool(() => (require("./canvas/tool.ts") as typeof import("./canvas/tool.ts")).canvasTool({ nodes: nodes.service, enabled: () => canvas.service.settings().enabled }));
   const surfaces: (Surface | undefined)[] = [
     agents,
     devices,

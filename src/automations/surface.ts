@@ -38,9 +38,8 @@ export function automationsSurface(ctx: SurfaceContext, deps: AutomationsDeps): 
   const log = ctx.logger.child("automations");
   const clock = deps.clock ?? realClock;
   const queue = new SystemEventQueue();
-  // Through the service's own hook point when it has one: reaching `runs` would build the run machinery at start.
-  const agentsHook = deps.agents.useStartHook;
-  drainWakesIntoRuns(agentsHook ? { useStartHook: (hook) => agentsHook(hook) } : deps.agents.runs, queue, log);
+  // Through the service's own hook point: reaching `runs` would build the run machinery at start.
+  drainWakesIntoRuns(deps.agents, queue, log);
   let loading: Promise<AutomationsRuntime> | undefined;
   let loaded: AutomationsRuntime | undefined;
   let stopped = false;

@@ -4,7 +4,7 @@
 // request (or at start when the separate `canvasHost.port` is configured), so a gateway nobody views pays nothing.
 import type { Surface, SurfaceContext } from "../surface/types.ts";
 import { textResponse } from "../surface/http.ts";
-import { isLoopbackAddress } from "../surface/net.ts";
+import { isLoopbackAddress, PROXY_HEADERS } from "../surface/net.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { Capabilities } from "./capability.ts";
 import { canvasSettings, isCanvasPath, type CanvasSettings } from "./settings.ts";
@@ -18,9 +18,6 @@ export interface CanvasService {
   /** Tells connected viewers to reload now (a document was written by something the watcher cannot see). */
   reload(): void;
 }
-
-/** Headers a reverse proxy adds: a request carrying one came from elsewhere, whatever its socket address says. */
-const PROXY_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"];
 
 /**
  * A viewer on this machine talking to a loopback-only gateway with no proxy in between: the one case served

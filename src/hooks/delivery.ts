@@ -4,7 +4,7 @@
 // delivery the agents service carries (src/features.ts), and the outcome becomes the `completion` facts.
 import type { ChannelDelivery } from "../agents/methods.ts";
 import type { RunResult } from "../agents/run.ts";
-import { classifyReply } from "../agents/heartbeat-ack.ts";
+import { classifyReply, DISPLAY_ACK_MAX_CHARS } from "../agents/heartbeat-ack.ts";
 import { announceTarget } from "../automations/delivery.ts";
 
 /** No announcement; or the reply to a chat: `channel` "last" is the agent's last conversation (on any channel). */
@@ -72,7 +72,7 @@ function disposition(result: RunResult): { kind: Completion["replyDisposition"];
   if (!reply) return { kind: "empty", reason: "empty" };
   if (reply === "NO_REPLY") return { kind: "silent", reason: "silent" };
   // A heartbeat acknowledgement (HEARTBEAT_OK with little else) is no message to anyone.
-  if (reply.includes("HEARTBEAT_OK") && classifyReply(reply, 300).silent) return { kind: "silent", reason: "heartbeat" };
+  if (reply.includes("HEARTBEAT_OK") && classifyReply(reply, DISPLAY_ACK_MAX_CHARS).silent) return { kind: "silent", reason: "heartbeat" };
   return { kind: "visible" };
 }
 

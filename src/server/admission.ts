@@ -2,14 +2,11 @@
 // (Surface.admit) and turn a thrown error into a refusal. The decision itself is the feature's.
 import type { AuthOutcome } from "./auth.ts";
 import type { UpgradeInfo } from "./listen.ts";
-import { isLoopbackAddress } from "../surface/net.ts";
+import { isLoopbackAddress, PROXY_HEADERS } from "../surface/net.ts";
 import type { ConnectParams } from "../protocol/connect.ts";
 import type { Admission, DeviceHandshake } from "../surface/types.ts";
 
-// Proxy headers make a loopback peer non-local: the real client is somewhere else (spec §2.3 "direct_local").
-export const PROXY_HEADERS = ["x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host"];
-
-/** A loopback peer with no proxy headers. */
+/** A loopback peer with no proxy headers: with one, the real client is somewhere else (spec §2.3 "direct_local"). */
 export function isDirectLocal(upgrade: UpgradeInfo): boolean {
   return isLoopbackAddress(upgrade.remoteAddress) && !PROXY_HEADERS.some((h) => h in upgrade.headers);
 }

@@ -12,3 +12,6 @@ export function isLoopbackAddress(address: string): boolean {
   const plain = address.replace(/^::ffff:/, "");
   return plain.startsWith("127.") || plain === "::1" || plain === "localhost";
 }
+
+/** Headers a reverse proxy adds: a request carrying one came from elsewhere, whatever its socket address says. */
+export const PROXY_HEADERS = ["x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host"] as const;
