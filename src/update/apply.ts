@@ -3,7 +3,7 @@
 // at the target path changes, so a refused update leaves the old binary byte-identical; a running gateway keeps
 // its old inode after it and serves on until its supervisor restarts it.
 import { nodeCrypto } from "../platform/node.ts";
-import { chmodSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BINARY_LIMIT, SUMS_LIMIT, UpdateError, assetName, download, expectedSha256, type ReleaseManifest } from "./release.ts";
 
@@ -37,7 +37,15 @@ export async function applyUpdate(options: ApplyOptions): Promise<{ sha256: stri
   const staged = join(dirname(target), `.${basename(target)}.update-${process.pid}`);
   try {
     try {
-      writeFileSync(staged, bytes, { mode: 0o755, flag: "wx" });
+      // Synced before the rename: after a power loss the target is the old binary or the whole new one, never a
+      // truncated file under the binary's name.
+      const fd = openSync(staged, "wx", 0o755);
+      try {
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       chmodSync(staged, 0o755);
     } catch (error) {
       throw new UpdateError("write-failed", `cannot write next to ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
