@@ -10,8 +10,8 @@ import { resolveProfilePaths, type ProfilePaths } from "../../src/config/paths.t
 import { STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "../../src/config/write.ts";
 import { runCommand } from "../helpers/binary.ts";
 import { tempHome } from "../helpers/cli.ts";
+import { crashingWriter } from "./_crash-writer.ts";
 
-const CONFIG_DIR = join(import.meta.dir, "..", "..", "src", "config");
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 const SECRET = "sweep-secret-" + crypto.randomUUID();
 
@@ -31,19 +31,9 @@ const temps = () => readdirSync(paths.stateDir).filter((f) => f.endsWith(".tmp")
 /** A child that edits the config and SIGKILLs itself on entering `step` of the atomic write. */
 async function crashWriter(step: string, port: number): Promise<void> {
   const script = join(home, `crash-${step}.ts`);
-  writeFileSync(
-    script,
-    `import * as fs from "node:fs";
-import { editConfig } from ${JSON.stringify(join(CONFIG_DIR, "edit.ts"))};
-import { setAtPath } from ${JSON.stringify(join(CONFIG_DIR, "key-path.ts"))};
-import { resolveProfilePaths } from ${JSON.stringify(join(CONFIG_DIR, "paths.ts"))};
-const paths = resolveProfilePaths(undefined, { env: { HOME: process.env.HOME } });
-const crashing = { ...fs, ${step}: () => { process.kill(process.pid, "SIGKILL"); } };
-editConfig(paths, (c) => setAtPath(c, ["gateway", "port"], ${port}), { env: {}, fs: crashing });
-`,
-  );
+  writeFileSync(script, crashingWriter(step, port));
   const child = await runCommand([process.execPath, script], { env: { HOME: home } });
-  expect(child.signal).toBe("SIGKILL");
+  expect(child).toMatchObject({ signal: "SIGKILL", stdout: "" });
 }
 
 /** A pid that certainly names no process any more: a child that has exited. */
