@@ -39,3 +39,24 @@ export async function startTelegramGateway(options: TelegramGatewayOptions): Pro
 
 /** Closes the sockets, kills every gateway the file started, then the stand-ins (pass to afterAll). */
 export const stopTelegramGateways = stopAgentsGateways;
+
+/**
+ * Polls channels.status until its payload satisfies `match` and returns it: an observable state, not a schedule.
+ * A refused request fails at once rather than after the timeout.
+ */
+export async function untilStatus(rpc: TestSocket, match: (status: any) => boolean, timeoutMs = 15_000): Promise<any> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await rpc.request("channels.status", {});
+    if (!res.ok) throw new Error(`channels.status refused: ${JSON.stringify(res.error)}`);
+    if (match(res.payload)) return res.payload;
+    if (Date.now() > end) throw new Error(`status never matched: ${JSON.stringify(res.payload)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The Telegram account `accountId` (default: "default") once it satisfies `match`, polled as untilStatus does. */
+export async function untilAccount(rpc: TestSocket, match: (account: any) => boolean, accountId = "default", timeoutMs = 15_000): Promise<any> {
+  const find = (status: any) => (status.channelAccounts.telegram ?? []).find((a: any) => a.accountId === accountId);
+  return find(await untilStatus(rpc, (status) => find(status) !== undefined && match(find(status)), timeoutMs));
+}

@@ -6,7 +6,7 @@ import type { SpawnedGateway } from "../helpers/gateway.ts";
 import type { TestSocket } from "../helpers/ws.ts";
 import { agentsConfig } from "../agents/_setup.ts";
 import type { TelegramStandIn } from "./telegram-stand-in.ts";
-import { startTelegramGateway, stopTelegramGateways } from "./_fixture.ts";
+import { startTelegramGateway, stopTelegramGateways, untilStatus } from "./_fixture.ts";
 
 const A = "1001:alpha-token";
 const B = "1002:beta-token";
@@ -30,16 +30,8 @@ function editConfig(change: (config: any) => void): void {
   writeFileSync(gw.configPath, JSON.stringify(config, null, 2));
 }
 
-/** Polls channels.status until it satisfies `match` (an observable state, not a schedule). */
-async function until(match: (status: any) => boolean, timeoutMs = 15_000): Promise<any> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await rpc.request("channels.status", {});
-    if (match(res.payload)) return res.payload;
-    if (Date.now() > end) throw new Error(`status never matched: ${JSON.stringify(res.payload)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The channels.status payload once it satisfies `match`. */
+const until = (match: (status: any) => boolean, timeoutMs?: number) => untilStatus(rpc, match, timeoutMs);
 const account = (s: any, id: string) => (s.channelAccounts.telegram ?? []).find((a: any) => a.accountId === id);
 
 test("no channel configured: the empty status shape, nothing contacted", async () => {

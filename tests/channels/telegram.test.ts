@@ -7,7 +7,7 @@ import type { TestSocket } from "../helpers/ws.ts";
 import { agentsConfig } from "../agents/_setup.ts";
 import type { StandIn } from "../agents/stand-in.ts";
 import type { TelegramStandIn } from "./telegram-stand-in.ts";
-import { startTelegramGateway, stopTelegramGateways } from "./_fixture.ts";
+import { startTelegramGateway, stopTelegramGateways, untilAccount as untilDefault } from "./_fixture.ts";
 
 const TOKEN = "4242:test-secret-token";
 const OWNER = 111;
@@ -37,22 +37,8 @@ afterAll(stopTelegramGateways);
 const sentTo = (chat: number, from = 0) => tg.calls.slice(from).filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.params.chat_id) === chat);
 const replyIn = (chat: number, from: number, contains: string) => tg.waitFor((c) => tg.calls.indexOf(c) >= from && c.method === "sendMessage" && Number(c.params.chat_id) === chat && String(c.params.text).includes(contains));
 
-async function status(): Promise<any> {
-  const res = await rpc.request("channels.status", {});
-  expect(res.ok).toBe(true);
-  return res.payload;
-}
-
-/** Polls channels.status until the default account satisfies `match` (an observable state, not a schedule). */
-async function untilAccount(match: (a: any) => boolean, timeoutMs = 15_000): Promise<any> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const account = (await status()).channelAccounts.telegram[0];
-    if (match(account)) return account;
-    if (Date.now() > end) throw new Error(`account never matched: ${JSON.stringify(account)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The default account once it satisfies `match`. */
+const untilAccount = (match: (a: any) => boolean, timeoutMs?: number) => untilDefault(rpc, match, "default", timeoutMs);
 
 test("the account starts with the gateway: getMe, commands registered, long polling; status shows it connected", async () => {
   expect(tg.callsOf("getMe").length).toBeGreaterThan(0);
