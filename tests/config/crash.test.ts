@@ -1,14 +1,14 @@
 // A real crash during a config write: a child process SIGKILLs itself in the middle of the atomic write
 // (injected through the WriteFs seam), so nothing after that step runs, not even the cleanup in `catch`.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { editConfig } from "../../src/config/edit.ts";
 import { setAtPath } from "../../src/config/key-path.ts";
 import { loadConfig } from "../../src/config/load.ts";
-import { resolveProfilePaths, type ProfilePaths } from "../../src/config/paths.ts";
+import type { ProfilePaths } from "../../src/config/paths.ts";
 import { runCommand } from "../helpers/binary.ts";
-import { tempHome } from "../helpers/cli.ts";
+import { tempProfile } from "../helpers/cli.ts";
 import { crashingWriter as crashingSource } from "./_crash-writer.ts";
 
 const OLD = `{ gateway: { port: 1000 } } // the file before the crash\n`;
@@ -17,9 +17,7 @@ let home: string;
 let cleanup: () => void;
 let paths: ProfilePaths;
 beforeEach(() => {
-  ({ home, cleanup } = tempHome());
-  paths = resolveProfilePaths(undefined, { env: { HOME: home } });
-  mkdirSync(paths.stateDir, { recursive: true });
+  ({ home, paths, cleanup } = tempProfile());
 });
 afterEach(() => cleanup());
 

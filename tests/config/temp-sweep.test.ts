@@ -1,15 +1,15 @@
 // Temp files of killed config writers hold the whole config, secrets included: they are created 0600 and
 // the next write (or gateway start, through sweepStaleTempFiles) removes every one whose writer is gone.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { editConfig } from "../../src/config/edit.ts";
 import { setAtPath } from "../../src/config/key-path.ts";
 import { loadConfig } from "../../src/config/load.ts";
-import { resolveProfilePaths, type ProfilePaths } from "../../src/config/paths.ts";
+import type { ProfilePaths } from "../../src/config/paths.ts";
 import { STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "../../src/config/write.ts";
 import { runCommand } from "../helpers/binary.ts";
-import { tempHome } from "../helpers/cli.ts";
+import { tempProfile } from "../helpers/cli.ts";
 import { crashingWriter } from "./_crash-writer.ts";
 
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
@@ -19,9 +19,7 @@ let home: string;
 let cleanup: () => void;
 let paths: ProfilePaths;
 beforeEach(() => {
-  ({ home, cleanup } = tempHome());
-  paths = resolveProfilePaths(undefined, { env: { HOME: home } });
-  mkdirSync(paths.stateDir, { recursive: true });
+  ({ home, paths, cleanup } = tempProfile());
   writeFileSync(paths.configPath, JSON.stringify({ gateway: { mode: "local", auth: { token: SECRET } } }), { mode: 0o600 });
 });
 afterEach(() => cleanup());
