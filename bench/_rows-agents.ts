@@ -7,8 +7,8 @@ import { startStandIn } from "../tests/agents/stand-in.ts";
 import { cpuMs, startServer, type Binaries } from "./_proc.ts";
 import { summary } from "./_stats.ts";
 
-export const AGENT_PIECES = 5000;
-export const AGENT_PIECE_CHARS = 4;
+const AGENT_PIECES = 5000;
+const AGENT_PIECE_CHARS = 4;
 const ANSWER_KB = (AGENT_PIECES * AGENT_PIECE_CHARS) / 1000;
 
 export interface AgentEvents {

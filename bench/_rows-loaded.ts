@@ -7,11 +7,11 @@ import { startTelegramStandIn } from "../tests/channels/telegram-stand-in.ts";
 import { connectOperator, connectParams } from "../tests/helpers/ws.ts";
 import { startServer, treeRssKiB, type Binaries } from "./_proc.ts";
 import { kibToMB, type Row } from "./_report.ts";
+import { IDLE_SETTLE_MS } from "./_rows.ts";
 
 const BOT = "7373:bench-loaded";
 const JOBS = 100;
 const DEVICES = 10;
-const SETTLE_MS = 2000;
 
 export async function loadedIdle(bins: Binaries): Promise<{ row: Row; raw: { kib: number; jobs: number; paired: number } }> {
   const tg = startTelegramStandIn({ [BOT]: { id: 7373, username: "loaded_bot", first_name: "Loaded" } });
@@ -32,7 +32,7 @@ export async function loadedIdle(bins: Binaries): Promise<{ row: Row; raw: { kib
     const jobs = ((await op.request("cron.list", { limit: 200 })).payload as { total: number }).total;
     const paired = ((await op.request("device.pair.list", {})).payload as { paired: unknown[] }).paired.length;
     op.close();
-    await Bun.sleep(SETTLE_MS);
+    await Bun.sleep(IDLE_SETTLE_MS);
     const kib = treeRssKiB(server.pid);
     const row: Row = {
       figure: `idle RSS with 1 Telegram account, ${jobs} cron jobs, ${paired} paired devices`,

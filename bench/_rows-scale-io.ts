@@ -60,8 +60,8 @@ async function updateLatency(tg: TelegramStandIn, token: string, n: number, tag:
   const first: number[] = [];
   const reply: number[] = [];
   for (let i = 0; i < n; i++) {
-    // The stand-in runs every waiter over its whole call log on each call: keep the predicate O(1), or the
-    // bench's own bookkeeping inside the stand-in's handler is what gets measured.
+    // The stand-in tests each new call against every waiter inside its handler: keep the predicate O(1), or the
+    // bench's own bookkeeping there is what gets measured.
     const old = new Set(tg.calls);
     const t0 = performance.now();
     tg.message(token, { from: 5000 + (i % 50), text: `${tag} ${i}` });

@@ -26,7 +26,7 @@ export interface ScalePlan {
   broadcastListeners: number;
 }
 
-export const SCALE_PLANS: Record<"full" | "quick", ScalePlan> = {
+const SCALE_PLANS: Record<"full" | "quick", ScalePlan> = {
   full: { samples: 200, idleSeconds: 5, dueJobs: 200, telegramLatency: 200, telegramBurst: 500, broadcastListeners: 1000 },
   quick: { samples: 50, idleSeconds: 3, dueJobs: 100, telegramLatency: 50, telegramBurst: 200, broadcastListeners: 1000 },
 };

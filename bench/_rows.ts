@@ -25,7 +25,8 @@ export const PLANS: Record<"full" | "quick", Plan> = {
 
 export type Pair<T> = Record<Kind, T>;
 const KINDS: readonly Kind[] = ["ceiling", "ours"];
-const IDLE_SETTLE_MS = 2000;
+/** How long a server rests before its idle RSS is read (the loaded-idle row waits the same). */
+export const IDLE_SETTLE_MS = 2000;
 
 /** Runs `measure` for the ceiling, then for ours. */
 async function pair<T>(measure: (kind: Kind) => Promise<T>): Promise<Pair<T>> {

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTargets } from "../build.ts";
 import { compiledBinary, runCommand } from "./helpers/binary.ts";
+import { serveReleases } from "./helpers/release-server.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const INSTALLER = join(ROOT, "install.sh");
@@ -120,18 +121,7 @@ describe("install.sh against dist/ served on 127.0.0.1", () => {
     writeFileSync(join(fake, asset), script);
     writeFileSync(join(fake, "SHA256SUMS"), `${await sha256(join(fake, asset))}  ${asset}\n`);
     const roots: Record<string, string> = { dist, bad: dist, v2: upgrade, fake };
-    server = Bun.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      async fetch(request) {
-        const match = /^\/(\w+)\/([\w.-]+)$/.exec(new URL(request.url).pathname);
-        const root = match && roots[match[1]!];
-        if (!match || !root) return new Response("not found", { status: 404 });
-        if (match[1] === "bad" && match[2] === "SHA256SUMS") return new Response(`${"0".repeat(64)}  ${asset}\n`);
-        const file = Bun.file(join(root, match[2]!));
-        return (await file.exists()) ? new Response(file) : new Response("not found", { status: 404 });
-      },
-    });
+    server = serveReleases(roots, asset);
   }, 120_000);
 
   afterAll(() => server?.stop(true));

@@ -3,26 +3,21 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { cli } from "../helpers/cli.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "./_setup.ts";
-import { startStandIn, type StandIn } from "./stand-in.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
+import type { TestSocket } from "../helpers/ws.ts";
+import { STANDIN_ENV } from "./_setup.ts";
+import type { StandIn } from "./stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "./_gateway.ts";
 
 let standIn: StandIn;
 let gw: SpawnedGateway;
 let op: TestSocket;
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  gw = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV });
-  op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
+  ({ standIn, gw, op } = await startAgentsGateway());
 });
-afterAll(async () => {
-  op?.close();
-  await stopAllGateways();
-  standIn.stop();
-});
+afterAll(stopAgentsGateways);
 
 const ended = (runId: string) => (f: any) => f.event === "agent" && f.payload?.runId === runId && f.payload.stream === "lifecycle" && f.payload.data?.phase !== "start";
 

@@ -2,24 +2,17 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
 import { cli } from "../helpers/cli.ts";
-import { agentsConfig, STANDIN_ENV } from "./_setup.ts";
-import { startStandIn, type StandIn } from "./stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "./_gateway.ts";
 
-let standIn: StandIn;
 let gw: SpawnedGateway;
 let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  gw = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV, args: ["--raw-stream"] });
-  env = { HOME: gw.stateDir, OPENCLAW_STATE_DIR: gw.stateDir, NO_COLOR: "1", ...STANDIN_ENV };
+  ({ gw, cliEnv: env } = await startAgentsGateway({ args: ["--raw-stream"] }));
 });
-afterAll(async () => {
-  await stopAllGateways();
-  standIn.stop();
-});
+afterAll(stopAgentsGateways);
 
 test("openclaw agent prints the streamed reply; --json prints the final response", async () => {
   const plain = await cli(["agent", "--message", "from the cli", "--session", "cli-1"], env);

@@ -3,27 +3,21 @@
 // transcript stays as it was. Pure parts (where the kept tail starts) are checked without a gateway.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { splitPoint } from "../../src/agents/compaction.ts";
-import { deepMerge, spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type Frame, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "./_setup.ts";
-import { startStandIn, type StandIn } from "./stand-in.ts";
+import { deepMerge, type SpawnedGateway } from "../helpers/gateway.ts";
+import type { Frame, TestSocket } from "../helpers/ws.ts";
+import { agentsConfig } from "./_setup.ts";
+import type { StandIn } from "./stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "./_gateway.ts";
 
 let standIn: StandIn;
 let gw: SpawnedGateway;
 let op: TestSocket;
 
 beforeAll(async () => {
-  standIn = startStandIn();
   // A tail of about 8 tokens (32 characters) is kept: the last exchange of each test conversation.
-  const config = deepMerge(agentsConfig(standIn, false), { agents: { defaults: { compaction: { keepRecentTokens: 8 } } } });
-  gw = await spawnGateway({ config, env: STANDIN_ENV });
-  op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
+  ({ standIn, gw, op } = await startAgentsGateway({ config: (standIn) => deepMerge(agentsConfig(standIn, false), { agents: { defaults: { compaction: { keepRecentTokens: 8 } } } }) }));
 });
-afterAll(async () => {
-  op?.close();
-  await stopAllGateways();
-  standIn.stop();
-});
+afterAll(stopAgentsGateways);
 
 const ended = (runId: string) => (f: Frame) => f.event === "agent" && f.payload?.runId === runId && f.payload.stream === "lifecycle" && ["end", "error"].includes(f.payload.data?.phase);
 const history = async (key: string) => (await op.request("chat.history", { sessionKey: key })).payload.messages as any[];

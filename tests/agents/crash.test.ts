@@ -3,22 +3,19 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { SessionStore } from "../../src/agents/store.ts";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator } from "../helpers/ws.ts";
+import { spawnGateway, type SpawnedGateway } from "../helpers/gateway.ts";
 import { agentsConfig, STANDIN_ENV } from "./_setup.ts";
-import { startStandIn, type StandIn } from "./stand-in.ts";
+import type { StandIn } from "./stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "./_gateway.ts";
 
 let standIn: StandIn;
 let first: SpawnedGateway;
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  first = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV });
+  ({ standIn, gw: first } = await startAgentsGateway());
 });
-afterAll(async () => {
-  await stopAllGateways();
-  standIn.stop();
-});
+afterAll(stopAgentsGateways);
 
 test("kill -9 during a run, then restart: every committed message is there and the store is sound", async () => {
   const socket = await connectOperator(first.url, first.token, ["operator.write"]);

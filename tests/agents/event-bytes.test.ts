@@ -2,10 +2,10 @@
 // far with every delta, in both the `agent` and the `chat` event (98 MB per operator client). Now the bytes a
 // client receives for the run stay within a small multiple of the answer, however the model paces its stream.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "./_setup.ts";
-import { bulkPieces, startStandIn, type StandIn } from "./stand-in.ts";
+import { bulkPieces } from "./stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "./_gateway.ts";
 
 const PIECES = 5000;
 const PIECE_CHARS = 4;
@@ -13,25 +13,21 @@ const ANSWER = bulkPieces(PIECES, PIECE_CHARS).join("");
 /** The bound: live copies ≤ 8× the answer + 32 K (src/agents/live-text.ts), one flush and the final, envelopes. */
 const MAX_MULTIPLE = 16;
 
-let standIn: StandIn;
 let gw: SpawnedGateway;
 let writer: TestSocket;
 let reader: TestSocket;
 let readerBytes = 0;
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  gw = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV });
-  writer = await connectOperator(gw.url, gw.token, ["operator.write"]);
+  ({ gw, op: writer } = await startAgentsGateway({ scopes: ["operator.write"] }));
   reader = await connectOperator(gw.url, gw.token, ["operator.read"]);
   reader.ws.addEventListener("message", (e) => {
     readerBytes += typeof e.data === "string" ? Buffer.byteLength(e.data) : (e.data as ArrayBuffer).byteLength;
   });
 });
 afterAll(async () => {
-  for (const s of [writer, reader]) s?.close();
-  await stopAllGateways();
-  standIn.stop();
+  reader?.close();
+  await stopAgentsGateways();
 });
 
 test(`a ${ANSWER.length / 1000} KB answer in ${PIECES} deltas costs a reader < ${MAX_MULTIPLE}× the answer, with nothing lost`, async () => {

@@ -2,24 +2,21 @@
 // for exact statuses and bodies), against the stand-in provider.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
+import { spawnGateway, type SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator } from "../helpers/ws.ts";
-import { agentsConfig, readSseBody, STANDIN_ENV } from "./_setup.ts";
-import { startStandIn, type StandIn } from "./stand-in.ts";
+import { agentsConfig, readSseBody } from "./_setup.ts";
+import type { StandIn } from "./stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "./_gateway.ts";
 
 let standIn: StandIn;
 let gw: SpawnedGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  gw = await spawnGateway({ config: agentsConfig(standIn, true), env: STANDIN_ENV });
+  ({ standIn, gw } = await startAgentsGateway({ config: (standIn) => agentsConfig(standIn, true) }));
   client = new OpenAI({ apiKey: gw.token, baseURL: `${gw.httpUrl}/v1`, maxRetries: 0 });
 });
-afterAll(async () => {
-  await stopAllGateways();
-  standIn.stop();
-});
+afterAll(stopAgentsGateways);
 
 const json = (response: Response): Promise<any> => response.json();
 

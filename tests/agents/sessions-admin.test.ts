@@ -2,28 +2,26 @@
 // interrupt). An exec waiting for approval holds a run between tool calls, deterministically, while the
 // next message arrives.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { deepMerge, spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type Frame, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "./_setup.ts";
-import { startStandIn, type StandIn } from "./stand-in.ts";
+import { deepMerge, type SpawnedGateway } from "../helpers/gateway.ts";
+import type { Frame, TestSocket } from "../helpers/ws.ts";
+import { agentsConfig } from "./_setup.ts";
+import type { StandIn } from "./stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "./_gateway.ts";
 
 let standIn: StandIn;
 let gw: SpawnedGateway;
 let op: TestSocket;
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  standIn.script("gate", [{ tools: [{ name: "exec", args: { command: "echo gated" } }] }, { text: "after the gate" }]);
-  standIn.script("gate2", [{ tools: [{ name: "exec", args: { command: "echo one" } }, { name: "exec", args: { command: "echo two" } }] }, { text: "after both" }]);
-  const config = deepMerge(agentsConfig(standIn, false), { agents: { entries: { gated: { model: "stand/script-gate", tools: { exec: { mode: "ask" } } }, holder: { model: "stand/hold-x" }, gated2: { model: "stand/script-gate2", tools: { exec: { mode: "ask" } } } } } });
-  gw = await spawnGateway({ config, env: STANDIN_ENV });
-  op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
+  ({ standIn, gw, op } = await startAgentsGateway({
+    config: (standIn) => {
+      standIn.script("gate", [{ tools: [{ name: "exec", args: { command: "echo gated" } }] }, { text: "after the gate" }]);
+      standIn.script("gate2", [{ tools: [{ name: "exec", args: { command: "echo one" } }, { name: "exec", args: { command: "echo two" } }] }, { text: "after both" }]);
+      return deepMerge(agentsConfig(standIn, false), { agents: { entries: { gated: { model: "stand/script-gate", tools: { exec: { mode: "ask" } } }, holder: { model: "stand/hold-x" }, gated2: { model: "stand/script-gate2", tools: { exec: { mode: "ask" } } } } } });
+    },
+  }));
 });
-afterAll(async () => {
-  op?.close();
-  await stopAllGateways();
-  standIn.stop();
-});
+afterAll(stopAgentsGateways);
 
 const ended = (runId: string) => (f: Frame) => f.event === "agent" && f.payload?.runId === runId && f.payload.stream === "lifecycle" && f.payload.data?.phase !== "start";
 const history = async (key: string) => (await op.request("chat.history", { sessionKey: key })).payload.messages as any[];

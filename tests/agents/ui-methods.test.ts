@@ -2,27 +2,21 @@
 // session events it subscribes to: session.message only to a session's message subscribers, sessions.changed
 // only to sessions.subscribe'd connections; chat.history user content as the string it was sent as.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "./_setup.ts";
-import { startStandIn, type StandIn } from "./stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "./_gateway.ts";
 
-let standIn: StandIn;
 let gw: SpawnedGateway;
 let op: TestSocket;
 let other: TestSocket;
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  gw = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV });
-  op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
+  ({ gw, op } = await startAgentsGateway());
   other = await connectOperator(gw.url, gw.token, ["operator.read"]);
 });
 afterAll(async () => {
-  op?.close();
   other?.close();
-  await stopAllGateways();
-  standIn.stop();
+  await stopAgentsGateways();
 });
 
 test("subscriptions route session.message and sessions.changed; history and usage in the reference's shapes", async () => {

@@ -1,10 +1,11 @@
 // Agent runs over the WebSocket protocol: two-phase `agent`, ordered `agent` events, chat.*, sessions.*,
 // models.list, event visibility by scope, queueing per session, and /v1 disabled by default.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator, type Frame, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV, TWO_PHASE_RES } from "./_setup.ts";
-import { startStandIn, type StandIn } from "./stand-in.ts";
+import { TWO_PHASE_RES } from "./_setup.ts";
+import type { StandIn } from "./stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "./_gateway.ts";
 
 let standIn: StandIn;
 let gw: SpawnedGateway;
@@ -13,18 +14,15 @@ let reader: TestSocket;
 let blind: TestSocket;
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  gw = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV });
-  writer = await connectOperator(gw.url, gw.token, ["operator.write"]);
+  ({ standIn, gw, op: writer } = await startAgentsGateway({ scopes: ["operator.write"] }));
   reader = await connectOperator(gw.url, gw.token, ["operator.read"]);
   blind = await connectOperator(gw.url, gw.token, []);
   // sessions.changed goes to connections that subscribed (as the reference sends it).
   expect((await reader.request("sessions.subscribe", {})).payload).toEqual({ subscribed: true });
 });
 afterAll(async () => {
-  for (const s of [writer, reader, blind]) s?.close();
-  await stopAllGateways();
-  standIn.stop();
+  for (const s of [reader, blind]) s?.close();
+  await stopAgentsGateways();
 });
 
 const agentEvents = (socket: TestSocket, runId: string) => socket.frames.filter((f) => f.type === "event" && f.event === "agent" && f.payload?.runId === runId);

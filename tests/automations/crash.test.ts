@@ -4,22 +4,19 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { INTERRUPTED_ERROR } from "../../src/automations/scheduler.ts";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator } from "../helpers/ws.ts";
+import { spawnGateway, type SpawnedGateway } from "../helpers/gateway.ts";
 import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
+import type { StandIn } from "../agents/stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "../agents/_gateway.ts";
 
 let standIn: StandIn;
 let first: SpawnedGateway;
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  first = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV });
+  ({ standIn, gw: first } = await startAgentsGateway());
 });
-afterAll(async () => {
-  await stopAllGateways();
-  standIn.stop();
-});
+afterAll(stopAgentsGateways);
 
 test("kill -9 during a run: the store is intact and the run is marked interrupted on restart", async () => {
   const socket = await connectOperator(first.url, first.token);

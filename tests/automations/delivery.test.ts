@@ -3,41 +3,21 @@
 // heartbeat message is delivered to its target (explicit chat + topic, or the last conversation), a poll with
 // no route costs no model call, a cron job announces its result, and an unconfigured channel is a recorded error.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { resolveProfilePaths } from "../../src/config/paths.ts";
-import { composeFeatures } from "../../src/features.ts";
-import { createGatewayLogger } from "../../src/logging/index.ts";
-import { startGateway, type GatewayHandle } from "../../src/server/gateway.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
+import { agentsConfig } from "../agents/_setup.ts";
 import { startStandIn, type StandIn } from "../agents/stand-in.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../channels/telegram-stand-in.ts";
-import { freePort } from "../helpers/gateway.ts";
-import { connectOperator, type Frame, type TestSocket } from "../helpers/ws.ts";
+import type { TestSocket } from "../helpers/ws.ts";
 import { FakeClock } from "./_clock.ts";
+import { startClockedGateway, stopClockedGateways, type ClockedGateway } from "./_gateway.ts";
 
 const BOT = "5151:delivery-secret-token";
 const OWNER = 111;
-const dir = mkdtempSync(join(tmpdir(), "openclaw-deliver-"));
-const token = "deliver-token-" + crypto.randomUUID();
 const clock = new FakeClock(Date.now());
-let gw: GatewayHandle;
 let model: StandIn;
 let tg: TelegramStandIn;
 let op: TestSocket;
-const taken = new Set<Frame>();
-
-async function nextEvent(event: string, match: (payload: any) => boolean = () => true): Promise<any> {
-  const frame = await op.next((f) => f.event === event && !taken.has(f) && match(f.payload), 15_000);
-  taken.add(frame);
-  return frame.payload;
-}
-const rpc = async (method: string, params?: unknown) => {
-  const res = await op.request(method, params);
-  if (!res.ok) throw new Error(`${method}: ${JSON.stringify(res.error)}`);
-  return res.payload;
-};
+let rpc: ClockedGateway["rpc"];
+let nextEvent: ClockedGateway["nextEvent"];
 const sends = (chat: number) => tg.callsOf("sendMessage").filter((c) => Number(c.params.chat_id) === chat);
 
 beforeAll(async () => {
@@ -46,7 +26,6 @@ beforeAll(async () => {
   const base = agentsConfig(model, false) as any;
   const config = {
     ...base,
-    gateway: { ...base.gateway, mode: "local", port: freePort(), auth: { token } },
     channels: { telegram: { botToken: BOT, apiRoot: tg.url, dmPolicy: "allowlist", allowFrom: [String(OWNER)] } },
     // Telegram conversations belong to "ops", so its `last` route is whatever chat last talked to it.
     bindings: [{ agentId: "ops", match: { channel: "telegram" } }],
@@ -59,21 +38,14 @@ beforeAll(async () => {
       },
     },
   };
-  writeFileSync(join(dir, "openclaw.json"), JSON.stringify(config));
-  const env = { OPENCLAW_STATE_DIR: dir, ...STANDIN_ENV };
-  const logger = createGatewayLogger({ file: join(dir, "gateway.log"), console: { out() {}, err() {} } });
-  gw = await startGateway({ paths: resolveProfilePaths(undefined, { env }), env, version: "0.0.0-test", logger, features: composeFeatures({ clock }) });
-  op = await connectOperator(gw.urls[0]!, token);
-  await rpc("cron.status");
+  ({ op, rpc, nextEvent } = await startClockedGateway(config, clock));
   await tg.waitFor((c) => c.method === "getUpdates");
 });
 
 afterAll(async () => {
-  op?.close();
-  await gw?.stop();
+  await stopClockedGateways();
   model?.stop();
   tg?.kill();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("heartbeat delivery", () => {

@@ -2,49 +2,22 @@
 // scheduler starts no job and no heartbeat on its cadence, while an event-driven wake still runs its turn; with
 // neither, status reports enabled and jobs run when due.
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { resolveProfilePaths } from "../../src/config/paths.ts";
-import { composeFeatures } from "../../src/features.ts";
-import { createGatewayLogger } from "../../src/logging/index.ts";
-import { startGateway, type GatewayHandle } from "../../src/server/gateway.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
+import { agentsConfig } from "../agents/_setup.ts";
 import { startStandIn } from "../agents/stand-in.ts";
-import { freePort } from "../helpers/gateway.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
 import { FakeClock } from "./_clock.ts";
+import { startClockedGateway, stopClockedGateways } from "./_gateway.ts";
 
-const dirs: string[] = [];
-const open: Array<{ gw: GatewayHandle; op: TestSocket }> = [];
 const model = startStandIn();
 
 async function gateway(cron: Record<string, unknown> | undefined, clock: FakeClock, extraEnv: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "openclaw-cron-off-"));
-  dirs.push(dir);
-  const token = "t-" + crypto.randomUUID();
   const base = agentsConfig(model, false) as any;
   const agents = { defaults: base.agents.defaults, entries: { main: { heartbeat: { every: "30m", prompt: "HEARTBEAT_OK", target: "none" } } } };
-  writeFileSync(join(dir, "openclaw.json"), JSON.stringify({ ...base, agents, gateway: { mode: "local", port: freePort(), auth: { token } }, ...(cron ? { cron } : {}) }));
-  const env = { OPENCLAW_STATE_DIR: dir, ...STANDIN_ENV, ...extraEnv };
-  const logger = createGatewayLogger({ file: join(dir, "gateway.log"), console: { out() {}, err() {} } });
-  const gw = await startGateway({ paths: resolveProfilePaths(undefined, { env }), env, version: "0.0.0-test", logger, features: composeFeatures({ clock }) });
-  const op = await connectOperator(gw.urls[0]!, token);
-  open.push({ gw, op });
-  const rpc = async (method: string, params?: unknown) => {
-    const res = await op.request(method, params);
-    if (!res.ok) throw new Error(`${method}: ${JSON.stringify(res.error)}`);
-    return res.payload;
-  };
+  const { rpc, op } = await startClockedGateway({ ...base, agents, ...(cron ? { cron } : {}) }, clock, extraEnv);
   return Object.assign(rpc, { op });
 }
 
 afterAll(async () => {
-  for (const { gw, op } of open) {
-    op.close();
-    await gw.stop();
-  }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  await stopClockedGateways();
   model.stop();
 });
 

@@ -3,40 +3,20 @@
 // until a turn takes them, heartbeat acknowledgements stay silent, event wakes wait 30 s after the last turn,
 // cron jobs run through the RPC with their runs recorded, and a delivery to an absent channel is a recorded error.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { resolveProfilePaths } from "../../src/config/paths.ts";
-import { composeFeatures } from "../../src/features.ts";
-import { createGatewayLogger } from "../../src/logging/index.ts";
-import { startGateway, type GatewayHandle } from "../../src/server/gateway.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
+import type { GatewayHandle } from "../../src/server/gateway.ts";
+import { agentsConfig } from "../agents/_setup.ts";
 import { startStandIn, type StandIn } from "../agents/stand-in.ts";
-import { freePort } from "../helpers/gateway.ts";
-import { connectOperator, type Frame, type TestSocket } from "../helpers/ws.ts";
+import type { TestSocket } from "../helpers/ws.ts";
 import { FakeClock } from "./_clock.ts";
+import { startClockedGateway, stopClockedGateways, type ClockedGateway } from "./_gateway.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "openclaw-auto-"));
-const token = "auto-token-" + crypto.randomUUID();
 const HOOK_TOKEN = "hook-" + crypto.randomUUID();
 const clock = new FakeClock(Date.now());
 let gw: GatewayHandle;
 let standIn: StandIn;
 let op: TestSocket;
-const taken = new Set<Frame>();
-
-/** The next event frame matching `match` that no earlier wait returned. */
-async function nextEvent(event: string, match: (payload: any) => boolean = () => true): Promise<any> {
-  const frame = await op.next((f) => f.event === event && !taken.has(f) && match(f.payload), 15_000);
-  taken.add(frame);
-  return frame.payload;
-}
-
-const rpc = async (method: string, params?: unknown) => {
-  const res = await op.request(method, params);
-  if (!res.ok) throw new Error(`${method}: ${JSON.stringify(res.error)}`);
-  return res.payload;
-};
+let rpc: ClockedGateway["rpc"];
+let nextEvent: ClockedGateway["nextEvent"];
 const queued = async () => (await rpc("status")).queuedSystemEvents as string[];
 
 beforeAll(async () => {
@@ -44,7 +24,6 @@ beforeAll(async () => {
   const base = agentsConfig(standIn, false) as any;
   const config = {
     ...base,
-    gateway: { ...base.gateway, mode: "local", port: freePort(), auth: { token } },
     hooks: { enabled: true, token: HOOK_TOKEN },
     agents: {
       defaults: base.agents.defaults,
@@ -54,19 +33,12 @@ beforeAll(async () => {
       },
     },
   };
-  writeFileSync(join(dir, "openclaw.json"), JSON.stringify(config));
-  const env = { OPENCLAW_STATE_DIR: dir, ...STANDIN_ENV };
-  const logger = createGatewayLogger({ file: join(dir, "gateway.log"), console: { out() {}, err() {} } });
-  gw = await startGateway({ paths: resolveProfilePaths(undefined, { env }), env, version: "0.0.0-test", logger, features: composeFeatures({ clock }) });
-  op = await connectOperator(gw.urls[0]!, token);
-  await rpc("cron.status"); // the runtime is loaded and its heartbeat jobs armed
+  ({ gw, op, rpc, nextEvent } = await startClockedGateway(config, clock));
 });
 
 afterAll(async () => {
-  op?.close();
-  await gw?.stop();
+  await stopClockedGateways();
   standIn?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("wakes and system events", () => {

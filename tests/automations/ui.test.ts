@@ -2,14 +2,13 @@
 // result; Run now and Disable/Enable through the admin connection; cron events redraw the table. Skips when
 // /usr/bin/chromium is not installed.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { connectOperator, type TestSocket } from "../helpers/ws.ts";
+import { hasChromium, launchChromium, openConnected } from "../helpers/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = join(import.meta.dir, "..", "..", ".tmp", "artifacts");
 let gw: SpawnedGateway;
 let op: TestSocket;
@@ -31,12 +30,8 @@ describe.skipIf(!hasChromium)("Automations panel in Chromium", () => {
     stretch = (await rpc("cron.add", { name: "Stretch", schedule: { kind: "every", everyMs: 3_600_000 }, sessionTarget: "main", wakeMode: "next-heartbeat", payload: { kind: "systemEvent", text: "stand up" } })).id;
     // No model is configured: running this job fails, and the failure is what the panel must show.
     report = (await rpc("cron.add", { name: "Report", schedule: { kind: "cron", expr: "0 9 * * 1", tz: "Europe/Berlin" }, sessionTarget: "isolated", wakeMode: "now", payload: { kind: "agentTurn", message: "weekly report" } })).id;
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
-    page = await (await browser.newContext({ serviceWorkers: "block" })).newPage();
-    await page.goto(`${gw.httpUrl}/automations`);
-    await page.getByLabel("Gateway token").fill(gw.token);
-    await page.getByRole("button", { name: "Connect" }).click();
+    browser = await launchChromium();
+    page = await openConnected(browser, gw, "/automations");
   }, 60_000);
   afterAll(async () => {
     op?.close();

@@ -2,7 +2,7 @@
 // (the CSP sandbox holds: no storage, no gateway origin), its own script and the live-reload stream still
 // work under the CSP, and when a run rewrites it the open page reloads by itself. Skips without Chromium.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -11,9 +11,8 @@ import { connectOperator, connectParams, type Frame, type TestSocket } from "../
 import { deviceHandshake, makeDevice } from "../devices/_device.ts";
 import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
 import { startStandIn, type StandIn } from "../agents/stand-in.ts";
+import { CHROMIUM, hasChromium, launchChromium } from "../helpers/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the canvas browser test: ${CHROMIUM} is missing`);
 
 let standIn: StandIn;
@@ -41,12 +40,7 @@ describe.skipIf(!hasChromium)("canvas in Chromium", () => {
     const config = deepMerge(agentsConfig(standIn, false), {});
     gw = await spawnGateway({ config, stateDir, env: STANDIN_ENV });
     op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ serviceWorkers: "block" })).newPage();
     page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
   }, 60_000);

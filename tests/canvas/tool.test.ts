@@ -1,11 +1,12 @@
 // The agent's canvas tool on a real gateway: offered only while a macOS node declaring canvas.present is
 // connected, and a run's present / navigate / hide reach that node as canvas.* node.invoke requests.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, connectParams, type Frame, type TestSocket } from "../helpers/ws.ts";
 import { deviceHandshake, makeDevice } from "../devices/_device.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
+import { connectParams, type Frame, type TestSocket } from "../helpers/ws.ts";
+import { STANDIN_ENV } from "../agents/_setup.ts";
+import type { StandIn } from "../agents/stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "../agents/_gateway.ts";
 
 let standIn: StandIn;
 let gw: SpawnedGateway;
@@ -13,14 +14,11 @@ let op: TestSocket;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  gw = await spawnGateway({ config: agentsConfig(standIn, false), env: STANDIN_ENV });
-  op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
+  ({ standIn, gw, op } = await startAgentsGateway());
 });
 afterAll(async () => {
-  for (const socket of [...sockets, op]) socket?.close();
-  await stopAllGateways();
-  standIn.stop();
+  for (const socket of sockets) socket.close();
+  await stopAgentsGateways();
 });
 
 const ended = (runId: string) => (f: Frame) => f.event === "agent" && f.payload?.runId === runId && f.payload.stream === "lifecycle" && f.payload.data?.phase !== "start";

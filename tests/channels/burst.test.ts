@@ -1,33 +1,25 @@
 // A burst bigger than one account's admission bound: every message is answered (the poller fetches only what
 // the account can take; the rest waits at the Bot API), none is dropped.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawnGateway, stopAllGateways } from "../helpers/gateway.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
-import { startTelegramStandIn, type TelegramStandIn } from "./telegram-stand-in.ts";
+import type { TelegramStandIn } from "./telegram-stand-in.ts";
+import { startTelegramGateway, stopTelegramGateways } from "./_fixture.ts";
 
 const TOKEN = "6161:burst-token";
 const BURST = 150;
-let model: StandIn;
 let tg: TelegramStandIn;
 
 beforeAll(async () => {
-  model = startStandIn();
-  tg = startTelegramStandIn({ [TOKEN]: { id: 6161, username: "burst_bot", first_name: "B" } });
-  await spawnGateway({
-    config: {
+  ({ tg } = await startTelegramGateway({
+    bots: { [TOKEN]: { id: 6161, username: "burst_bot", first_name: "B" } },
+    config: (model, tg) => ({
       models: { providers: { stand: { baseUrl: `${model.url}/v1`, apiKey: "sk", api: "openai-completions", models: [{ id: "b" }] } } },
       agents: { defaults: { model: "stand/b", maxConcurrent: 8 } },
       session: { dmScope: "per-channel-peer" },
       channels: { telegram: { botToken: TOKEN, apiRoot: tg.url, dmPolicy: "open", allowFrom: ["*"], streaming: "off" } },
-    },
-  });
-  await tg.waitFor((c) => c.method === "getUpdates");
+    }),
+  }));
 });
-afterAll(async () => {
-  await stopAllGateways();
-  model.stop();
-  tg.kill();
-});
+afterAll(stopTelegramGateways);
 
 test(`${BURST} DMs from distinct senders queued at once all get their reply`, async () => {
   for (let i = 0; i < BURST; i++) tg.message(TOKEN, { from: 20_000 + i, text: `burst ${i}` });

@@ -4,33 +4,24 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempHome } from "../helpers/cli.ts";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
-import { startTelegramStandIn, type TelegramStandIn } from "./telegram-stand-in.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
+import { agentsConfig } from "../agents/_setup.ts";
+import type { TelegramStandIn } from "./telegram-stand-in.ts";
+import { startTelegramGateway, stopTelegramGateways } from "./_fixture.ts";
 
 const TOKEN = "5151:cli-secret-token";
 const OWNER = 321;
-let model: StandIn;
 let tg: TelegramStandIn;
 let gw: SpawnedGateway;
 let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
-  model = startStandIn();
-  tg = startTelegramStandIn({ [TOKEN]: { id: 5151, username: "cli_bot", first_name: "Cli" } });
-  gw = await spawnGateway({
-    config: { ...agentsConfig(model, false), channels: { telegram: { botToken: TOKEN, apiRoot: tg.url, allowFrom: [String(OWNER)] } } },
-    env: STANDIN_ENV,
-  });
-  env = { HOME: gw.stateDir, OPENCLAW_STATE_DIR: gw.stateDir, NO_COLOR: "1", ...STANDIN_ENV };
-  await tg.waitFor((c) => c.method === "getUpdates");
+  ({ tg, gw, cliEnv: env } = await startTelegramGateway({
+    bots: { [TOKEN]: { id: 5151, username: "cli_bot", first_name: "Cli" } },
+    config: (model, tg) => ({ ...agentsConfig(model, false), channels: { telegram: { botToken: TOKEN, apiRoot: tg.url, allowFrom: [String(OWNER)] } } }),
+  }));
 });
-afterAll(async () => {
-  await stopAllGateways();
-  model.stop();
-  tg.kill();
-});
+afterAll(stopTelegramGateways);
 
 test("channels list shows the configured account from config, without the token", async () => {
   const out = await cli(["channels", "list"], env);

@@ -4,37 +4,29 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { deliverReply } from "../../src/channels/outbound.ts";
 import type { ChannelRuntime } from "../../src/channels/runtime.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
+import { agentsConfig } from "../agents/_setup.ts";
 import { cli } from "../helpers/cli.ts";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { startTelegramStandIn, type TelegramStandIn } from "./telegram-stand-in.ts";
+import type { TestSocket } from "../helpers/ws.ts";
+import type { TelegramStandIn } from "./telegram-stand-in.ts";
+import { startTelegramGateway, stopTelegramGateways } from "./_fixture.ts";
 
 const BOT = "5252:deliver-on-token";
 const OFF_BOT = "6464:deliver-off-token";
 const OWNER = 4242;
-let model: StandIn;
 let tg: TelegramStandIn;
-let gw: SpawnedGateway;
 let op: TestSocket;
 let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
-  model = startStandIn();
-  tg = startTelegramStandIn({ [BOT]: { id: 5252, username: "on_bot", first_name: "On" }, [OFF_BOT]: { id: 6464, username: "off_bot", first_name: "Off" } });
-  const telegram = { botToken: BOT, apiRoot: tg.url, allowFrom: [String(OWNER)], accounts: { off: { botToken: OFF_BOT, enabled: false } } };
-  gw = await spawnGateway({ config: { ...agentsConfig(model, false), channels: { telegram } }, env: STANDIN_ENV });
-  env = { HOME: gw.stateDir, OPENCLAW_STATE_DIR: gw.stateDir, NO_COLOR: "1", ...STANDIN_ENV };
-  op = await connectOperator(gw.url, gw.token, ["operator.admin"]);
-  await tg.waitFor((c) => c.method === "getUpdates");
+  ({ tg, rpc: op, cliEnv: env } = await startTelegramGateway({
+    bots: { [BOT]: { id: 5252, username: "on_bot", first_name: "On" }, [OFF_BOT]: { id: 6464, username: "off_bot", first_name: "Off" } },
+    config: (model, tg) => ({
+      ...agentsConfig(model, false),
+      channels: { telegram: { botToken: BOT, apiRoot: tg.url, allowFrom: [String(OWNER)], accounts: { off: { botToken: OFF_BOT, enabled: false } } } },
+    }),
+  }));
 });
-afterAll(async () => {
-  op?.close();
-  await stopAllGateways();
-  model?.stop();
-  tg?.kill();
-});
+afterAll(stopTelegramGateways);
 
 const offSends = () => tg.callsOf("sendMessage", OFF_BOT).length + tg.callsOf("sendMessage", BOT).filter((c) => String(c.params.text).includes("never sent")).length;
 

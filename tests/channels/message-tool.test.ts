@@ -7,11 +7,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LastRoutes, ownerRoute } from "../../src/channels/routes.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { startTelegramStandIn, type TelegramStandIn } from "./telegram-stand-in.ts";
+import { agentsConfig } from "../agents/_setup.ts";
+import type { StandIn } from "../agents/stand-in.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
+import type { TestSocket } from "../helpers/ws.ts";
+import type { TelegramStandIn } from "./telegram-stand-in.ts";
+import { startTelegramGateway, stopTelegramGateways } from "./_fixture.ts";
 
 const BOT = "6161:message-tool-token";
 const OWNER = 111;
@@ -21,34 +22,27 @@ let gw: SpawnedGateway;
 let op: TestSocket;
 
 beforeAll(async () => {
-  model = startStandIn();
-  tg = startTelegramStandIn({ [BOT]: { id: 6161, username: "tool_bot", first_name: "Tool" } });
-  const base = agentsConfig(model, false) as any;
-  gw = await spawnGateway({
-    config: {
-      ...base,
-      channels: { telegram: { botToken: BOT, apiRoot: tg.url, dmPolicy: "allowlist", allowFrom: [String(OWNER)] } },
-      bindings: [{ agentId: "courier", match: { channel: "telegram" } }],
-      agents: {
-        defaults: base.agents.defaults,
-        entries: {
-          ...base.agents.entries,
-          courier: { model: "stand/script-reply-here" },
-          mute: { model: "stand/script-mute", tools: { deny: ["group:messaging"] } },
+  ({ model, tg, gw, rpc: op } = await startTelegramGateway({
+    bots: { [BOT]: { id: 6161, username: "tool_bot", first_name: "Tool" } },
+    config: (model, tg) => {
+      const base = agentsConfig(model, false) as any;
+      return {
+        ...base,
+        channels: { telegram: { botToken: BOT, apiRoot: tg.url, dmPolicy: "allowlist", allowFrom: [String(OWNER)] } },
+        bindings: [{ agentId: "courier", match: { channel: "telegram" } }],
+        agents: {
+          defaults: base.agents.defaults,
+          entries: {
+            ...base.agents.entries,
+            courier: { model: "stand/script-reply-here" },
+            mute: { model: "stand/script-mute", tools: { deny: ["group:messaging"] } },
+          },
         },
-      },
+      };
     },
-    env: STANDIN_ENV,
-  });
-  op = await connectOperator(gw.url, gw.token);
-  await tg.waitFor((c) => c.method === "getUpdates");
+  }));
 });
-afterAll(async () => {
-  op?.close();
-  await stopAllGateways();
-  model?.stop();
-  tg?.kill();
-});
+afterAll(stopTelegramGateways);
 
 const toolResult = (body: any) => body.messages.find((m: any) => m.role === "tool")?.content as string;
 

@@ -2,31 +2,27 @@
 // settings apply without a restart; a gateway that starts with no channel loads none until one is configured.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
-import { startTelegramStandIn, type TelegramStandIn } from "./telegram-stand-in.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
+import type { TestSocket } from "../helpers/ws.ts";
+import { agentsConfig } from "../agents/_setup.ts";
+import type { TelegramStandIn } from "./telegram-stand-in.ts";
+import { startTelegramGateway, stopTelegramGateways, untilStatus } from "./_fixture.ts";
 
 const A = "1001:alpha-token";
 const B = "1002:beta-token";
-let model: StandIn;
 let tg: TelegramStandIn;
 let gw: SpawnedGateway;
 let rpc: TestSocket;
 
 beforeAll(async () => {
-  model = startStandIn();
-  tg = startTelegramStandIn({ [A]: { id: 1001, username: "alpha_bot", first_name: "A" }, [B]: { id: 1002, username: "beta_bot", first_name: "B" } });
-  gw = await spawnGateway({ config: agentsConfig(model, false), env: STANDIN_ENV });
-  rpc = await connectOperator(gw.url, gw.token);
+  // No channel configured at start: nothing to wait for at the Bot API.
+  ({ tg, gw, rpc } = await startTelegramGateway({
+    bots: { [A]: { id: 1001, username: "alpha_bot", first_name: "A" }, [B]: { id: 1002, username: "beta_bot", first_name: "B" } },
+    config: (model) => agentsConfig(model, false),
+    ready: null,
+  }));
 });
-afterAll(async () => {
-  rpc?.close();
-  await stopAllGateways();
-  model.stop();
-  tg.kill();
-});
+afterAll(stopTelegramGateways);
 
 function editConfig(change: (config: any) => void): void {
   const config = JSON.parse(readFileSync(gw.configPath, "utf8"));
@@ -34,16 +30,8 @@ function editConfig(change: (config: any) => void): void {
   writeFileSync(gw.configPath, JSON.stringify(config, null, 2));
 }
 
-/** Polls channels.status until it satisfies `match` (an observable state, not a schedule). */
-async function until(match: (status: any) => boolean, timeoutMs = 15_000): Promise<any> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await rpc.request("channels.status", {});
-    if (match(res.payload)) return res.payload;
-    if (Date.now() > end) throw new Error(`status never matched: ${JSON.stringify(res.payload)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The channels.status payload once it satisfies `match`. */
+const until = (match: (status: any) => boolean, timeoutMs?: number) => untilStatus(rpc, match, timeoutMs);
 const account = (s: any, id: string) => (s.channelAccounts.telegram ?? []).find((a: any) => a.accountId === id);
 
 test("no channel configured: the empty status shape, nothing contacted", async () => {

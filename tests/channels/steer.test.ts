@@ -2,37 +2,28 @@
 // next model round (one run, one reply that answers both). The stand-in model holds its answer mid-stream
 // until the test releases it, so "while running" needs no clock.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
-import { startTelegramStandIn, type TelegramStandIn } from "./telegram-stand-in.ts";
+import type { TestSocket } from "../helpers/ws.ts";
+import type { StandIn } from "../agents/stand-in.ts";
+import type { TelegramStandIn } from "./telegram-stand-in.ts";
+import { startTelegramGateway, stopTelegramGateways } from "./_fixture.ts";
 
 const TOKEN = "7171:steer-token";
 const OWNER = 4242;
 let model: StandIn;
 let tg: TelegramStandIn;
-let gw: SpawnedGateway;
 let rpc: TestSocket;
 
 beforeAll(async () => {
-  model = startStandIn();
-  tg = startTelegramStandIn({ [TOKEN]: { id: 7171, username: "steer_bot", first_name: "S" } });
-  gw = await spawnGateway({
-    config: {
+  ({ model, tg, rpc } = await startTelegramGateway({
+    bots: { [TOKEN]: { id: 7171, username: "steer_bot", first_name: "S" } },
+    config: (model, tg) => ({
       models: { providers: { stand: { baseUrl: `${model.url}/v1`, apiKey: "sk", api: "openai-completions", models: [{ id: "hold-x" }] } } },
       agents: { defaults: { model: "stand/hold-x" } },
       channels: { telegram: { botToken: TOKEN, apiRoot: tg.url, dmPolicy: "allowlist", allowFrom: [String(OWNER)], streaming: "off" } },
-    },
-  });
-  rpc = await connectOperator(gw.url, gw.token, ["operator.admin"]);
-  await tg.waitFor((c) => c.method === "getUpdates");
+    }),
+  }));
 });
-afterAll(async () => {
-  rpc?.close();
-  await stopAllGateways();
-  model.stop();
-  tg.kill();
-});
+afterAll(stopTelegramGateways);
 
 const lastUser = (text: string) => (r: { model: string; body: any }) => r.model === "hold-x" && r.body.messages.at(-1)?.content === text;
 

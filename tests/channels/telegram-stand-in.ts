@@ -47,7 +47,7 @@ export interface TelegramStandIn {
   failNext(method: string, failure: InjectedFailure): void;
   /** Calls recorded for a method (optionally one bot). */
   callsOf(method: string, token?: string): SeenCall[];
-  /** Resolves once a recorded call satisfies `match`. */
+  /** Resolves with the first recorded call that satisfies `match`; each call is tested once, in the order recorded. */
   waitFor(match: (call: SeenCall) => boolean, timeoutMs?: number): Promise<SeenCall>;
   /** Kills the listener and every open connection (long polls included). */
   kill(): void;
@@ -329,8 +329,12 @@ export function startTelegramStandIn(bots: Record<string, BotIdentity>, options:
     },
     waitFor(match, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
+        // The log only grows: each wake looks at the calls since the last look, not the whole log again (a
+        // burst test would otherwise run its predicate calls² times).
+        let seen = 0;
         const check = () => {
-          const hit = calls.find(match);
+          let hit: SeenCall | undefined;
+          for (; seen < calls.length && !hit; seen++) if (match(calls[seen]!)) hit = calls[seen];
           if (!hit) return false;
           waiters.delete(check);
           clearTimeout(timer);

@@ -2,11 +2,12 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
-import { startTelegramStandIn, type TelegramStandIn } from "./telegram-stand-in.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
+import type { TestSocket } from "../helpers/ws.ts";
+import { agentsConfig } from "../agents/_setup.ts";
+import type { StandIn } from "../agents/stand-in.ts";
+import type { TelegramStandIn } from "./telegram-stand-in.ts";
+import { startTelegramGateway, stopTelegramGateways, untilAccount as untilDefault } from "./_fixture.ts";
 
 const TOKEN = "4242:test-secret-token";
 const OWNER = 111;
@@ -17,50 +18,27 @@ let gw: SpawnedGateway;
 let rpc: TestSocket;
 
 beforeAll(async () => {
-  model = startStandIn();
-  tg = startTelegramStandIn({ [TOKEN]: { id: 4242, username: "stand_bot", first_name: "Stand" } });
-  gw = await spawnGateway({
-    config: {
+  ({ model, tg, gw, rpc } = await startTelegramGateway({
+    bots: { [TOKEN]: { id: 4242, username: "stand_bot", first_name: "Stand" } },
+    config: (model, tg) => ({
       ...agentsConfig(model, false),
       // Each test here is one message and its own reply; the default `steer` would fold a message that arrives
       // before the previous reply finished into that turn (tests/channels/steer.test.ts covers steering).
       messages: { queue: { mode: "followup" } },
       channels: { telegram: { botToken: TOKEN, apiRoot: tg.url, dmPolicy: "pairing", allowFrom: [`tg:${OWNER}`], groups: { [GROUP]: { requireMention: true } } } },
-    },
-    env: STANDIN_ENV,
-  });
-  rpc = await connectOperator(gw.url, gw.token);
+    }),
+  }));
   // sessions.changed reaches only connections that subscribed (as the reference sends it).
   await rpc.request("sessions.subscribe", {});
-  await tg.waitFor((c) => c.method === "getUpdates");
 });
-afterAll(async () => {
-  rpc?.close();
-  await stopAllGateways();
-  model.stop();
-  tg.kill();
-});
+afterAll(stopTelegramGateways);
 
 /** The bot's messages to a chat after call index `from`. */
 const sentTo = (chat: number, from = 0) => tg.calls.slice(from).filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.params.chat_id) === chat);
 const replyIn = (chat: number, from: number, contains: string) => tg.waitFor((c) => tg.calls.indexOf(c) >= from && c.method === "sendMessage" && Number(c.params.chat_id) === chat && String(c.params.text).includes(contains));
 
-async function status(): Promise<any> {
-  const res = await rpc.request("channels.status", {});
-  expect(res.ok).toBe(true);
-  return res.payload;
-}
-
-/** Polls channels.status until the default account satisfies `match` (an observable state, not a schedule). */
-async function untilAccount(match: (a: any) => boolean, timeoutMs = 15_000): Promise<any> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const account = (await status()).channelAccounts.telegram[0];
-    if (match(account)) return account;
-    if (Date.now() > end) throw new Error(`account never matched: ${JSON.stringify(account)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The default account once it satisfies `match`. */
+const untilAccount = (match: (a: any) => boolean, timeoutMs?: number) => untilDefault(rpc, match, "default", timeoutMs);
 
 test("the account starts with the gateway: getMe, commands registered, long polling; status shows it connected", async () => {
   expect(tg.callsOf("getMe").length).toBeGreaterThan(0);

@@ -1,14 +1,13 @@
 // The Control UI's Channels panel in Chromium against a gateway polling the stand-in Bot API: the account row,
 // the probe button, and stop/start through the admin call. Skips when /usr/bin/chromium is not installed.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "./telegram-stand-in.ts";
+import { hasChromium, launchChromium, openConnected } from "../helpers/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 const TOKEN = "8080:ui-token";
 const ARTIFACTS = join(import.meta.dir, "..", "..", ".tmp", "artifacts");
 let gw: SpawnedGateway;
@@ -20,12 +19,8 @@ describe.skipIf(!hasChromium)("Channels panel in Chromium", () => {
   beforeAll(async () => {
     tg = startTelegramStandIn({ [TOKEN]: { id: 8080, username: "ui_bot", first_name: "Ui" } });
     gw = await spawnGateway({ config: { channels: { telegram: { botToken: TOKEN, apiRoot: tg.url } } }, env: { OPENCLAW_TICK_INTERVAL_MS: "300" } });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
-    page = await (await browser.newContext({ serviceWorkers: "block" })).newPage();
-    await page.goto(`${gw.httpUrl}/channels`);
-    await page.getByLabel("Gateway token").fill(gw.token);
-    await page.getByRole("button", { name: "Connect" }).click();
+    browser = await launchChromium();
+    page = await openConnected(browser, gw, "/channels");
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

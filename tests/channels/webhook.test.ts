@@ -1,11 +1,12 @@
 // Webhook mode on the gateway port: setWebhook with the secret, updates posted by "Telegram" are answered,
 // a wrong secret is refused before the body is read; a webhook without a secret is a config problem.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
-import { startTelegramStandIn, type TelegramStandIn } from "./telegram-stand-in.ts";
+import { freePort, type SpawnedGateway } from "../helpers/gateway.ts";
+import type { TestSocket } from "../helpers/ws.ts";
+import { agentsConfig } from "../agents/_setup.ts";
+import type { StandIn } from "../agents/stand-in.ts";
+import type { TelegramStandIn } from "./telegram-stand-in.ts";
+import { startTelegramGateway, stopTelegramGateways } from "./_fixture.ts";
 
 const TOKEN = "7070:hook-token";
 const NOSECRET = "7071:nosecret-token";
@@ -16,12 +17,12 @@ let gw: SpawnedGateway;
 let rpc: TestSocket;
 
 beforeAll(async () => {
-  model = startStandIn();
-  tg = startTelegramStandIn({ [TOKEN]: { id: 7070, username: "hook_bot", first_name: "Hook" }, [NOSECRET]: { id: 7071, username: "open_bot", first_name: "Open" } });
-  const port = (await import("../helpers/gateway.ts")).freePort();
-  gw = await spawnGateway({
+  // The webhook URLs name the gateway's own port, so it is chosen before the config is written.
+  const port = freePort();
+  ({ model, tg, gw, rpc } = await startTelegramGateway({
+    bots: { [TOKEN]: { id: 7070, username: "hook_bot", first_name: "Hook" }, [NOSECRET]: { id: 7071, username: "open_bot", first_name: "Open" } },
     port,
-    config: {
+    config: (model, tg) => ({
       ...agentsConfig(model, false),
       channels: {
         telegram: {
@@ -33,18 +34,11 @@ beforeAll(async () => {
           accounts: { open: { botToken: NOSECRET, webhookUrl: `http://127.0.0.1:${port}/x` } },
         },
       },
-    },
-    env: STANDIN_ENV,
-  });
-  rpc = await connectOperator(gw.url, gw.token);
-  await tg.waitFor((c) => c.method === "setWebhook" && c.token === TOKEN);
+    }),
+    ready: (c) => c.method === "setWebhook" && c.token === TOKEN,
+  }));
 });
-afterAll(async () => {
-  rpc?.close();
-  await stopAllGateways();
-  model.stop();
-  tg.kill();
-});
+afterAll(stopTelegramGateways);
 
 test("the account registers its webhook with the secret and never long-polls", async () => {
   expect(tg.webhookOf(TOKEN)).toEqual({ url: `${gw.httpUrl}/telegram-webhook`, secret: SECRET });

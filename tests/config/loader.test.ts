@@ -5,18 +5,16 @@ import { ConfigError } from "../../src/config/errors.ts";
 import { editConfig } from "../../src/config/edit.ts";
 import { setAtPath } from "../../src/config/key-path.ts";
 import { loadConfig } from "../../src/config/load.ts";
-import { resolveProfilePaths, type ProfilePaths } from "../../src/config/paths.ts";
+import type { ProfilePaths } from "../../src/config/paths.ts";
 import { classifyPath, planReload } from "../../src/config/reload-plan.ts";
 import type { WriteFs } from "../../src/config/write.ts";
-import { tempHome } from "../helpers/cli.ts";
+import { tempProfile } from "../helpers/cli.ts";
 
 let home: string;
 let cleanup: () => void;
 let paths: ProfilePaths;
 beforeEach(() => {
-  ({ home, cleanup } = tempHome());
-  paths = resolveProfilePaths(undefined, { env: { HOME: home } });
-  mkdirSync(paths.stateDir, { recursive: true });
+  ({ home, paths, cleanup } = tempProfile());
 });
 afterEach(() => cleanup());
 

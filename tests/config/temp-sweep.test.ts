@@ -1,17 +1,17 @@
 // Temp files of killed config writers hold the whole config, secrets included: they are created 0600 and
 // the next write (or gateway start, through sweepStaleTempFiles) removes every one whose writer is gone.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { editConfig } from "../../src/config/edit.ts";
 import { setAtPath } from "../../src/config/key-path.ts";
 import { loadConfig } from "../../src/config/load.ts";
-import { resolveProfilePaths, type ProfilePaths } from "../../src/config/paths.ts";
+import type { ProfilePaths } from "../../src/config/paths.ts";
 import { STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "../../src/config/write.ts";
 import { runCommand } from "../helpers/binary.ts";
-import { tempHome } from "../helpers/cli.ts";
+import { tempProfile } from "../helpers/cli.ts";
+import { crashingWriter } from "./_crash-writer.ts";
 
-const CONFIG_DIR = join(import.meta.dir, "..", "..", "src", "config");
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 const SECRET = "sweep-secret-" + crypto.randomUUID();
 
@@ -19,9 +19,7 @@ let home: string;
 let cleanup: () => void;
 let paths: ProfilePaths;
 beforeEach(() => {
-  ({ home, cleanup } = tempHome());
-  paths = resolveProfilePaths(undefined, { env: { HOME: home } });
-  mkdirSync(paths.stateDir, { recursive: true });
+  ({ home, paths, cleanup } = tempProfile());
   writeFileSync(paths.configPath, JSON.stringify({ gateway: { mode: "local", auth: { token: SECRET } } }), { mode: 0o600 });
 });
 afterEach(() => cleanup());
@@ -31,19 +29,9 @@ const temps = () => readdirSync(paths.stateDir).filter((f) => f.endsWith(".tmp")
 /** A child that edits the config and SIGKILLs itself on entering `step` of the atomic write. */
 async function crashWriter(step: string, port: number): Promise<void> {
   const script = join(home, `crash-${step}.ts`);
-  writeFileSync(
-    script,
-    `import * as fs from "node:fs";
-import { editConfig } from ${JSON.stringify(join(CONFIG_DIR, "edit.ts"))};
-import { setAtPath } from ${JSON.stringify(join(CONFIG_DIR, "key-path.ts"))};
-import { resolveProfilePaths } from ${JSON.stringify(join(CONFIG_DIR, "paths.ts"))};
-const paths = resolveProfilePaths(undefined, { env: { HOME: process.env.HOME } });
-const crashing = { ...fs, ${step}: () => { process.kill(process.pid, "SIGKILL"); } };
-editConfig(paths, (c) => setAtPath(c, ["gateway", "port"], ${port}), { env: {}, fs: crashing });
-`,
-  );
+  writeFileSync(script, crashingWriter(step, port));
   const child = await runCommand([process.execPath, script], { env: { HOME: home } });
-  expect(child.signal).toBe("SIGKILL");
+  expect(child).toMatchObject({ signal: "SIGKILL", stdout: "" });
 }
 
 /** A pid that certainly names no process any more: a child that has exited. */

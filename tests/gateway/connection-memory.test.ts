@@ -4,31 +4,19 @@
 // link, caller, three closures and their scope, the connect declaration, scope arrays, the nonce. Counts, not timing.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { heapStats } from "bun:jsc";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolveProfilePaths } from "../../src/config/paths.ts";
-import { startGateway, type GatewayHandle } from "../../src/server/gateway.ts";
-import { createGatewayLogger } from "../../src/logging/index.ts";
-import { freePort } from "../helpers/gateway.ts";
+import type { GatewayHandle } from "../../src/server/gateway.ts";
+import { startInProcessGateway, stopInProcessGateways } from "../helpers/in-process.ts";
 
 const LOAD = join(import.meta.dir, "..", "..", "bench", "load.ts");
 const COUNT = 400;
-const dir = mkdtempSync(join(tmpdir(), "openclaw-connmem-"));
-const token = "connmem-token-" + crypto.randomUUID();
 let gw: GatewayHandle;
+let token: string;
 
 beforeAll(async () => {
-  const port = freePort();
-  writeFileSync(join(dir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port, auth: { token } } }));
-  const env = { OPENCLAW_STATE_DIR: dir };
-  const logger = createGatewayLogger({ file: join(dir, "gateway.log"), console: { out() {}, err() {} } });
-  gw = await startGateway({ paths: resolveProfilePaths(undefined, { env }), env, version: "0.0.0-test", logger });
+  ({ gw, token } = await startInProcessGateway());
 });
-afterAll(async () => {
-  await gw?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(stopInProcessGateways);
 
 /** Holds COUNT idle connections from a child process and returns what the heap grew by while they are held. */
 async function heldGrowth(): Promise<{ objects: number; bytes: number; held: number }> {

@@ -1,30 +1,17 @@
 // The library API: startGateway(opts) returns a handle tests drive without argv. Also the one §2.7 row a spawned
 // process cannot show: a connect while the gateway is still starting (or draining) is told to retry.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { resolveProfilePaths } from "../../src/config/paths.ts";
-import { startGateway, type GatewayHandle } from "../../src/server/gateway.ts";
-import { createGatewayLogger } from "../../src/logging/index.ts";
-import { freePort } from "../helpers/gateway.ts";
+import type { GatewayHandle } from "../../src/server/gateway.ts";
+import { startInProcessGateway, stopInProcessGateways } from "../helpers/in-process.ts";
 import { connectParams, handshake } from "../helpers/ws.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "openclaw-lib-"));
-const token = "library-token-" + crypto.randomUUID();
 let gw: GatewayHandle;
+let token: string;
 
 beforeAll(async () => {
-  const port = freePort();
-  writeFileSync(join(dir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port, auth: { token } } }));
-  const env = { OPENCLAW_STATE_DIR: dir };
-  const logger = createGatewayLogger({ file: join(dir, "gateway.log"), console: { out() {}, err() {} } });
-  gw = await startGateway({ paths: resolveProfilePaths(undefined, { env }), env, version: "0.0.0-test", logger });
+  ({ gw, token } = await startInProcessGateway());
 });
-afterAll(async () => {
-  await gw?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(stopInProcessGateways);
 
 test("the handle reports where it listens and answers", async () => {
   expect(gw.urls[0]).toBe(`ws://127.0.0.1:${gw.port}`);

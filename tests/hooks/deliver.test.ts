@@ -3,11 +3,12 @@
 // destinations, "last", unknown/disabled/invalid accounts), `deliver: false`, `waitForCompletion` facts (sent,
 // failed, suppressed), and mappings with a templated `to` or the agent's last conversation.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
-import { startTelegramStandIn, type TelegramStandIn } from "../channels/telegram-stand-in.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
+import type { TestSocket } from "../helpers/ws.ts";
+import { agentsConfig } from "../agents/_setup.ts";
+import type { StandIn } from "../agents/stand-in.ts";
+import type { TelegramStandIn } from "../channels/telegram-stand-in.ts";
+import { startTelegramGateway, stopTelegramGateways } from "../channels/_fixture.ts";
 import { bearer, HOOK_TOKEN, post, read } from "./_setup.ts";
 
 const BOT = "6161:hook-deliver-token";
@@ -32,25 +33,22 @@ const hooks = {
 };
 
 beforeAll(async () => {
-  model = startStandIn();
+  ({ model, tg, gw, rpc: op } = await startTelegramGateway({
+    bots: {
+      [BOT]: { id: 6161, username: "hook_bot", first_name: "Hook" },
+      [OPS_BOT]: { id: 6262, username: "ops_bot", first_name: "Ops" },
+      [OFF_BOT]: { id: 6363, username: "off_bot", first_name: "Off" },
+    },
+    config: (model, tg) => {
+      const telegram = { botToken: BOT, apiRoot: tg.url, dmPolicy: "allowlist", allowFrom: [String(OWNER)], accounts: { ops: { botToken: OPS_BOT }, off: { botToken: OFF_BOT, enabled: false } } };
+      return { ...agentsConfig(model, false), messages: { queue: { mode: "followup" } }, channels: { telegram }, hooks };
+    },
+    ready: (c) => c.method === "getUpdates" && c.token === BOT,
+  }));
   model.script("silent", [{ text: "NO_REPLY" }]);
-  tg = startTelegramStandIn({
-    [BOT]: { id: 6161, username: "hook_bot", first_name: "Hook" },
-    [OPS_BOT]: { id: 6262, username: "ops_bot", first_name: "Ops" },
-    [OFF_BOT]: { id: 6363, username: "off_bot", first_name: "Off" },
-  });
-  const telegram = { botToken: BOT, apiRoot: tg.url, dmPolicy: "allowlist", allowFrom: [String(OWNER)], accounts: { ops: { botToken: OPS_BOT }, off: { botToken: OFF_BOT, enabled: false } } };
-  gw = await spawnGateway({ config: { ...agentsConfig(model, false), messages: { queue: { mode: "followup" } }, channels: { telegram }, hooks }, env: STANDIN_ENV });
-  op = await connectOperator(gw.url, gw.token);
-  await tg.waitFor((c) => c.method === "getUpdates" && c.token === BOT);
   await tg.waitFor((c) => c.method === "getUpdates" && c.token === OPS_BOT);
 });
-afterAll(async () => {
-  op?.close();
-  await stopAllGateways();
-  model?.stop();
-  tg?.kill();
-});
+afterAll(stopTelegramGateways);
 
 const hook = async (path: string, body: unknown) => read(await post(gw.httpUrl, path, body, bearer()));
 const sendsTo = (chat: number, token = BOT) => tg.callsOf("sendMessage", token).filter((c) => Number(c.params.chat_id) === chat);

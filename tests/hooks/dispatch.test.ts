@@ -4,10 +4,11 @@
 // log file, and the hooks' own auth limit (20 failures → 429, loopback included).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
-import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
-import { connectOperator, type TestSocket } from "../helpers/ws.ts";
-import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
-import { startStandIn, type StandIn } from "../agents/stand-in.ts";
+import type { SpawnedGateway } from "../helpers/gateway.ts";
+import type { TestSocket } from "../helpers/ws.ts";
+import { agentsConfig } from "../agents/_setup.ts";
+import type { StandIn } from "../agents/stand-in.ts";
+import { startAgentsGateway, stopAgentsGateways } from "../agents/_gateway.ts";
 import { bearer, HOOK_TOKEN, post, read } from "./_setup.ts";
 
 let standIn: StandIn;
@@ -37,15 +38,9 @@ const hooks = {
 };
 
 beforeAll(async () => {
-  standIn = startStandIn();
-  gw = await spawnGateway({ config: { ...agentsConfig(standIn, false), hooks }, env: STANDIN_ENV });
-  op = await connectOperator(gw.url, gw.token);
+  ({ standIn, gw, op } = await startAgentsGateway({ config: (standIn) => ({ ...agentsConfig(standIn, false), hooks }) }));
 });
-afterAll(async () => {
-  op?.close();
-  await stopAllGateways();
-  standIn?.stop();
-});
+afterAll(stopAgentsGateways);
 
 const hook = async (path: string, body: unknown, headers: Record<string, string> = {}) => read(await post(gw.httpUrl, path, body, { ...bearer(), ...headers }));
 const pending = async () => (await op.request("hooks.webhooks")).payload.pendingWakes as any[];

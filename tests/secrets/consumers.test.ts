@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStandIn, type StandIn } from "../agents/stand-in.ts";
+import { untilAccount } from "../channels/_fixture.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../channels/telegram-stand-in.ts";
 import { cli } from "../helpers/cli.ts";
 import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
@@ -67,18 +68,11 @@ async function providerAuth(): Promise<string | undefined> {
   return model.requests.slice(before).at(-1)?.headers.authorization;
 }
 
-/** Polls channels.status until the account matches (an observable state, not a schedule). */
+/** The default Telegram account once it satisfies `match`, seen from a connection of its own. */
 async function telegramAccount(match: (account: any) => boolean): Promise<any> {
   const rpc = await connectOperator(gw.url, gw.token);
   try {
-    const end = Date.now() + 15_000;
-    for (;;) {
-      const res = await rpc.request("channels.status", {});
-      const account = (res.payload.channelAccounts.telegram ?? []).find((a: any) => a.accountId === "default");
-      if (account && match(account)) return account;
-      if (Date.now() > end) throw new Error(`account never matched: ${JSON.stringify(account)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    return await untilAccount(rpc, match);
   } finally {
     rpc.close();
   }

@@ -2,14 +2,13 @@
 // health and ticks live, edit config (inline error, then a save the CLI can read back), follow the log
 // tail, and measure the cold-load weight. Skips when /usr/bin/chromium is not installed.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { connectParams, handshake } from "../helpers/ws.ts";
+import { CHROMIUM, hasChromium, launchChromium } from "../helpers/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 const ROOT = join(import.meta.dir, "..", "..");
 const ARTIFACTS = join(ROOT, ".tmp", "artifacts");
 
@@ -29,21 +28,8 @@ const transfers: { url: string; bytes: number }[] = [];
 describe.skipIf(!hasChromium)("Control UI in Chromium", () => {
   beforeAll(async () => {
     gw = await spawnGateway({ env: { OPENCLAW_TICK_INTERVAL_MS: "300" } });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-default-browser-check",
-        // Nothing but the loopback gateway resolves, whatever the page (or Chromium) tries.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-      ],
-    });
+    // Nothing but the loopback gateway resolves, whatever the page (or Chromium) tries.
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
     await context.route("**/*", (route) => {
       const url = route.request().url();

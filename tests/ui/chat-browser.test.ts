@@ -2,14 +2,12 @@
 // streamed reply, a tool call waiting for exec approval approved from the page, abort, and the agent switcher.
 // Skips when /usr/bin/chromium is not installed.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { agentsConfig, STANDIN_ENV } from "../agents/_setup.ts";
 import { startStandIn, type StandIn } from "../agents/stand-in.ts";
 import { deepMerge, spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
+import { hasChromium, launchChromium, openConnected } from "../helpers/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 
 let standIn: StandIn;
 let gw: SpawnedGateway;
@@ -22,13 +20,8 @@ describe.skipIf(!hasChromium)("Control UI chat in Chromium", () => {
     standIn.script("ui", [{ tools: [{ name: "exec", args: { command: "echo from-the-tool" } }] }, { text: "tool finished" }]);
     const config = deepMerge(agentsConfig(standIn, false), { agents: { entries: { tooly: { name: "Tooly", model: "stand/script-ui", tools: { exec: { mode: "ask" } } } } } });
     gw = await spawnGateway({ config, env: STANDIN_ENV });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
-    const context = await browser.newContext({ serviceWorkers: "block" });
-    page = await context.newPage();
-    await page.goto(`${gw.httpUrl}/chat`);
-    await page.getByLabel("Gateway token").fill(gw.token);
-    await page.getByRole("button", { name: "Connect" }).click();
+    browser = await launchChromium();
+    page = await openConnected(browser, gw, "/chat");
     await page.getByTestId("conn-state").filter({ hasText: "connected" }).waitFor({ timeout: 15_000 });
   }, 60_000);
 

@@ -2,14 +2,12 @@
 // follow the node's `node.host.stats` / `node.presence.activity` events live, and an offline node keeps its last
 // known stats with their age. Skips when /usr/bin/chromium is not installed (as tests/ui/browser.test.ts).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { deviceHandshake, makeDevice } from "../devices/_device.ts";
 import { spawnGateway, stopAllGateways, type SpawnedGateway } from "../helpers/gateway.ts";
 import { connectParams, type TestSocket } from "../helpers/ws.ts";
+import { hasChromium, launchChromium } from "../helpers/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 const GB = 2 ** 30;
 const stats = { cpuCount: 24, loadAverage: [3.2, 2, 1], memoryTotalBytes: 192 * GB, memoryFreeBytes: 41 * GB, diskTotalBytes: 2 * 2 ** 40, diskAvailableBytes: Math.round(1.2 * 2 ** 40) };
 
@@ -27,8 +25,7 @@ describe.skipIf(!hasChromium)("Control UI nodes panel", () => {
     const client = { id: "node-host", version: "2026.9.6", platform: "linux", deviceFamily: "Linux", mode: "node", displayName: "stats-node" };
     ({ socket: node } = await deviceHandshake(gw.url, connectParams({ client, role: "node", scopes: [], caps: ["system"], commands: ["system.notify"], permissions: { accessibility: true }, auth: { token: gw.token } }), device));
     expect((await node.request("node.event", { event: "node.host.stats", payload: stats })).payload).toMatchObject({ handled: true });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-background-networking", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
+    browser = await launchChromium();
     const context = await browser.newContext({ serviceWorkers: "block" });
     await context.route("**/*", (route) => (route.request().url().startsWith(`${gw.httpUrl}/`) ? route.continue() : route.abort()));
     page = await context.newPage();

@@ -1,15 +1,10 @@
 // The release folder rules (base URL order, asset names, SHA256SUMS lines, version order) and the
 // `update.status` RPC on a real gateway against a manifest served on 127.0.0.1.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { resolveProfilePaths } from "../../src/config/paths.ts";
-import { createGatewayLogger } from "../../src/logging/index.ts";
-import { startGateway, type GatewayHandle } from "../../src/server/gateway.ts";
+import type { GatewayHandle } from "../../src/server/gateway.ts";
 import { assetName, compareVersions, expectedSha256, releaseBaseUrl, download } from "../../src/update/release.ts";
 import { updateSurface } from "../../src/update/surface.ts";
-import { freePort } from "../helpers/gateway.ts";
+import { startInProcessGateway, stopInProcessGateways } from "../helpers/in-process.ts";
 import { connectParams, handshake } from "../helpers/ws.ts";
 
 describe("release rules", () => {
@@ -46,21 +41,21 @@ describe("release rules", () => {
 });
 
 describe("update.status RPC", () => {
-  const dir = mkdtempSync(join(tmpdir(), "openclaw-update-"));
-  const token = "update-token-" + crypto.randomUUID();
   let gw: GatewayHandle;
+  let token: string;
   let releases: ReturnType<typeof Bun.serve>;
   beforeAll(async () => {
     releases = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (r) => (new URL(r.url).pathname === "/rel/manifest-beta.json" ? Response.json({ version: "9.0.0-beta.1" }) : new Response("no", { status: 404 })) });
-    writeFileSync(join(dir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port: freePort(), auth: { token } }, update: { channel: "beta" } }));
-    const env = { OPENCLAW_STATE_DIR: dir, OPENCLAW_UPDATE_BASE_URL: `http://127.0.0.1:${releases.port}/rel` };
-    const logger = createGatewayLogger({ file: join(dir, "gateway.log"), console: { out() {}, err() {} } });
-    gw = await startGateway({ paths: resolveProfilePaths(undefined, { env }), env, version: "1.0.0", logger, features: (ctx) => [updateSurface(ctx)] });
+    ({ gw, token } = await startInProcessGateway({
+      config: { update: { channel: "beta" } },
+      env: { OPENCLAW_UPDATE_BASE_URL: `http://127.0.0.1:${releases.port}/rel` },
+      version: "1.0.0",
+      features: (ctx) => [updateSurface(ctx)],
+    }));
   });
   afterAll(async () => {
-    await gw?.stop();
+    await stopInProcessGateways();
     releases?.stop(true);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test("reports the configured channel's latest version against the running one (admin scope)", async () => {

@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from "node:path";
 import { buildTargets } from "../../build.ts";
 import { compiledBinary, runCommand } from "../helpers/binary.ts";
+import { serveReleases } from "../helpers/release-server.ts";
 import { spawnGateway, stopAllGateways } from "../helpers/gateway.ts";
 import { connectParams, handshake } from "../helpers/ws.ts";
 import { killSleepers, sandbox, type Sandbox } from "../service/_helpers.ts";
@@ -30,18 +31,7 @@ beforeAll(async () => {
   const upgrade = join(sb.root, "v2");
   await buildTargets({ rootDir: ROOT, outDir: upgrade, version: "9.9.9-upgrade", commit: "upgrade" });
   const roots: Record<string, string> = { same: join(ROOT, "dist"), v2: upgrade, bad: upgrade };
-  server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    async fetch(request) {
-      const match = /^\/(\w+)\/([\w.-]+)$/.exec(new URL(request.url).pathname);
-      const root = match && roots[match[1]!];
-      if (!match || !root) return new Response("not found", { status: 404 });
-      if (match[1] === "bad" && match[2] === "SHA256SUMS") return new Response(`${"0".repeat(64)}  ${ASSET}\n`);
-      const file = Bun.file(join(root, match[2]!));
-      return (await file.exists()) ? new Response(file) : new Response("not found", { status: 404 });
-    },
-  });
+  server = serveReleases(roots, ASSET);
 }, 180_000);
 
 afterAll(async () => {
