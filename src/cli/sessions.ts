@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { cliContext } from "./context.ts";
 import { table } from "./_table.ts";
-import { callRpc, jsonArg, parseTimeoutMs, targetArgs, timeoutArg } from "./gateway/_rpc.ts";
+import { callRpc, jsonArg, parsePositiveInt, parseTimeoutMs, targetArgs, timeoutArg } from "./gateway/_rpc.ts";
 
 interface Row {
   key: string;
@@ -26,7 +26,7 @@ export default defineCommand({
   async run(context) {
     const ctx = cliContext(context);
     const { args } = context;
-    const params: Record<string, unknown> = { limit: parseTimeoutMs(args.limit, 100, "--limit") };
+    const params: Record<string, unknown> = { limit: parsePositiveInt(args.limit, 100, "--limit") };
     if (typeof args.agent === "string" && args.agent) params.agentId = args.agent;
     const result = await callRpc<{ sessions: Row[]; totalCount: number; path: string }>(ctx, args, "sessions.list", params, { defaultTimeoutMs: 10_000, label: "Sessions failed" });
     if (!result.ok) return result.code;

@@ -47,6 +47,9 @@ test("openclaw sessions lists the sessions; --json gives the sessions.list paylo
   expect(table.stdout).toContain("stand/alpha");
   const json = await cli(["sessions", "--json", "--agent", "writer"], env);
   expect(JSON.parse(json.stdout).sessions.map((s: any) => s.key)).toEqual(["agent:writer:main"]);
+  const bad = await cli(["sessions", "--limit", "-3"], env);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain('Expected --limit to be a positive integer, got "-3"');
 });
 
 test("openclaw models list shows the configured models and the default chain", async () => {

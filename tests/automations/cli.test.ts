@@ -32,6 +32,8 @@ test("cron add / list / edit / run / runs / remove / status, with --json", async
   let runs: any;
   for (let i = 0; i < 50 && !(runs?.entries?.length > 0); i++) runs = JSON.parse((await run("cron", "runs", job.id, "--json")).stdout);
   expect(runs.entries[0]).toMatchObject({ jobId: job.id, status: "ok" });
+  // The reference's compatibility spellings of the job id name the same history.
+  for (const flag of ["--id", "--job-id"]) expect(JSON.parse((await run("cron", "runs", flag, job.id, "--json")).stdout).entries).toEqual(runs.entries);
 
   const status = JSON.parse((await run("cron", "status", "--json")).stdout);
   expect(status).toMatchObject({ enabled: true, storage: "sqlite", jobs: 1 });

@@ -7,10 +7,15 @@ import { callAndPrint, when } from "./_call.ts";
 import { addParams, editPatch, jobArgs } from "./_job-flags.ts";
 
 const common = { ...targetArgs, ...timeoutArg(30_000), ...jsonArg } as const;
-const idArg = { id: { type: "positional", description: "Job id", required: false, valueHint: "job-id" }, "job-id": { type: "string", description: "Job id (alias of the positional)", valueHint: "id" } } as const;
+// `--id` and `--job-id` are the reference's compatibility spellings of the positional job id.
+const idArg = {
+  job: { type: "positional", description: "Job id", required: false, valueHint: "job-id" },
+  id: { type: "string", description: "Job id (alias of the positional)", valueHint: "job-id" },
+  "job-id": { type: "string", description: "Job id (alias of the positional)", valueHint: "job-id" },
+} as const;
 
 function jobId(args: Record<string, unknown>): string {
-  const id = str(args.id) ?? str(args["job-id"]);
+  const id = str(args.job) ?? str(args.id) ?? str(args["job-id"]);
   if (!id) throw new CliError("A job id is required");
   return id;
 }

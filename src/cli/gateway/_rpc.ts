@@ -27,6 +27,14 @@ export function parseTimeoutMs(value: unknown, fallback: number, flag = "--timeo
   return ms;
 }
 
+/** Parses a count flag (`--limit`); a bad value is a usage error naming the value. */
+export function parsePositiveInt(value: unknown, fallback: number, flag: string): number {
+  if (value === undefined || value === "") return fallback;
+  const n = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new CliError(`Expected ${flag} to be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 type TargetFlags = { url?: unknown; port?: unknown; token?: unknown; password?: unknown };
 
 /** Resolves the gateway target from flags, env and the active profile's config. */
