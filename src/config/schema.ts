@@ -55,6 +55,9 @@ const auth = z
   .partial()
   .strict();
 
+/** The canvas host's own keys, under `gateway.canvasHost` (seed 004) or top level (the reference): src/canvas/settings.ts. */
+const canvasHost = z.object({ enabled: z.boolean(), root: z.string().min(1), port, liveReload: z.boolean() }).partial();
+
 const endpointToggle = z.object({ enabled: z.boolean() }).partial().loose();
 
 const gateway = z
@@ -135,17 +138,21 @@ const gateway = z
       .partial()
       .strict(),
     // Seed 004's spelling of the canvas host (the reference also reads top-level `canvasHost`): src/canvas/settings.ts.
-    canvasHost: z
-      .object({ enabled: z.boolean(), root: z.string().min(1), port, liveReload: z.boolean() })
-      .partial()
-      .strict(),
+    canvasHost: canvasHost.strict(),
     // Reference keys we do not act on yet: accepted so existing configs load, validated later by their owners.
     roles: anything,
     cliAgents: anything,
     terminal: anything,
     trustedProxies: z.array(z.string()),
     allowRealIpFallback: z.boolean(),
-    nodes: anything,
+    // The keys the nodes and devices features read are typed; the reference's others pass (src/nodes/policy.ts).
+    nodes: z
+      .object({
+        commands: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }).partial().loose(),
+        pairing: z.object({ autoApproveLocal: z.boolean() }).partial().loose(),
+      })
+      .partial()
+      .loose(),
     tools: anything,
     push: anything,
   })
@@ -193,9 +200,13 @@ const discovery = z
 
 const commands = z.object({ restart: z.boolean() }).partial().loose();
 
+// Keys of wave-two features read straight from the config: typed here so a bad value is refused before it is written,
+// the reference's other keys in these sections pass through.
+const cron = z.object({ enabled: z.boolean(), skipMissedJobs: z.boolean() }).partial().loose();
+
 /** The whole file: owned sections strict, the rest kept verbatim. */
 export const ConfigSchema = z
-  .object({ $schema: z.string(), gateway, logging, discovery, commands })
+  .object({ $schema: z.string(), gateway, logging, discovery, commands, cron, canvasHost: canvasHost.loose() })
   .partial()
   .loose();
 

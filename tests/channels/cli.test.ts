@@ -136,6 +136,11 @@ test("channels add and remove edit the config; a blank --account is refused", as
     const blank = await cli(["channels", "add", "--channel", "telegram", "--account", " ", "--token", "x"], local);
     expect(blank.code).toBe(1);
     expect(blank.stderr).toContain("--account must not be blank");
+    const before = readFileSync(join(home, "openclaw.json"));
+    const missing = await cli(["channels", "add", "--channel", "telegram", "--account", "filed", "--token-file", join(home, "no-such-token")], local);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("is not a regular file");
+    expect(readFileSync(join(home, "openclaw.json"))).toEqual(before);
     expect((await cli(["channels", "remove", "--channel", "telegram", "--account", "work"], local)).code).toBe(0);
     config = JSON.parse(readFileSync(join(home, "openclaw.json"), "utf8"));
     expect(config.channels.telegram.accounts.work.enabled).toBe(false);

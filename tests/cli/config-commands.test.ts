@@ -45,6 +45,13 @@ describe("openclaw config", () => {
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain("gateway.prot");
     expect(readFileSync(configPath)).toEqual(before);
+    // Keys the second wave's features read are typed too: each wrong value is refused before it is written.
+    for (const [path, value] of [["cron.enabled", "maybe"], ["canvasHost.port", "notaport"], ["gateway.canvasHost.liveReload", "sometimes"], ["gateway.nodes.commands.allow", '"x"'], ["gateway.nodes.pairing.autoApproveLocal", "1"]]) {
+      const refused = await cli(["config", "set", path!, value!], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(path!);
+      expect(readFileSync(configPath)).toEqual(before);
+    }
   });
 
   test("--strict-json rejects JSON5-only syntax", async () => {

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { editConfig } from "../../config/edit.ts";
 import { applyHint, assertWritable, profilePaths, refuseInvalid } from "../config/_shared.ts";
 import { CliError, cliContext } from "../context.ts";
@@ -28,7 +30,12 @@ export default defineCommand({
     if (args["use-env"] && accountId !== "default") throw new CliError("--use-env applies to the default account only (TELEGRAM_BOT_TOKEN)");
     const fields: Record<string, unknown> = { enabled: true };
     if (typeof args.token === "string") fields.botToken = args.token.trim();
-    if (typeof args["token-file"] === "string") fields.tokenFile = args["token-file"];
+    if (typeof args["token-file"] === "string") {
+      // The gateway reads a regular file only (src/channels/telegram/config.ts): refuse now, not at the account's start.
+      const path = resolve(args["token-file"]);
+      if (!statSync(path, { throwIfNoEntry: false })?.isFile()) throw new CliError(`--token-file ${JSON.stringify(args["token-file"])} is not a regular file`);
+      fields.tokenFile = path;
+    }
     if (typeof args.name === "string") fields.name = args.name;
     const paths = profilePaths(ctx);
     const path = accountId === "default" ? "channels.telegram" : `channels.telegram.accounts.${accountId}`;
