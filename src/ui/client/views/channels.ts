@@ -30,6 +30,8 @@ export class ChannelsView implements View {
   #body = h("div", { "data-testid": "channels-body" });
   #note = h("p", { class: "muted", "data-testid": "channels-note" });
   #probe: El;
+  /** The last probe of each account: `channels.status` reports a probe only in the answer that took it. */
+  #probes = new Map<string, NonNullable<Account["probe"]>>();
 
   constructor(app: AppContext) {
     this.#app = app;
@@ -77,7 +79,10 @@ export class ChannelsView implements View {
 
   #row(label: string, channel: string, a: Account): El {
     const state = a.enabled === false ? "disabled" : !a.configured ? "not configured" : a.connected ? "connected" : (a.lifecycle ?? (a.running ? "starting" : "stopped"));
-    const probe = a.probe ? (a.probe.ok ? `works${a.probe.bot?.username ? ` (@${a.probe.bot.username})` : ""}` : `failed: ${a.probe.error ?? "?"}`) : "—";
+    const key = `${channel}/${a.accountId}`;
+    if (a.probe) this.#probes.set(key, a.probe);
+    const last = a.probe ?? this.#probes.get(key);
+    const probe = last ? (last.ok ? `works${last.bot?.username ? ` (@${last.bot.username})` : ""}` : `failed: ${last.error ?? "?"}`) : "—";
     const action = a.running ? "Stop" : "Start";
     const button = h("button", { type: "button", class: "quiet", onclick: () => void this.#toggle(channel, a.accountId, action === "Start") }, action);
     return h(
